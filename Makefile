@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Both set up from nothing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The sample day that the demo generates and scores; override with `make demo DATE=YYYY-MM-DD`.
+DATE   ?= 2026-11-22
+
+# Everything generated lives under data/ (git-ignored), the Airflow home and its SQLite DB included.
+export TOUCHSTONE_DATA_DIR             ?= $(CURDIR)/data
+export AIRFLOW_HOME                    ?= $(CURDIR)/data/airflow
+export AIRFLOW__CORE__DAGS_FOLDER      := $(CURDIR)/dags
+export AIRFLOW__CORE__LOAD_EXAMPLES    := False
+export AIRFLOW__CORE__UNIT_TEST_MODE   := False
+
+.PHONY: setup demo test clean
+
+$(BIN)/touchstone: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+setup: $(BIN)/touchstone
+
+# Generate a sample day, score it through Airflow (dag.test on SQLite), print the per-agent table.
+demo: setup
+	@mkdir -p "$(AIRFLOW_HOME)"
+	$(BIN)/airflow db migrate > "$(AIRFLOW_HOME)/db-migrate.log" 2>&1 || (cat "$(AIRFLOW_HOME)/db-migrate.log"; exit 1)
+	$(BIN)/touchstone generate --date $(DATE)
+	$(BIN)/airflow dags test touchstone_nightly -c '{"date": "$(DATE)"}' > "$(AIRFLOW_HOME)/dags-test.log" 2>&1 \
+		|| (tail -n 60 "$(AIRFLOW_HOME)/dags-test.log"; exit 1)
+	@echo "Airflow run log: $(AIRFLOW_HOME)/dags-test.log"
+	$(BIN)/touchstone show runs --date $(DATE)
+	$(BIN)/touchstone show agents --date $(DATE) --top 15
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf data .venv

@@ -1,0 +1,88 @@
+"""The canonical interaction: what every input format is normalised to, and all a scorer sees.
+
+Validated at the edge with pydantic (unknown keys are errors) so that a scorer can trust every field.
+Timestamps are optional (chats have none); criteria that need them are not applicable without them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Language = Literal["en", "de", "sv", "fr"]
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "de", "sv", "fr")
+
+# `agent` and `bot` turns are both the service side; `bot` marks an automated participant in a
+# hybrid conversation (a bot answers first, then hands over to a person). `system` turns (hold
+# music, "agent joined") are kept but are never said by anybody.
+Speaker = Literal["agent", "bot", "customer", "system"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agent(_Strict):
+    id: str = Field(min_length=1)
+    type: Literal["human", "bot"]
+    team: str | None = None
+    name: str | None = None
+
+
+class Customer(_Strict):
+    id: str | None = None
+    name: str | None = None
+
+
+class Turn(_Strict):
+    speaker: Speaker
+    text: str
+    start_ms: int | None = Field(default=None, ge=0)
+    end_ms: int | None = Field(default=None, ge=0)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("turn text is empty")
+        return text
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Turn:
+        if self.start_ms is not None and self.end_ms is not None and self.end_ms < self.start_ms:
+            raise ValueError(f"end_ms {self.end_ms} is before start_ms {self.start_ms}")
+        return self
+
+
+class Interaction(_Strict):
+    interaction_id: str = Field(min_length=1)
+    channel: Literal["voice", "chat"]
+    language: Language
+    started_at: datetime | None = None
+    agent: Agent
+    customer: Customer = Customer()
+    turns: tuple[Turn, ...] = Field(min_length=1)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _timestamps_all_or_none_and_ordered(self) -> Interaction:
+        starts = [t.start_ms for t in self.turns]
+        if any(s is None for s in starts) and not all(s is None for s in starts):
+            raise ValueError("turns: either every turn has start_ms or none has")
+        if all(s is not None for s in starts):
+            for i, (a, b) in enumerate(zip(starts, starts[1:]), start=1):
+                if b < a:  # type: ignore[operator]
+                    raise ValueError(f"turns[{i}].start_ms {b} is before the previous turn's {a}")
+        return self
+
+    @property
+    def has_timestamps(self) -> bool:
+        return self.turns[0].start_ms is not None
+
+    @property
+    def duration_ms(self) -> int | None:
+        if not self.has_timestamps:
+            return None
+        return max((t.end_ms if t.end_ms is not None else t.start_ms) or 0 for t in self.turns)

@@ -1,0 +1,52 @@
+"""Compile a standard into one scorer per criterion, and score interactions with it.
+
+Compilation (phrase matchers, kind lookup) happens once per run; scoring an interaction processes
+its turns through spaCy once and hands the result to every criterion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.interaction import Interaction
+from scorers.nlp import analyse
+from scorers.outcome import NotApplicable, Verdict
+from scorers.registry import Scorer, resolve
+from scorers.scoring_rules import CriterionResult, InteractionScore, score_interaction
+from scorers.standard import CriterionConfig, Standard
+
+
+@dataclass(frozen=True)
+class Scored:
+    interaction: Interaction
+    results: tuple[CriterionResult, ...]
+    score: InteractionScore
+
+
+def applies(criterion: CriterionConfig, interaction: Interaction) -> Verdict | None:
+    """not_applicable when the criterion's `applies_to` excludes this interaction, else None."""
+    scope = criterion.applies_to
+    if scope.channels is not None and interaction.channel not in scope.channels:
+        return Verdict.not_applicable(NotApplicable.CHANNEL_NOT_COVERED, f"applies to {', '.join(scope.channels)} only")
+    if scope.agent_types is not None and interaction.agent.type not in scope.agent_types:
+        return Verdict.not_applicable(NotApplicable.AGENT_TYPE_NOT_COVERED, f"applies to {', '.join(scope.agent_types)} agents only")
+    return None
+
+
+class CompiledStandard:
+    """A standard ready to score: each criterion bound to its kind's scorer."""
+
+    def __init__(self, standard: Standard) -> None:
+        self.standard = standard
+        self.scorers: list[tuple[CriterionConfig, Scorer]] = []
+        for criterion in standard.criteria:
+            kind = resolve(criterion.kind)
+            assert kind is not None, f"kind {criterion.kind} was validated by the loader"
+            self.scorers.append((criterion, kind.factory(criterion)))
+
+    def score(self, interaction: Interaction) -> Scored:
+        analysed = analyse(interaction)
+        results = tuple(
+            CriterionResult(criterion, applies(criterion, interaction) or scorer(analysed)) for criterion, scorer in self.scorers
+        )
+        return Scored(interaction, results, score_interaction(self.standard, results))

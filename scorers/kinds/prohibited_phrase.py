@@ -1,0 +1,31 @@
+"""prohibited_phrase: something the given speaker must never say."""
+
+from __future__ import annotations
+
+from scorers.nlp import Analysed
+from scorers.outcome import Verdict
+from scorers.phrases import PhraseSet, phrases_not_applicable
+from scorers.registry import Scorer, register_kind
+from scorers.standard import CriterionConfig, Phrases, SpeakerRole, Window
+
+
+class ProhibitedPhrase(CriterionConfig):
+    speaker: SpeakerRole = "agent"
+    phrases: Phrases
+    within: Window | None = None
+
+
+@register_kind("prohibited_phrase.v1", config=ProhibitedPhrase)
+def prohibited_phrase(config: ProhibitedPhrase) -> Scorer:
+    """A phrase the speaker must never say; the first one said is the evidence."""
+    phrases = PhraseSet(config.phrases)
+
+    def score(analysed: Analysed) -> Verdict:
+        if (na := phrases_not_applicable(analysed, [phrases], config.within)) is not None:
+            return na
+        match = phrases.first(analysed, config.speaker, config.within)
+        if match is not None:
+            return Verdict.failed(f"the {config.speaker} said a prohibited phrase", match.evidence)
+        return Verdict.passed(f"the {config.speaker} said no prohibited phrase")
+
+    return score

@@ -1,0 +1,32 @@
+"""required_phrase: something the given speaker must say, optionally within a window."""
+
+from __future__ import annotations
+
+from scorers.nlp import Analysed
+from scorers.outcome import Verdict
+from scorers.phrases import PhraseSet, phrases_not_applicable
+from scorers.registry import Scorer, register_kind
+from scorers.standard import CriterionConfig, Phrases, SpeakerRole, Window
+
+
+class RequiredPhrase(CriterionConfig):
+    speaker: SpeakerRole = "agent"
+    phrases: Phrases
+    within: Window | None = None
+
+
+@register_kind("required_phrase.v1", config=RequiredPhrase)
+def required_phrase(config: RequiredPhrase) -> Scorer:
+    """A phrase the speaker must say (first/last N turns, seconds or percent, or anywhere)."""
+    phrases = PhraseSet(config.phrases)
+    where = config.within.describe() if config.within else "anywhere in the conversation"
+
+    def score(analysed: Analysed) -> Verdict:
+        if (na := phrases_not_applicable(analysed, [phrases], config.within)) is not None:
+            return na
+        match = phrases.first(analysed, config.speaker, config.within)
+        if match is None:
+            return Verdict.failed(f"the {config.speaker} did not say it {where}")
+        return Verdict.passed(f"the {config.speaker} said it {where}", match.evidence)
+
+    return score

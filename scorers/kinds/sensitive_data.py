@@ -1,0 +1,51 @@
+"""sensitive_data: the speaker must not say or write sensitive data (card numbers, ...).
+
+Works in every language (digit words per language), so it is never not_applicable for language.
+The evidence is the turn with the value redacted.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from scorers.nlp import Analysed
+from scorers.outcome import Evidence, NotApplicable, Verdict
+from scorers.registry import Scorer, register_kind
+from scorers.sensitive import DETECTORS, find_sensitive, redact
+from scorers.standard import CriterionConfig, SpeakerRole, Window, said_by
+
+
+class SensitiveData(CriterionConfig):
+    speaker: SpeakerRole = "agent"
+    detect: list[str] = Field(min_length=1, description=f"what to look for: {', '.join(DETECTORS)}")
+    within: Window | None = None
+
+    @field_validator("detect")
+    @classmethod
+    def _known(cls, detect: list[str]) -> list[str]:
+        unknown = sorted(set(detect) - set(DETECTORS))
+        if unknown:
+            raise ValueError(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(DETECTORS)}")
+        return detect
+
+
+@register_kind("sensitive_data.v1", config=SensitiveData)
+def sensitive_data(config: SensitiveData) -> Scorer:
+    """Sensitive data the speaker must not say (payment cards are Luhn-checked)."""
+
+    def score(analysed: Analysed) -> Verdict:
+        interaction = analysed.interaction
+        if config.within is not None and config.within.needs_timestamps and not interaction.has_timestamps:
+            return Verdict.not_applicable(NotApplicable.NO_TIMESTAMPS, f"{config.within.describe()} needs turn timestamps")
+        for index, turn in enumerate(interaction.turns):
+            if not said_by(config.speaker, turn, interaction):
+                continue
+            if config.within is not None and not config.within.contains(index, interaction):
+                continue
+            found = find_sensitive(turn.text, interaction.language, config.detect)
+            if found:
+                evidence = Evidence(index, turn.start_ms, redact(turn.text, interaction.language))
+                return Verdict.failed(f"the {config.speaker} said a {found[0].kind.replace('_', ' ')}", evidence)
+        return Verdict.passed(f"the {config.speaker} said no {', '.join(config.detect)}")
+
+    return score

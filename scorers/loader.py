@@ -1,0 +1,213 @@
+"""Load standards from YAML, validate them at the edge, and pick the version in force on a date.
+
+YAML is read with ruamel's round-trip loader, which builds plain data only (no code execution) and
+keeps the line of every key, so each validation problem is reported as `file:line: field: message`.
+All problems of a file are reported at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from scorers.registry import kinds, resolve
+from scorers.standard import CriterionConfig, Standard
+from touchstone.errors import TouchstoneError
+
+Loc = tuple[str | int, ...]
+MAX_STANDARD_BYTES = 1_000_000
+
+
+class StandardError(TouchstoneError):
+    """A standard that cannot be used; `problems` are `file:line: field: message` lines."""
+
+    def __init__(self, path: str, problems: Sequence[str]) -> None:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(
+            f"{path} is not a valid standard ({count}):\n" + "\n".join(f"  {p}" for p in problems),
+            "fix the lines named above; `touchstone standards validate` checks every standard",
+        )
+        self.problems = list(problems)
+
+
+def line_of(root: Any, loc: Loc) -> int:
+    """The 1-based line of the deepest node of `loc` that exists in the YAML tree."""
+    node, line = root, 1
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.item(part)[0] + 1
+        else:
+            break
+        node = node[part]
+    return line
+
+
+def field_path(loc: Loc) -> str:
+    """`criteria[3].within.first_turns` from `('criteria', 3, 'within', 'first_turns')`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _problems(error: ValidationError, prefix: Loc = ()) -> list[tuple[Loc, str]]:
+    found = []
+    for problem in error.errors(include_url=False):
+        loc = prefix + tuple(p for p in problem["loc"] if p != "[key]")
+        message = problem["msg"]
+        if problem["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; unknown keys are not ignored)"
+        elif problem["type"] == "missing":
+            message = "required field is missing"
+        found.append((loc, message))
+    return found
+
+
+def _criterion(raw: Any, index: int) -> tuple[CriterionConfig | None, list[tuple[Loc, str]]]:
+    """Validate one criterion against the config model of its kind."""
+    loc: Loc = ("criteria", index)
+    if not isinstance(raw, dict):
+        return None, [(loc, "each criterion must be a mapping of keys to values")]
+    name = raw.get("kind")
+    kind = resolve(name) if isinstance(name, str) else None
+    if kind is None:
+        known = ", ".join(sorted({k.base_name for k in kinds().values()}))
+        return None, [(loc + ("kind",), f"unknown criterion kind {name!r}; known kinds: {known}")]
+    try:
+        return kind.config.model_validate({**raw, "kind": kind.name}), []
+    except ValidationError as exc:
+        return None, _problems(exc, loc)
+
+
+def _cross_checks(standard: Standard) -> list[tuple[Loc, str]]:
+    """Rules between fields: unique ids, known sections, phrases only for the standard's languages."""
+    found: list[tuple[Loc, str]] = []
+    sections = {s.id for s in standard.sections}
+    seen_sections: set[str] = set()
+    for i, section in enumerate(standard.sections):
+        if section.id in seen_sections:
+            found.append((("sections", i, "id"), f"section id {section.id!r} is used twice"))
+        seen_sections.add(section.id)
+    seen: set[str] = set()
+    for i, criterion in enumerate(standard.criteria):
+        if criterion.id in seen:
+            found.append((("criteria", i, "id"), f"criterion id {criterion.id!r} is used twice"))
+        seen.add(criterion.id)
+        if criterion.section not in sections:
+            found.append((("criteria", i, "section"), f"unknown section {criterion.section!r}; sections: {', '.join(sorted(sections))}"))
+        for path, languages in _phrase_languages(criterion):
+            for lang in sorted(set(languages) - set(standard.languages)):
+                found.append((("criteria", i, *path, lang), f"language {lang!r} is not in the standard's languages"))
+    return found
+
+
+def _phrase_languages(model: Any, path: Loc = ()) -> Iterable[tuple[Loc, list[str]]]:
+    """Every `phrases` mapping in a criterion config, with its path, to check its languages."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if name == "phrases" and isinstance(value, dict):
+            yield path + (name,), list(value)
+        elif hasattr(type(value), "model_fields"):
+            yield from _phrase_languages(value, path + (name,))
+
+
+def parse_standard(text: str, source: str) -> Standard:
+    """Validate a standard given as YAML text; `source` names it in messages."""
+    if len(text.encode("utf-8")) > MAX_STANDARD_BYTES:
+        raise StandardError(source, [f"{source}:1: the file is larger than {MAX_STANDARD_BYTES:,} bytes"])
+    try:
+        root = YAML(typ="rt", pure=True).load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise StandardError(source, [f"{source}:{line}: not valid YAML: {exc.problem or exc.context}"]) from None
+    if not isinstance(root, dict):
+        raise StandardError(source, [f"{source}:1: a standard is a YAML mapping with keys id, version, sections, criteria, ..."])
+
+    problems: list[tuple[Loc, str]] = []
+    raw_criteria = root.get("criteria")
+    document = {**root, "source": source, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    if isinstance(raw_criteria, list):
+        # Each criterion is checked against its own kind's model, for precise messages.
+        document["criteria"] = []
+        for i, raw in enumerate(raw_criteria):
+            criterion, found = _criterion(raw, i)
+            problems += found
+            if criterion is not None:
+                document["criteria"].append(criterion)
+    standard = None
+    try:
+        standard = Standard.model_validate(document)
+    except ValidationError as exc:
+        found = _problems(exc)
+        if problems:  # the criteria were already reported one by one
+            found = [p for p in found if p[0][:1] != ("criteria",)]
+        problems += found
+    if standard is not None and not problems:
+        problems += _cross_checks(standard)
+    if problems:
+        raise StandardError(source, [f"{source}:{line_of(root, loc)}: {field_path(loc)}: {msg}" for loc, msg in problems])
+    assert standard is not None
+    return standard
+
+
+def load_standard(path: Path) -> Standard:
+    """Load and validate one standard file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StandardError(str(path), [f"{path}:1: cannot read the file: {exc}"]) from None
+    return parse_standard(text, str(path))
+
+
+def load_standards(folder: Path) -> list[Standard]:
+    """Every standard in `folder` (`*.yaml`), validated; any broken file stops the load."""
+    paths = sorted(folder.glob("*.yaml"))
+    if not paths:
+        raise TouchstoneError(f"no standards (*.yaml) in {folder}", "set TOUCHSTONE_STANDARDS_DIR or pass --standards")
+    standards = [load_standard(p) for p in paths]
+    refs: dict[str, str] = {}
+    for s in standards:
+        if s.ref in refs:
+            raise TouchstoneError(f"{s.source}: {s.ref} is also defined in {refs[s.ref]}", "give each version its own number")
+        refs[s.ref] = s.source
+    return standards
+
+
+def select_standard(standards: Sequence[Standard], day: date, ref: str) -> Standard:
+    """The standard to score `day` with.
+
+    `ref` is `id` (the version in force on `day`: the latest `effective_from` on or before it) or
+    `id@version` (exactly that version, whatever its date, for re-scoring history).
+    """
+    standard_id, _, version = ref.partition("@")
+    same_id = [s for s in standards if s.id == standard_id]
+    if not same_id:
+        known = ", ".join(sorted({s.id for s in standards}))
+        raise TouchstoneError(f"no standard with id {standard_id!r}", f"standards found: {known}")
+    if version:
+        for s in same_id:
+            if s.version == version:
+                return s
+        raise TouchstoneError(
+            f"standard {standard_id!r} has no version {version!r}",
+            f"versions: {', '.join(s.version for s in same_id)}",
+        )
+    in_force = [s for s in same_id if s.effective_from <= day]
+    if not in_force:
+        first = min(s.effective_from for s in same_id)
+        raise TouchstoneError(
+            f"no version of standard {standard_id!r} is in force on {day.isoformat()} (the first is effective from {first})",
+            f"name a version explicitly, e.g. {same_id[0].ref}",
+        )
+    return max(in_force, key=lambda s: (s.effective_from, s.version))

@@ -1,0 +1,72 @@
+"""The NLP core: one blank spaCy pipeline per language, plus a lemma-normalising component.
+
+Phrases are matched on `Token.norm_`, which the `touchstone_lemma_norm` component sets to the
+lower-cased lemma from the spacy-lookups-data tables. The lemma depends on the lower-cased word only
+(looked up lower-cased, then capitalised for German nouns), so matching is case-insensitive by
+construction: "Fragen" and "fragen", "Mein" and "mein" get the same norm. Standards' phrases run through the same
+pipeline, so "calls are recorded" matches "this call is being recorded" in any inflection.
+No trained model is needed and nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.lookups import load_lookups
+from spacy.tokens import Doc
+
+from ingest.interaction import Interaction
+
+LEMMA_NORM = "touchstone_lemma_norm"
+
+
+class LemmaNorm:
+    """Sets `token.norm_` to the lower-cased lookup lemma; memoised per surface form."""
+
+    def __init__(self, lang: str) -> None:
+        self.table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+        self.cache: dict[str, str] = {}
+
+    def norm(self, text: str) -> str:
+        cached = self.cache.get(text)
+        if cached is None:
+            low = text.lower()
+            lemma = self.table.get(low) or self.table.get(low.capitalize()) or low
+            if isinstance(lemma, list):  # the French table maps to lists of lemmas
+                lemma = lemma[0]
+            cached = self.cache[text] = str(lemma).lower()
+        return cached
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            token.norm_ = self.norm(token.text)
+        return doc
+
+
+@Language.factory(LEMMA_NORM)
+def make_lemma_norm(nlp: Language, name: str) -> LemmaNorm:
+    return LemmaNorm(nlp.lang)
+
+
+@cache
+def pipeline(lang: str) -> Language:
+    """The shared pipeline for `lang`: blank tokenizer + lemma norms."""
+    nlp = spacy.blank(lang)
+    nlp.add_pipe(LEMMA_NORM)
+    return nlp
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """An interaction with every turn processed once, shared by all criteria that score it."""
+
+    interaction: Interaction
+    docs: tuple[Doc, ...]
+
+
+def analyse(interaction: Interaction) -> Analysed:
+    nlp = pipeline(interaction.language)
+    return Analysed(interaction, tuple(nlp.pipe(t.text for t in interaction.turns)))

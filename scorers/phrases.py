@@ -1,0 +1,77 @@
+"""Phrase sets compiled per language, and the search for them in an analysed interaction.
+
+Matching is on lower-cased lemmas (see `scorers.nlp`), so it is case-insensitive and
+inflection-aware. A search is restricted by who said it and by a window in the conversation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+
+from scorers.nlp import Analysed, pipeline
+from scorers.outcome import Evidence, NotApplicable, Verdict
+from scorers.standard import Phrases, SpeakerRole, Window, said_by
+
+
+@dataclass(frozen=True)
+class Match:
+    turn_index: int
+    start_ms: int | None
+    text: str  # the words as said in the turn
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.turn_index, self.start_ms, self.text)
+
+
+class PhraseSet:
+    """The phrases of one criterion part, compiled once per language."""
+
+    def __init__(self, phrases: Phrases) -> None:
+        self.matchers: dict[str, PhraseMatcher] = {}
+        for lang, texts in phrases.items():
+            nlp = pipeline(lang)
+            matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+            matcher.add("phrase", list(nlp.pipe(texts)))
+            self.matchers[lang] = matcher
+
+    def covers(self, language: str) -> bool:
+        return language in self.matchers
+
+    def find(
+        self,
+        analysed: Analysed,
+        speaker: SpeakerRole,
+        window: Window | None = None,
+        turns: range | None = None,
+    ) -> Iterator[Match]:
+        """Matches in turn order, in turns said by `speaker`, inside `window` and `turns`."""
+        interaction = analysed.interaction
+        matcher = self.matchers.get(interaction.language)
+        if matcher is None:
+            return
+        for index in turns if turns is not None else range(len(interaction.turns)):
+            turn = interaction.turns[index]
+            if not said_by(speaker, turn, interaction):
+                continue
+            if window is not None and not window.contains(index, interaction):
+                continue
+            doc = analysed.docs[index]
+            for _, start, end in sorted(matcher(doc), key=lambda m: m[1]):
+                yield Match(index, turn.start_ms, doc[start:end].text)
+
+    def first(self, analysed: Analysed, speaker: SpeakerRole, window: Window | None = None, turns: range | None = None) -> Match | None:
+        return next(self.find(analysed, speaker, window, turns), None)
+
+
+def phrases_not_applicable(analysed: Analysed, phrase_sets: Iterable[PhraseSet], window: Window | None = None) -> Verdict | None:
+    """The not_applicable verdict when phrases or timestamps are missing for this interaction."""
+    interaction = analysed.interaction
+    if not all(p.covers(interaction.language) for p in phrase_sets):
+        return Verdict.not_applicable(NotApplicable.LANGUAGE_NOT_COVERED, f"no phrases for language {interaction.language!r}")
+    if window is not None and window.needs_timestamps and not interaction.has_timestamps:
+        return Verdict.not_applicable(NotApplicable.NO_TIMESTAMPS, f"{window.describe()} needs turn timestamps")
+    return None

@@ -1,0 +1,231 @@
+"""The `touchstone` command: the pipeline without a scheduler, sample data, tables and standards.
+
+User errors print a message and a hint and exit 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from touchstone.errors import TouchstoneError
+from touchstone.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def user_errors(func: F) -> F:
+    """Turn a TouchstoneError into a short message and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TouchstoneError as exc:
+            err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True)
+            if exc.hint:
+                err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    from touchstone.pipeline import parse_day
+
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except TouchstoneError as exc:
+        raise click.BadParameter(exc.message) from None
+
+
+date_option = click.option("--date", "day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The date to work on.")
+data_option = click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Data folder (default: TOUCHSTONE_DATA_DIR or ./data)."
+)
+
+
+def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
+    if data_dir is not None:
+        data_dir = data_dir.resolve()
+        overrides.setdefault("landing_dir", data_dir / "landing")
+    return Settings.from_env(data_dir=data_dir, **overrides)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="touchstone")
+def cli() -> None:
+    """Score customer-service interactions against a written standard.
+
+    \b
+    Example:
+        touchstone generate --date 2026-11-22
+        touchstone run --date 2026-11-22
+        touchstone show agents --date 2026-11-22
+    """
+
+
+@cli.command()
+@date_option
+@click.option("--standard", default=None, metavar="ID[@VERSION]", help="Standard to score with (default: the version in force on the date).")
+@click.option("--landing-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the day's files are.")
+@data_option
+@user_errors
+def run(day: date, standard: str | None, landing_dir: Path | None, data_dir: Path | None) -> None:
+    """Ingest, score, aggregate and publish one date, without a scheduler.
+
+    Re-running a date replaces its rows.
+
+    \b
+    Example:
+        touchstone run --date 2026-11-22
+        touchstone run --date 2026-11-22 --standard eu_core@1.0
+    """
+    from touchstone.pipeline import run_day
+
+    settings = _settings(data_dir, landing_dir=landing_dir.resolve() if landing_dir else None)
+    with console.status(f"Scoring {day} ..."):
+        summary = run_day(settings, day, standard)
+    console.print(
+        f"[green]Published {day}[/] with {summary['standard_ref']}: read {summary['read']}, "
+        f"scored {summary['scored']}, quarantined {summary['quarantined']} (run {summary['run_id']})"
+    )
+    console.print(f"Parquet: {summary['warehouse']}")
+
+
+@cli.command()
+@date_option
+@click.option("--interactions", "-n", default=400, show_default=True, help="How many interactions.")
+@click.option("--seed", default=7, show_default=True, help="Random seed; the same seed and date give the same files.")
+@data_option
+@user_errors
+def generate(day: date, interactions: int, seed: int, data_dir: Path | None) -> None:
+    """Write a realistic sample day into the landing folder, with its ground truth.
+
+    \b
+    Example:
+        touchstone generate --date 2026-11-22 -n 1000
+    """
+    from touchstone.sample_data import generate_day
+
+    settings = _settings(data_dir)
+    result = generate_day(settings.landing_dir, day, interactions, seed)
+    console.print(f"Generated {result.interactions} interactions for {day} in {settings.landing_dir / day.isoformat()}")
+    console.print("Injected violations: " + ", ".join(f"{k} {v}" for k, v in result.violations.items()))
+    console.print(f"Ground truth: {result.ground_truth}")
+
+
+# What `show` prints per table: the columns, and how to order the rows.
+SHOW = {
+    "agents": ("agent_daily_scores", ["agent_id", "agent_type", "team", "interactions", "mean_quality_score", "quality_ci_low", "quality_ci_high", "compliance_rate", "critical_failures"], "mean_quality_score"),
+    "interactions": ("interaction_scores", ["interaction_id", "agent_id", "channel", "language", "quality_score", "compliance_passed", "critical_failures"], "quality_score"),
+    "failures": ("criterion_results", ["interaction_id", "agent_id", "criterion_id", "reason", "evidence", "turn_index", "start_ms"], None),
+    "quarantine": ("quarantine", ["source", "locator", "reason"], None),
+    "runs": ("runs", ["run_id", "standard_id", "standard_version", "files", "read", "scored", "quarantined", "duplicates_dropped", "status"], None),
+}
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}" if abs(value) > 1 or value == 0 else f"{value:.2f}"
+    return str(value)
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(sorted(SHOW)))
+@date_option
+@click.option("--top", default=0, help="Show only the first N rows (0: all).")
+@data_option
+@user_errors
+def show(what: str, day: date, top: int, data_dir: Path | None) -> None:
+    """Print a published table for a date: agents, interactions, failures, quarantine or runs.
+
+    Agents and interactions are ordered best score first; failures lists every failed
+    criterion with its (redacted) evidence.
+
+    \b
+    Example:
+        touchstone show agents --date 2026-11-22
+        touchstone show failures --date 2026-11-22 --top 20
+    """
+    from warehouse.parquet import read_table
+
+    settings = _settings(data_dir)
+    table_name, columns, order = SHOW[what]
+    frame = read_table(settings.warehouse_dir, table_name, day)
+    if what == "failures":
+        frame = frame[frame["outcome"] == "fail"]
+    if frame.empty and what in ("agents", "interactions", "runs"):
+        raise TouchstoneError(f"nothing published for {day} in {settings.warehouse_dir}", f"run `touchstone run --date {day}` first")
+    if order:
+        frame = frame.sort_values(order, ascending=False, kind="stable", na_position="last")
+    total = len(frame)
+    if top:
+        frame = frame.head(top)
+    table = RichTable(title=f"{what} · {day} · {total} rows" + (f" (top {len(frame)})" if len(frame) < total else ""))
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in frame[columns].itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    console.print(table)
+
+
+@cli.group()
+def standards() -> None:
+    """Check the standards that compliance officers write."""
+
+
+@standards.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--standards-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder of standards (default: ./standards).")
+def validate(paths: tuple[Path, ...], standards_dir: Path | None) -> None:
+    """Validate standards; every problem is printed as file:line: field: message.
+
+    With no paths, validates every *.yaml in the standards folder. Exits 1 if any is invalid.
+
+    \b
+    Example:
+        touchstone standards validate
+        touchstone standards validate standards/eu_core.v1.yaml
+    """
+    from scorers.loader import StandardError, load_standard
+
+    folder = (standards_dir or Settings.from_env().standards_dir).resolve()
+    files = list(paths) or sorted(folder.glob("*.yaml"))
+    if not files:
+        err_console.print(f"[bold red]Error:[/] no standards (*.yaml) in {folder}")
+        sys.exit(1)
+    failed = 0
+    for path in files:
+        try:
+            standard = load_standard(path)
+        except StandardError as exc:
+            failed += 1
+            err_console.print(f"[red]✗[/] {path}", highlight=False)
+            for problem in exc.problems:
+                err_console.print(f"  {problem}", highlight=False, markup=False)
+            continue
+        console.print(f"[green]✓[/] {path}: {standard.ref}, effective from {standard.effective_from}, {len(standard.criteria)} criteria", highlight=False)
+    sys.exit(1 if failed else 0)
+
+
+def main() -> None:
+    cli(prog_name="touchstone")
+
+
+if __name__ == "__main__":
+    main()

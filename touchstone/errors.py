@@ -1,0 +1,20 @@
+"""User-facing errors.
+
+Every error a user can cause (a broken standard, a missing landing folder, a bad date) is a
+`TouchstoneError`: the command line prints its message and a hint and exits 1, without a traceback.
+Messages name the file and line or record, say what was expected and how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class TouchstoneError(Exception):
+    """An error the user can fix; `hint` says how."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\nHint: {self.hint}"

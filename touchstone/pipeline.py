@@ -1,0 +1,263 @@
+"""The nightly steps for one date: ingest -> score -> aggregate -> publish.
+
+The Airflow DAG runs each step as a task; `touchstone run` runs them in a row. Steps hand over
+through the run's staging folder (`<data>/staging/<date>/<run_id>/`), never through memory, so a
+task can run on any worker, and only `publish` touches the warehouse. Every step is a transaction on
+one date: re-running it replaces what it wrote.
+
+Counts reconcile: read = scored + quarantined, checked before anything is published.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ingest.interaction import Interaction
+from ingest.reader import read_day
+from scorers.engine import CompiledStandard, Scored
+from scorers.loader import load_standards, select_standard
+from scorers.standard import Standard
+from touchstone.errors import TouchstoneError
+from touchstone.settings import Settings
+from warehouse import parquet
+from warehouse.aggregate import agent_daily_rows
+from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE, RUNS
+
+STAGED_INTERACTIONS = "interactions.jsonl"
+COUNTS = "counts.json"
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What one run scores: the date, with which standard version, under which run id."""
+
+    day: date
+    run_id: str
+    standard_ref: str  # always `id@version`, resolved when the run is planned
+
+    def to_dict(self) -> dict[str, str]:
+        return {"day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> RunPlan:
+        return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"])
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TouchstoneError(f"{text!r} is not a date", "write dates as YYYY-MM-DD, e.g. 2026-11-22") from None
+
+
+def scored_date(run_after: datetime, override: str | None = None) -> date:
+    """The date a nightly run scores: the day before it runs, unless a date is named.
+
+    With a cron schedule Airflow's data interval is empty (start == end == run time), so the
+    scored date is derived from the run time, or given explicitly as the `date` param.
+    """
+    return parse_day(override) if override else (run_after - timedelta(days=1)).date()
+
+
+def new_run_id(prefix: str = "cli") -> str:
+    return f"{prefix}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+
+
+def safe_run_id(run_id: str) -> str:
+    """A run id usable in file names (Airflow's contain ':' and '+')."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+
+
+def load_standard_for(settings: Settings, day: date, ref: str | None = None) -> Standard:
+    return select_standard(load_standards(settings.standards_dir), day, ref or settings.standard)
+
+
+def plan_run(settings: Settings, day: date, run_id: str, standard: str | None = None) -> RunPlan:
+    """Resolve the standard version for `day` (validating every standard) and name the run."""
+    chosen = load_standard_for(settings, day, standard)
+    return RunPlan(day, safe_run_id(run_id), chosen.ref)
+
+
+def staging(settings: Settings, plan: RunPlan) -> Path:
+    return settings.staging_dir / plan.day.isoformat() / plan.run_id
+
+
+def _update_counts(folder: Path, **counts: int) -> dict[str, int]:
+    path = folder / COUNTS
+    merged = {**(json.loads(path.read_text()) if path.exists() else {}), **counts}
+    path.write_text(json.dumps(merged, indent=2, sort_keys=True))
+    return merged
+
+
+def _quarantine_row(source: str, locator: str, reason: str, raw: str, run_id: str) -> dict[str, Any]:
+    return {"source": source, "locator": locator, "reason": reason, "raw_excerpt": raw, "run_id": run_id}
+
+
+def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+    """Read the day's landing files; stage the valid interactions and the quarantined records."""
+    folder = staging(settings, plan)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    day = read_day(settings.landing_dir, plan.day, settings.layout)
+    with (folder / STAGED_INTERACTIONS).open("w", encoding="utf-8") as out:
+        for item in day.interactions:
+            out.write(item.model_dump_json() + "\n")
+    with (folder / "sources.json").open("w", encoding="utf-8") as out:
+        json.dump(day.sources, out)
+    quarantine = [_quarantine_row(q.source, q.locator, q.reason, q.raw_excerpt, plan.run_id) for q in day.quarantined]
+    parquet.write_staged(quarantine, QUARANTINE, folder)
+    counts = _update_counts(folder, files=len(day.files), read=day.read, duplicates_dropped=day.duplicates)
+    return {**plan.to_dict(), **counts, "valid": len(day.interactions), "quarantined_on_read": len(quarantine)}
+
+
+def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
+    rows = []
+    for result in scored.results:
+        evidence = result.verdict.evidence
+        rows.append(
+            {
+                "interaction_id": scored.interaction.interaction_id,
+                "agent_id": scored.interaction.agent.id,
+                "criterion_id": result.criterion.id,
+                "criterion_kind": result.criterion.kind,
+                "section": result.criterion.section,
+                "outcome": result.verdict.outcome.value,
+                "reason": result.verdict.reason,
+                "points": result.points,
+                "max_points": result.max_points,
+                "critical": result.criterion.critical,
+                "evidence": evidence.text if evidence else None,
+                "turn_index": evidence.turn_index if evidence else None,
+                "start_ms": evidence.start_ms if evidence else None,
+                "run_id": run_id,
+                "standard_id": standard.id,
+                "standard_version": standard.version,
+            }
+        )
+    return rows
+
+
+def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: str) -> dict[str, Any]:
+    ix, score = scored.interaction, scored.score
+    started = ix.started_at
+    if started is not None and started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return {
+        "interaction_id": ix.interaction_id,
+        "agent_id": ix.agent.id,
+        "agent_type": ix.agent.type,
+        "team": ix.agent.team,
+        "channel": ix.channel,
+        "language": ix.language,
+        "started_at": started,
+        "turns": len(ix.turns),
+        "duration_ms": ix.duration_ms,
+        "quality_score": score.quality_score,
+        "compliance_passed": score.compliance_passed,
+        "critical_failures": score.critical_failures,
+        "criteria_passed": score.passed,
+        "criteria_failed": score.failed,
+        "criteria_not_applicable": score.not_applicable,
+        "section_scores": score.section_scores,
+        "source": source,
+        "run_id": run_id,
+        "standard_id": standard.id,
+        "standard_version": standard.version,
+    }
+
+
+def score(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+    """Score every staged interaction; one that a scorer cannot handle is quarantined, not fatal."""
+    folder = staging(settings, plan)
+    standard = load_standard_for(settings, plan.day, plan.standard_ref)
+    compiled = CompiledStandard(standard)
+    sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
+    criterion_rows: list[dict[str, Any]] = []
+    interaction_rows: list[dict[str, Any]] = []
+    quarantine = parquet.read_staged(QUARANTINE, folder).to_pylist()
+    with (folder / STAGED_INTERACTIONS).open(encoding="utf-8") as lines:
+        for line in lines:
+            interaction = Interaction.model_validate_json(line)
+            source = sources[interaction.interaction_id]
+            try:
+                scored = compiled.score(interaction)
+            except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
+                file, _, locator = source.partition(" ")
+                reason = f"scoring failed: {type(exc).__name__}: {exc}"
+                quarantine.append(_quarantine_row(file, locator, reason, line[:300], plan.run_id))
+                continue
+            criterion_rows += _criterion_rows(scored, standard, plan.run_id)
+            interaction_rows.append(_interaction_row(scored, standard, plan.run_id, source))
+    parquet.write_staged(criterion_rows, CRITERION_RESULTS, folder)
+    parquet.write_staged(interaction_rows, INTERACTION_SCORES, folder)
+    parquet.write_staged(quarantine, QUARANTINE, folder)
+    counts = _update_counts(folder, scored=len(interaction_rows), quarantined=len(quarantine))
+    return {**plan.to_dict(), **counts, "criterion_results": len(criterion_rows)}
+
+
+def aggregate(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+    """Per-agent daily scores from the staged interaction scores."""
+    folder = staging(settings, plan)
+    rows = agent_daily_rows(parquet.read_staged(INTERACTION_SCORES, folder).to_pylist())
+    parquet.write_staged(rows, AGENT_DAILY_SCORES, folder)
+    return {**plan.to_dict(), "agents": len(rows)}
+
+
+def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+    """Check the counts reconcile, then swap the day's partitions in and record the run."""
+    folder = staging(settings, plan)
+    counts = json.loads((folder / COUNTS).read_text())
+    staged_scores = parquet.read_staged(INTERACTION_SCORES, folder).num_rows
+    staged_quarantine = parquet.read_staged(QUARANTINE, folder).num_rows
+    if (counts["scored"], counts["quarantined"]) != (staged_scores, staged_quarantine) or counts["read"] != staged_scores + staged_quarantine:
+        raise TouchstoneError(
+            f"counts do not reconcile for {plan.day}: read {counts['read']}, scored {staged_scores}, quarantined {staged_quarantine}",
+            "nothing was published; this is a bug, please report it with the staging folder " + str(folder),
+        )
+    if counts["read"] and staged_quarantine / counts["read"] > settings.max_quarantine_share:
+        raise TouchstoneError(
+            f"{staged_quarantine} of {counts['read']} records for {plan.day} were quarantined, more than "
+            f"{settings.max_quarantine_share:.0%}; nothing was published",
+            f"inspect the reasons in {folder / 'quarantine.parquet'}",
+        )
+    standard = load_standard_for(settings, plan.day, plan.standard_ref)
+    run_row = {
+        "run_id": plan.run_id,
+        "standard_id": standard.id,
+        "standard_version": standard.version,
+        "standard_sha256": standard.sha256,
+        "files": counts["files"],
+        "read": counts["read"],
+        "scored": staged_scores,
+        "quarantined": staged_quarantine,
+        "duplicates_dropped": counts["duplicates_dropped"],
+        "status": "published",
+        "published_at": datetime.now(UTC),
+    }
+    parquet.write_staged([run_row], RUNS, folder)
+    tables = [CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS]
+    parquet.publish(folder, settings.warehouse_dir, plan.day, plan.run_id, tables)
+    shutil.rmtree(folder)
+    return {
+        **plan.to_dict(),
+        **{k: v for k, v in run_row.items() if k in ("read", "scored", "quarantined", "duplicates_dropped", "status")},
+        "warehouse": str(settings.warehouse_dir),
+    }
+
+
+def run_day(settings: Settings, day: date, standard: str | None = None, run_id: str | None = None) -> dict[str, Any]:
+    """All steps for one date, without a scheduler."""
+    plan = plan_run(settings, day, run_id or new_run_id(), standard)
+    ingest(settings, plan)
+    score(settings, plan)
+    aggregate(settings, plan)
+    return publish(settings, plan)
+

@@ -1,0 +1,1 @@
+"""The warehouse: Parquet tables, hive-partitioned by date, declared once in `warehouse.tables`."""

@@ -1,0 +1,141 @@
+"""Every warehouse table, declared once: name, grain, description and Arrow schema.
+
+Tables are hive-partitioned by `date=YYYY-MM-DD`; the partition column is not stored in the files.
+Every row carries the standard and the run that produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    grain: str  # what one row is
+    description: str
+    schema: pa.Schema
+    # Re-running a date replaces the partition; `runs` keeps one file per run (a history).
+    history: bool = False
+
+
+_PROVENANCE = [
+    pa.field("run_id", pa.string(), nullable=False),
+    pa.field("standard_id", pa.string(), nullable=False),
+    pa.field("standard_version", pa.string(), nullable=False),
+]
+
+CRITERION_RESULTS = Table(
+    "criterion_results",
+    "interaction x criterion",
+    "Every criterion's verdict on every interaction, with the evidence that decided it.",
+    pa.schema(
+        [
+            pa.field("interaction_id", pa.string(), nullable=False),
+            pa.field("agent_id", pa.string(), nullable=False),
+            pa.field("criterion_id", pa.string(), nullable=False),
+            pa.field("criterion_kind", pa.string(), nullable=False),
+            pa.field("section", pa.string(), nullable=False),
+            pa.field("outcome", pa.string(), nullable=False),  # pass | fail | not_applicable
+            pa.field("reason", pa.string(), nullable=False),
+            pa.field("points", pa.float64(), nullable=False),
+            pa.field("max_points", pa.float64(), nullable=False),
+            pa.field("critical", pa.bool_(), nullable=False),
+            pa.field("evidence", pa.string()),  # redacted where sensitive
+            pa.field("turn_index", pa.int32()),
+            pa.field("start_ms", pa.int64()),
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+INTERACTION_SCORES = Table(
+    "interaction_scores",
+    "interaction",
+    "One quality and compliance score per interaction.",
+    pa.schema(
+        [
+            pa.field("interaction_id", pa.string(), nullable=False),
+            pa.field("agent_id", pa.string(), nullable=False),
+            pa.field("agent_type", pa.string(), nullable=False),
+            pa.field("team", pa.string()),
+            pa.field("channel", pa.string(), nullable=False),
+            pa.field("language", pa.string(), nullable=False),
+            pa.field("started_at", pa.timestamp("us", tz="UTC")),
+            pa.field("turns", pa.int32(), nullable=False),
+            pa.field("duration_ms", pa.int64()),
+            pa.field("quality_score", pa.float64()),  # 0-100; null when no criterion applied
+            pa.field("compliance_passed", pa.bool_(), nullable=False),
+            pa.field("critical_failures", pa.int32(), nullable=False),
+            pa.field("criteria_passed", pa.int32(), nullable=False),
+            pa.field("criteria_failed", pa.int32(), nullable=False),
+            pa.field("criteria_not_applicable", pa.int32(), nullable=False),
+            pa.field("section_scores", pa.map_(pa.string(), pa.float64()), nullable=False),
+            pa.field("source", pa.string(), nullable=False),  # file and line it was read from
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+AGENT_DAILY_SCORES = Table(
+    "agent_daily_scores",
+    "agent x date",
+    "Per-agent daily scores with sample sizes and 95% confidence intervals, for coaching.",
+    pa.schema(
+        [
+            pa.field("agent_id", pa.string(), nullable=False),
+            pa.field("agent_type", pa.string(), nullable=False),
+            pa.field("team", pa.string()),
+            pa.field("interactions", pa.int32(), nullable=False),
+            pa.field("scored_interactions", pa.int32(), nullable=False),  # with a quality score
+            pa.field("mean_quality_score", pa.float64()),
+            pa.field("quality_ci_low", pa.float64()),
+            pa.field("quality_ci_high", pa.float64()),
+            pa.field("compliance_rate", pa.float64(), nullable=False),  # share with compliance_passed
+            pa.field("critical_failures", pa.int32(), nullable=False),
+            pa.field("section_scores", pa.map_(pa.string(), pa.float64()), nullable=False),
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+QUARANTINE = Table(
+    "quarantine",
+    "rejected input record",
+    "Records that were read but not scored, with where they came from and why.",
+    pa.schema(
+        [
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("locator", pa.string(), nullable=False),
+            pa.field("reason", pa.string(), nullable=False),
+            pa.field("raw_excerpt", pa.string(), nullable=False),
+            pa.field("run_id", pa.string(), nullable=False),
+        ]
+    ),
+)
+
+RUNS = Table(
+    "runs",
+    "pipeline run",
+    "The manifest of every run: what was read, scored and quarantined, with which standard.",
+    pa.schema(
+        [
+            pa.field("run_id", pa.string(), nullable=False),
+            pa.field("standard_id", pa.string(), nullable=False),
+            pa.field("standard_version", pa.string(), nullable=False),
+            pa.field("standard_sha256", pa.string(), nullable=False),
+            pa.field("files", pa.int32(), nullable=False),
+            pa.field("read", pa.int32(), nullable=False),
+            pa.field("scored", pa.int32(), nullable=False),
+            pa.field("quarantined", pa.int32(), nullable=False),
+            pa.field("duplicates_dropped", pa.int32(), nullable=False),
+            pa.field("status", pa.string(), nullable=False),
+            pa.field("published_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        ]
+    ),
+    history=True,
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS)}
