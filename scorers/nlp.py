@@ -15,19 +15,39 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
-from spacy.lookups import load_lookups
+from spacy.util import load_language_data, registry
 from spacy.tokens import Doc
 
 from ingest.interaction import Interaction
 
 LEMMA_NORM = "touchstone_lemma_norm"
 
+# Frequent auxiliaries that the spacy-lookups-data tables get wrong or miss; without these,
+# "l'appel est enregistré" would not match "les appels sont enregistrés".
+LEMMA_FIXES: dict[str, dict[str, str]] = {
+    "en": {"does": "do"},
+    "sv": {"har": "ha"},
+    "fr": {"est": "être", "suis": "être", "sommes": "être", "été": "être"},
+}
+
+
+def lemma_table(lang: str) -> dict[str, str | list[str]]:
+    """The spacy-lookups-data lemma table for `lang` as a plain dict.
+
+    Found through spaCy's lookups registry, but not built into a spaCy `Table`, which hashes every
+    key up front: that costs ~10 s for the four languages against ~1 s for the plain dict.
+    """
+    tables = registry.lookups.get(lang) if lang in registry.lookups else {}
+    if "lemma_lookup" not in tables:
+        raise ValueError(f"spacy-lookups-data has no lemma_lookup table for {lang!r}; is it installed?")
+    return {**load_language_data(tables["lemma_lookup"]), **LEMMA_FIXES.get(lang, {})}
+
 
 class LemmaNorm:
     """Sets `token.norm_` to the lower-cased lookup lemma; memoised per surface form."""
 
     def __init__(self, lang: str) -> None:
-        self.table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+        self.table = lemma_table(lang)
         self.cache: dict[str, str] = {}
 
     def norm(self, text: str) -> str:

@@ -1,0 +1,97 @@
+"""
+### Touchstone nightly scoring
+
+Scores every interaction of the previous day against the compliance standard in force on that day
+and publishes per-criterion, per-interaction and per-agent scores to the Parquet warehouse.
+
+`plan -> ingest -> score -> aggregate -> publish`: each task is one step of `touchstone.pipeline`,
+the same code that `touchstone run` calls. Tasks hand over through the run's staging folder; only
+`publish` writes the warehouse, swapping the date's partitions in whole.
+
+**Params**: `date` (YYYY-MM-DD) scores that date instead of the day before the run;
+`standard` (`id` or `id@version`) overrides the version in force.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pendulum
+from airflow.sdk import Asset, Param, dag, task
+
+from touchstone.settings import Settings
+
+TABLES = ("criterion_results", "interaction_scores", "agent_daily_scores", "quarantine", "runs")
+WAREHOUSE = Settings.from_env().warehouse_dir  # environment only; nothing is read at parse time
+ASSETS = [Asset(name=f"touchstone.{table}", uri=f"file://{WAREHOUSE}/{table}") for table in TABLES]
+IO_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True}
+
+
+def _step(name: str, plan: dict[str, str]) -> dict[str, Any]:
+    """Run one pipeline step; a user error (bad standard, missing delivery) fails without retries."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from touchstone import pipeline
+    from touchstone.errors import TouchstoneError
+
+    try:
+        return getattr(pipeline, name)(Settings.from_env(), pipeline.RunPlan.from_dict(plan))
+    except TouchstoneError as exc:
+        raise AirflowFailException(str(exc)) from exc
+
+
+@dag(
+    dag_id="touchstone_nightly",
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    params={
+        "date": Param(None, type=["null", "string"], format="date", description="Date to score (default: the day before the run)."),
+        "standard": Param(None, type=["null", "string"], description="Standard `id` or `id@version` (default: in force on the date)."),
+    },
+    doc_md=__doc__,
+    tags=["touchstone", "scoring"],
+)
+def touchstone_nightly() -> None:
+    @task
+    def plan(params: dict[str, Any] | None = None, dag_run: Any = None, logical_date: Any = None, run_id: str | None = None) -> dict[str, str]:
+        """Resolve the scored date and the standard version; refuse to start with a broken standard."""
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from touchstone.errors import TouchstoneError
+        from touchstone.pipeline import plan_run, scored_date
+
+        params = params or {}
+        try:
+            day = scored_date(logical_date or dag_run.run_after, params.get("date"))
+            return plan_run(Settings.from_env(), day, f"airflow-{run_id}", params.get("standard")).to_dict()
+        except TouchstoneError as exc:
+            raise AirflowFailException(str(exc)) from exc
+
+    @task(**IO_RETRIES)
+    def ingest(plan: dict[str, str]) -> dict[str, Any]:
+        """Read the day's landing files; quarantine what cannot be read."""
+        return _step("ingest", plan)
+
+    @task
+    def score(plan: dict[str, str]) -> dict[str, Any]:
+        """Score every interaction against every criterion."""
+        return _step("score", plan)
+
+    @task
+    def aggregate(plan: dict[str, str]) -> dict[str, Any]:
+        """Per-agent daily scores with confidence intervals."""
+        return _step("aggregate", plan)
+
+    @task(outlets=ASSETS, **IO_RETRIES)
+    def publish(plan: dict[str, str]) -> dict[str, Any]:
+        """Reconcile counts, then swap the date's partitions into the warehouse."""
+        return _step("publish", plan)
+
+    planned = plan()
+    ingest(planned) >> score(planned) >> aggregate(planned) >> publish(planned)
+
+
+touchstone_nightly()

@@ -1,0 +1,49 @@
+"""Small builders for hand-written test interactions and single-criterion scoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.interaction import Interaction
+from scorers.nlp import analyse
+from scorers.outcome import Verdict
+from scorers.registry import resolve
+
+
+def interaction(
+    turns: list[tuple[str, str]] | list[tuple[str, str, int]],
+    language: str = "en",
+    channel: str = "chat",
+    agent_type: str = "human",
+    **extra: Any,
+) -> Interaction:
+    """Turns as (speaker, text) or (speaker, text, start_ms)."""
+    built = []
+    for turn in turns:
+        item: dict[str, Any] = {"speaker": turn[0], "text": turn[1]}
+        if len(turn) == 3:
+            item["start_ms"] = turn[2]
+        built.append(item)
+    return Interaction.model_validate(
+        {
+            "interaction_id": extra.pop("interaction_id", "t-1"),
+            "channel": channel,
+            "language": language,
+            "agent": {"id": "a-1", "type": agent_type},
+            "turns": built,
+            **extra,
+        }
+    )
+
+
+def criterion(kind: str, **fields: Any) -> Any:
+    """A validated criterion config of `kind`, with the common fields filled in."""
+    spec = resolve(kind)
+    assert spec is not None
+    return spec.config.model_validate({"id": "c", "kind": spec.name, "title": "t", "section": "s", **fields})
+
+
+def verdict(config: Any, ix: Interaction) -> Verdict:
+    spec = resolve(config.kind)
+    assert spec is not None
+    return spec.factory(config)(analyse(ix))

@@ -1,0 +1,55 @@
+"""Shared fixtures. Airflow runs against its own SQLite DB under data/airflow-test (git-ignored),
+set before anything imports Airflow, so tests never touch the demo's Airflow home."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ["AIRFLOW_HOME"] = str(ROOT / "data" / "airflow-test")
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ.pop("TOUCHSTONE_DATA_DIR", None)
+os.environ.pop("TOUCHSTONE_LANDING_DIR", None)
+os.environ.pop("TOUCHSTONE_STANDARDS_DIR", None)
+
+SAMPLE_DAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """A migrated Airflow metadata DB (SQLite), created once per session."""
+    home = Path(os.environ["AIRFLOW_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    airflow = Path(sys.executable).with_name("airflow")
+    result = subprocess.run([str(airflow), "db", "migrate"], capture_output=True, text=True, env=os.environ.copy())
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return home
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data folder, also set in the environment for code that reads Settings.from_env()."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("TOUCHSTONE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def scored_sample_day(tmp_path_factory: pytest.TempPathFactory):
+    """A generated sample day scored once by the pipeline: (settings, generated day)."""
+    from touchstone.pipeline import run_day
+    from touchstone.sample_data import generate_day
+    from touchstone.settings import Settings
+
+    data = tmp_path_factory.mktemp("sample") / "data"
+    settings = Settings.from_env(data_dir=data, landing_dir=data / "landing")
+    generated = generate_day(settings.landing_dir, SAMPLE_DAY, interactions=300, seed=11)
+    run_day(settings, SAMPLE_DAY, run_id="sample-run")
+    return settings, generated

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from scorers.loader import StandardError
+from tests.conftest import SAMPLE_DAY
+from touchstone.errors import TouchstoneError
+from touchstone.pipeline import run_day, scored_date
+from touchstone.sample_data import generate_day, read_ground_truth
+from touchstone.settings import Settings
+from warehouse.parquet import read_table
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings(data: Path, **overrides: object) -> Settings:
+    return Settings.from_env(data_dir=data, landing_dir=data / "landing", **overrides)
+
+
+def test_every_verdict_matches_the_ground_truth(scored_sample_day) -> None:
+    settings, generated = scored_sample_day
+    truth = read_ground_truth(generated.ground_truth)
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    assert len(results) == 300 * 9
+    got = {(r.interaction_id, r.criterion_id): r.outcome for r in results.itertuples()}
+    expected = {(i, c): outcome for i, row in truth.items() for c, outcome in row["expected"].items()}
+    assert got == expected
+    # Said in the words: every injected violation is found ...
+    found = {(r.interaction_id, r.criterion_id) for r in results.itertuples() if r.outcome == "fail"}
+    from touchstone.sample_data import VIOLATED_CRITERION
+
+    injected = {(i, VIOLATED_CRITERION[v]) for i, row in truth.items() for v in row["violations"]}
+    assert injected and injected <= found
+    # ... and no clean interaction is failed.
+    scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY).set_index("interaction_id")
+    clean = [i for i, row in truth.items() if not row["violations"]]
+    assert len(clean) > 100
+    assert scores.loc[clean, "criteria_failed"].eq(0).all()
+    assert scores.loc[clean, "quality_score"].eq(100.0).all()
+
+
+def test_failures_carry_evidence_and_cards_are_redacted(scored_sample_day) -> None:
+    settings, _ = scored_sample_day
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    cards = results[(results.criterion_id == "no_card_number_read_out") & (results.outcome == "fail")]
+    assert len(cards) > 0
+    assert cards.evidence.str.contains(r"\[card number ending \d{4}\]").all()
+    assert not cards.evidence.str.contains(r"\d{4} \d{4} \d{4}").any()
+    rude = results[(results.criterion_id == "no_prohibited_language") & (results.outcome == "fail")]
+    assert rude.turn_index.notna().all() and rude.evidence.str.len().gt(0).all()
+    late = results[(results.criterion_id == "recording_disclosure") & (results.outcome == "fail")]
+    assert late.reason.str.contains("within the first 30 seconds").all()
+
+
+def test_scores_follow_the_rules(scored_sample_day) -> None:
+    settings, _ = scored_sample_day
+    scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY)
+    assert scores.quality_score.between(0, 100).all()
+    critical = scores[scores.critical_failures > 0]
+    assert len(critical) > 0 and (critical.quality_score == 0).all() and (~critical.compliance_passed).all()
+    agents = read_table(settings.warehouse_dir, "agent_daily_scores", SAMPLE_DAY)
+    assert agents.interactions.sum() == len(scores) == 300
+    for agent in agents.itertuples():
+        mine = scores[scores.agent_id == agent.agent_id]
+        assert agent.mean_quality_score == pytest.approx(mine.quality_score.mean())
+        assert agent.compliance_rate == pytest.approx(mine.compliance_passed.mean())
+        assert agent.quality_ci_low <= agent.mean_quality_score <= agent.quality_ci_high
+    run = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).iloc[0]
+    assert (run.read, run.scored, run.quarantined, run.status) == (300, 300, 0, "published")
+    assert run.standard_id == "eu_core" and run.standard_version == "1.0" and len(run.standard_sha256) == 64
+
+
+def test_rerunning_a_date_leaves_the_same_rows_once(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=40, seed=5)
+    tables = ("criterion_results", "interaction_scores", "agent_daily_scores", "quarantine")
+    run_day(settings, SAMPLE_DAY, run_id="first")
+    first = {t: read_table(settings.warehouse_dir, t, SAMPLE_DAY) for t in tables}
+    run_day(settings, SAMPLE_DAY, run_id="second")
+    for table in tables:
+        again = read_table(settings.warehouse_dir, table, SAMPLE_DAY)
+        assert len(again) == len(first[table])
+        assert set(again.run_id) <= {"second"}
+        assert again.drop(columns="run_id").equals(first[table].drop(columns="run_id")), table
+    assert sorted(read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).run_id) == ["first", "second"]
+    assert not any((settings.staging_dir / SAMPLE_DAY.isoformat()).iterdir())  # staging cleaned up
+
+
+def _landing_with_bad_records(settings: Settings, good: int, bad: int) -> None:
+    folder = settings.landing_dir / SAMPLE_DAY.isoformat()
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=good, seed=9)
+    with (folder / "broken.jsonl").open("w") as out:
+        for i in range(bad):
+            out.write('{"interaction_id": "x-%d", "turns": [' % i + "\n")
+
+
+def test_bad_records_are_quarantined_and_counts_reconcile(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    _landing_with_bad_records(settings, good=20, bad=3)
+    summary = run_day(settings, SAMPLE_DAY)
+    assert (summary["read"], summary["scored"], summary["quarantined"]) == (23, 20, 3)
+    quarantine = read_table(settings.warehouse_dir, "quarantine", SAMPLE_DAY)
+    assert list(quarantine.locator) == ["line 1", "line 2", "line 3"]
+    assert quarantine.source.eq("2026-11-22/broken.jsonl").all() and quarantine.reason.str.startswith("malformed JSON").all()
+
+
+def test_a_day_of_mostly_bad_records_fails_and_publishes_nothing(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    _landing_with_bad_records(settings, good=2, bad=5)
+    with pytest.raises(TouchstoneError, match="5 of 7 records for 2026-11-22 were quarantined"):
+        run_day(settings, SAMPLE_DAY)
+    assert read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY).empty
+
+
+def test_a_broken_standard_stops_the_run_before_anything_is_read(tmp_path: Path) -> None:
+    standards = tmp_path / "standards"
+    standards.mkdir()
+    text = (ROOT / "standards" / "eu_core.v1.yaml").read_text(encoding="utf-8")
+    (standards / "eu_core.v1.yaml").write_text(text.replace("within: {first_seconds: 30}", "within: {first_seconds: -30}"))
+    settings = _settings(tmp_path / "data", standards_dir=standards)
+    with pytest.raises(StandardError, match=r"eu_core.v1.yaml:\d+: criteria\[2\].within.first_seconds: Input should be greater than 0"):
+        run_day(settings, SAMPLE_DAY)
+    assert not settings.warehouse_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("run_after", "override", "expected"),
+    [
+        (datetime(2026, 11, 23, 2, 0, tzinfo=UTC), None, date(2026, 11, 22)),  # the nightly cron run
+        (datetime(2026, 1, 1, 0, 0, tzinfo=UTC), None, date(2025, 12, 31)),
+        (datetime(2026, 11, 23, 2, 0, tzinfo=UTC), "2026-10-01", date(2026, 10, 1)),
+    ],
+)
+def test_scored_date(run_after: datetime, override: str | None, expected: date) -> None:
+    assert scored_date(run_after, override) == expected
+
+
+def test_run_summary_is_json_serialisable(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=5)
+    json.dumps(run_day(settings, SAMPLE_DAY))  # what the DAG pushes to XCom
