@@ -14,13 +14,15 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
-console = Console(soft_wrap=True)
+# Off a terminal (CI logs, `make demo | tee`) rich would assume 80 columns and fold every cell.
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
@@ -48,7 +50,7 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
     try:
         return parse_day(value)
     except TouchstoneError as exc:
-        raise click.BadParameter(exc.message) from None
+        raise click.BadParameter(f"{exc.message}; {exc.hint}") from None
 
 
 date_option = click.option("--date", "day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The date to work on.")
@@ -58,6 +60,7 @@ data_option = click.option(
 
 
 def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
+    overrides = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
         data_dir = data_dir.resolve()
         overrides.setdefault("landing_dir", data_dir / "landing")
@@ -127,18 +130,40 @@ def generate(day: date, interactions: int, seed: int, data_dir: Path | None) -> 
     console.print(f"Ground truth: {result.ground_truth}")
 
 
-# What `show` prints per table: the columns, and how to order the rows.
-SHOW = {
-    "agents": ("agent_daily_scores", ["agent_id", "agent_type", "team", "interactions", "mean_quality_score", "quality_ci_low", "quality_ci_high", "compliance_rate", "critical_failures"], "mean_quality_score"),
-    "interactions": ("interaction_scores", ["interaction_id", "agent_id", "channel", "language", "quality_score", "compliance_passed", "critical_failures"], "quality_score"),
-    "failures": ("criterion_results", ["interaction_id", "agent_id", "criterion_id", "reason", "evidence", "turn_index", "start_ms"], None),
-    "quarantine": ("quarantine", ["source", "locator", "reason"], None),
-    "runs": ("runs", ["run_id", "standard_id", "standard_version", "files", "read", "scored", "quarantined", "duplicates_dropped", "status"], None),
+# What `show` prints per table: the table, its columns with their labels, and the ordering column.
+SHOW: dict[str, tuple[str, dict[str, str], str | None]] = {
+    "agents": (
+        "agent_daily_scores",
+        {"agent_id": "agent", "agent_type": "type", "team": "team", "interactions": "n", "mean_quality_score": "quality",
+         "quality_ci_low": "95% CI low", "quality_ci_high": "95% CI high", "compliance_rate": "compliance", "critical_failures": "critical fails"},
+        "mean_quality_score",
+    ),
+    "interactions": (
+        "interaction_scores",
+        {"interaction_id": "interaction", "agent_id": "agent", "channel": "channel", "language": "lang", "quality_score": "quality",
+         "compliance_passed": "compliant", "critical_failures": "critical fails"},
+        "quality_score",
+    ),
+    "failures": (
+        "criterion_results",
+        {"interaction_id": "interaction", "agent_id": "agent", "criterion_id": "criterion", "reason": "reason", "evidence": "evidence",
+         "turn_index": "turn", "start_ms": "ms"},
+        None,
+    ),
+    "quarantine": ("quarantine", {"source": "source", "locator": "where", "reason": "reason"}, None),
+    "runs": (
+        "runs",
+        {"run_id": "run", "standard_id": "standard", "standard_version": "version", "files": "files", "read": "read", "scored": "scored",
+         "quarantined": "quarantined", "duplicates_dropped": "duplicates", "status": "status"},
+        None,
+    ),
 }
 
 
 def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
         return "-"
     if isinstance(value, float):
         return f"{value:.1f}" if abs(value) > 1 or value == 0 else f"{value:.2f}"
@@ -177,10 +202,10 @@ def show(what: str, day: date, top: int, data_dir: Path | None) -> None:
     if top:
         frame = frame.head(top)
     table = RichTable(title=f"{what} · {day} · {total} rows" + (f" (top {len(frame)})" if len(frame) < total else ""))
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in frame[columns].itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+    for label in columns.values():
+        table.add_column(label, overflow="fold")
+    for row in frame[list(columns)].itertuples(index=False):
+        table.add_row(*(escape(_cell(v)) for v in row))  # evidence like "[card number ...]" is text
     console.print(table)
 
 

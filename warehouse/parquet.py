@@ -27,6 +27,8 @@ from warehouse.tables import TABLES, Table
 
 PART = "part-0.parquet"
 _PARTITIONING = ds.partitioning(pa.schema([("date", pa.string())]), flavor="hive")
+# Integer columns may hold nulls (turn_index, start_ms): keep them integers, not floats.
+_PANDAS_TYPES = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
 
 
 def to_arrow(rows: Sequence[dict[str, Any]], table: Table) -> pa.Table:
@@ -113,4 +115,4 @@ def read_table(warehouse: Path, name: str, day: date | None = None) -> pd.DataFr
     dataset = ds.dataset(root, format="parquet", partitioning=_PARTITIONING, schema=pa.schema(columns))
     filtered = dataset.to_table(filter=ds.field("date") == day.isoformat() if day is not None else None)
     order = ["date", "published_at"] if table.history else ["date"]
-    return filtered.to_pandas().sort_values(order, kind="stable", ignore_index=True)
+    return filtered.to_pandas(types_mapper=_PANDAS_TYPES.get).sort_values(order, kind="stable", ignore_index=True)

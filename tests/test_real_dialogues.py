@@ -1,0 +1,98 @@
+"""The default standard on real third-party dialogues (../shared/data/dialogues), not only on data
+we generate. Expected verdicts were checked by reading each conversation."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ingest.interaction import Interaction
+from scorers.engine import CompiledStandard
+from scorers.loader import load_standard
+from scorers.sensitive import find_sensitive
+from tests.builders import interaction
+
+ROOT = Path(__file__).resolve().parents[1]
+DIALOGUES = ROOT.parent / "shared" / "data" / "dialogues"
+pytestmark = pytest.mark.skipif(not DIALOGUES.is_dir(), reason="../shared/data is not beside the checkout")
+
+
+@pytest.fixture(scope="module")
+def standard() -> CompiledStandard:
+    return CompiledStandard(load_standard(ROOT / "standards" / "eu_core.v1.yaml"))
+
+
+def abcd() -> list[Interaction]:
+    """ABCD chats: agent and customer turns, plus 'action' turns (the agent's tool use) as system turns."""
+    role = {"agent": "agent", "customer": "customer", "action": "system"}
+    return [
+        interaction([(role[s], t) for s, t in c["original"]], interaction_id=f"abcd-{c['convo_id']}", customer={"name": c["scenario"]["personal"]["customer_name"]})
+        for c in json.loads((DIALOGUES / "abcd" / "abcd_sample.json").read_text(encoding="utf-8"))
+    ]
+
+
+def taskmaster() -> list[Interaction]:
+    """Taskmaster-4 coffee orders: the assistant is a bot."""
+    role = {"user": "customer", "assistant": "bot"}
+    return [
+        interaction([(role[u["speaker"]], u["text"]) for u in d["utterances"]], agent_type="bot", interaction_id=d["conversation_id"])
+        for d in json.loads((DIALOGUES / "taskmaster" / "tm4_data_00.json").read_text(encoding="utf-8"))
+    ]
+
+
+ABCD_EXPECTED = {
+    # 3592: "Hi!" opens; "anything else" is asked mid-call, not at the close; ends "Have a great night!"
+    "abcd-3592": {"greeting": "pass", "agent_introduction": "fail", "closing_anything_else": "fail", "closing_thanks": "pass"},
+    # 9489: "good afternoon, how can I help you?" ... "have a nice day"
+    "abcd-9489": {"greeting": "pass", "agent_introduction": "fail", "closing_anything_else": "fail", "closing_thanks": "pass"},
+    # 3695: the customer speaks first ("HEY HO!"), the agent greets in turn 1; "not problem!" is not prohibited
+    "abcd-3695": {"greeting": "pass", "agent_introduction": "fail", "closing_anything_else": "fail", "closing_thanks": "pass", "no_prohibited_language": "pass"},
+}
+
+
+def test_abcd_chats(standard: CompiledStandard) -> None:
+    for ix in abcd():
+        results = {r.criterion.id: r for r in standard.score(ix).results}
+        got = {c: results[c].verdict.outcome.value for c in ABCD_EXPECTED[ix.interaction_id]}
+        assert got == ABCD_EXPECTED[ix.interaction_id], ix.interaction_id
+        # A chat has no recording to disclose; nobody was upset or asked for a person.
+        assert results["recording_disclosure"].verdict.reason.startswith("channel_not_covered")
+        assert results["empathy_when_upset"].verdict.reason.startswith("trigger_not_observed")
+        assert results["no_card_number_read_out"].verdict.outcome.value == "pass"
+
+
+def test_taskmaster_bot_conversations_all_score(standard: CompiledStandard) -> None:
+    outcomes: Counter[tuple[str, str]] = Counter()
+    conversations = taskmaster()
+    for ix in conversations:
+        scored = standard.score(ix)
+        assert len(scored.results) == 9
+        outcomes.update((r.criterion.id, r.verdict.outcome.value) for r in scored.results)
+    assert len(conversations) == 500
+    # The coffee bot never introduces itself, and greets only when greeted first (8 times, in its
+    # first reply: "Hi, What can I do for you?"); the customer opens with the order.
+    assert outcomes[("agent_introduction", "fail")] == 500
+    assert (outcomes[("greeting", "pass")], outcomes[("greeting", "fail")]) == (8, 492)
+    assert outcomes[("no_prohibited_language", "pass")] == outcomes[("no_card_number_read_out", "pass")] == 500
+
+
+DSTC11_CARDS = {"finance_00714", "insurance_0274", "banking_137", "banking_346", "banking_334", "banking_331", "banking_329", "banking_138", "banking_327"}
+
+
+def test_spoken_card_numbers_in_real_banking_calls(standard: CompiledStandard) -> None:
+    """Real callers read card numbers as words ('five four oh four ...'); an agent repeating them fails."""
+    flagged = {}
+    for path in sorted((DIALOGUES / "dstc11").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if find_sensitive(row["utterance"], "en"):
+                flagged[row["utterance_id"]] = row["utterance"]
+    assert set(flagged) == DSTC11_CARDS
+    for utterance in flagged.values():
+        repeated = interaction([("customer", utterance), ("agent", utterance)])
+        result = {r.criterion.id: r for r in standard.score(repeated).results}["no_card_number_read_out"]
+        assert result.verdict.outcome.value == "fail" and result.verdict.evidence.turn_index == 1
+        assert "[card number ending" in result.verdict.evidence.text

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from touchstone.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{prefix}{name} ")
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(cli), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_has_help_with_an_example(name: str, command: click.Command) -> None:
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0
+    assert command.help and (isinstance(command, click.Group) or "Example:" in result.output), name
+
+
+def test_generate_run_and_show(tmp_path: Path) -> None:
+    runner = CliRunner()
+    data = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(cli, ["generate", "--date", "2026-11-22", "-n", "30", "--seed", "2", *data]).exit_code == 0
+    result = runner.invoke(cli, ["run", "--date", "2026-11-22", *data])
+    assert result.exit_code == 0, result.output
+    assert "read 30, scored 30, quarantined 0" in result.output
+    agents = runner.invoke(cli, ["show", "agents", "--date", "2026-11-22", *data])
+    assert agents.exit_code == 0 and "agents · 2026-11-22" in agents.output and "a-" in agents.output
+    failures = runner.invoke(cli, ["show", "failures", "--date", "2026-11-22", *data])
+    assert failures.exit_code == 0 and "failures · 2026-11-22" in failures.output
+    # Redacted evidence is shown as text, not swallowed as console markup.
+    assert failures.output.count("[card") == failures.output.count("no_card_number_read_out") > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--date", "2026-11-21"], "no landing folder for 2026-11-21"),
+        (["show", "agents", "--date", "2026-11-21"], "nothing published for 2026-11-21"),
+        (["run", "--date", "2026-11-22", "--standard", "eu_core@9"], "standard 'eu_core' has no version '9'"),
+    ],
+)
+def test_user_errors_are_short_messages_not_tracebacks(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "landing" / "2026-11-22").mkdir(parents=True)
+    result = CliRunner().invoke(cli, [*args, "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_bad_date_is_rejected_by_the_option() -> None:
+    result = CliRunner().invoke(cli, ["run", "--date", "22/11/2026"])
+    assert result.exit_code == 2 and "write dates as YYYY-MM-DD" in result.output
+
+
+def test_standards_validate(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["standards", "validate"])
+    assert ok.exit_code == 0 and "eu_core@1.0" in ok.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((ROOT / "standards" / "eu_core.v1.yaml").read_text(encoding="utf-8").replace("points: 2\n", "points: two\n", 1))
+    bad = runner.invoke(cli, ["standards", "validate", str(broken)])
+    assert bad.exit_code == 1
+    assert f"{broken}:27: criteria[0].points: Input should be a valid number" in bad.output
