@@ -30,6 +30,8 @@ demo: setup
 	$(BIN)/airflow dags test touchstone_nightly -c '{"date": "$(DATE)"}' > "$(AIRFLOW_HOME)/dags-test.log" 2>&1 \
 		|| (tail -n 60 "$(AIRFLOW_HOME)/dags-test.log"; exit 1)
 	@echo "Airflow run log: $(AIRFLOW_HOME)/dags-test.log"
+	@echo "Parquet written for $(DATE):"
+	@find "$(TOUCHSTONE_DATA_DIR)/warehouse" -path "*date=$(DATE)*" -name "*.parquet" | sort | sed 's/^/  /'
 	$(BIN)/touchstone show runs --date $(DATE)
 	$(BIN)/touchstone show agents --date $(DATE) --top 15
 

@@ -15,8 +15,8 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
-from spacy.util import load_language_data, registry
 from spacy.tokens import Doc
+from spacy.util import load_language_data, registry
 
 from ingest.interaction import Interaction
 

@@ -11,9 +11,18 @@ from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
 
+from ingest.interaction import Interaction
 from scorers.nlp import Analysed, pipeline
 from scorers.outcome import Evidence, NotApplicable, Verdict
-from scorers.standard import Phrases, SpeakerRole, Window, said_by
+from scorers.standard import CriterionConfig, Phrases, SpeakerRole, Window, said_by
+
+
+class PhraseCriterion(CriterionConfig):
+    """Config of the kinds that look for phrases said by one speaker, optionally in a window."""
+
+    speaker: SpeakerRole = "agent"
+    phrases: Phrases
+    within: Window | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,13 @@ class Match:
     @property
     def evidence(self) -> Evidence:
         return Evidence(self.turn_index, self.start_ms, self.text)
+
+
+def turns_in_scope(interaction: Interaction, speaker: SpeakerRole, window: Window | None = None, turns: range | None = None) -> Iterator[int]:
+    """Indexes of the turns said by `speaker` inside `window` (and inside `turns`, if given)."""
+    for index in turns if turns is not None else range(len(interaction.turns)):
+        if said_by(speaker, interaction.turns[index], interaction) and (window is None or window.contains(index, interaction)):
+            yield index
 
 
 class PhraseSet:
@@ -53,22 +69,17 @@ class PhraseSet:
         matcher = self.matchers.get(interaction.language)
         if matcher is None:
             return
-        for index in turns if turns is not None else range(len(interaction.turns)):
-            turn = interaction.turns[index]
-            if not said_by(speaker, turn, interaction):
-                continue
-            if window is not None and not window.contains(index, interaction):
-                continue
+        for index in turns_in_scope(interaction, speaker, window, turns):
             doc = analysed.docs[index]
             for _, start, end in sorted(matcher(doc), key=lambda m: m[1]):
-                yield Match(index, turn.start_ms, doc[start:end].text)
+                yield Match(index, interaction.turns[index].start_ms, doc[start:end].text)
 
     def first(self, analysed: Analysed, speaker: SpeakerRole, window: Window | None = None, turns: range | None = None) -> Match | None:
         return next(self.find(analysed, speaker, window, turns), None)
 
 
-def phrases_not_applicable(analysed: Analysed, phrase_sets: Iterable[PhraseSet], window: Window | None = None) -> Verdict | None:
-    """The not_applicable verdict when phrases or timestamps are missing for this interaction."""
+def not_applicable(analysed: Analysed, phrase_sets: Iterable[PhraseSet] = (), window: Window | None = None) -> Verdict | None:
+    """The not_applicable verdict when the phrases' language or the window's timestamps are missing."""
     interaction = analysed.interaction
     if not all(p.covers(interaction.language) for p in phrase_sets):
         return Verdict.not_applicable(NotApplicable.LANGUAGE_NOT_COVERED, f"no phrases for language {interaction.language!r}")

@@ -10,9 +10,9 @@ from pydantic import Field
 
 from scorers.nlp import Analysed
 from scorers.outcome import NotApplicable, Verdict
-from scorers.phrases import PhraseSet, phrases_not_applicable
+from scorers.phrases import PhraseSet, not_applicable, turns_in_scope
 from scorers.registry import Scorer, register_kind
-from scorers.standard import CriterionConfig, Phrases, SpeakerRole, StrictModel, said_by
+from scorers.standard import CriterionConfig, Phrases, SpeakerRole, StrictModel
 
 
 class Trigger(StrictModel):
@@ -38,7 +38,7 @@ def conditional(config: Conditional) -> Scorer:
     responder, n = config.response.speaker, config.response.within_turns
 
     def score(analysed: Analysed) -> Verdict:
-        if (na := phrases_not_applicable(analysed, [triggers, responses])) is not None:
+        if (na := not_applicable(analysed, [triggers, responses])) is not None:
             return na
         interaction = analysed.interaction
         seen: set[int] = set()
@@ -47,8 +47,9 @@ def conditional(config: Conditional) -> Scorer:
             if trigger.turn_index in seen:
                 continue
             seen.add(trigger.turn_index)
-            later = [i for i in range(trigger.turn_index + 1, len(interaction.turns)) if said_by(responder, interaction.turns[i], interaction)]
-            answer = next((m for i in later[:n] for m in responses.find(analysed, responder, turns=range(i, i + 1))), None)
+            after = range(trigger.turn_index + 1, len(interaction.turns))
+            replies = list(turns_in_scope(interaction, responder, turns=after))[:n]
+            answer = next((m for i in replies for m in responses.find(analysed, responder, turns=range(i, i + 1))), None)
             if answer is None:
                 return Verdict.failed(
                     f"triggered in turn {trigger.turn_index} but the {responder} did not respond within {n} turn(s)",

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from scorers.nlp import Analysed
 from scorers.outcome import Verdict
-from scorers.phrases import PhraseSet, phrases_not_applicable
+from scorers.phrases import PhraseCriterion, PhraseSet, not_applicable
 from scorers.registry import Scorer, register_kind
-from scorers.standard import CriterionConfig, Phrases, SpeakerRole, Window
 
 
-class ProhibitedPhrase(CriterionConfig):
-    speaker: SpeakerRole = "agent"
-    phrases: Phrases
-    within: Window | None = None
+class ProhibitedPhrase(PhraseCriterion):
+    """speaker, phrases and an optional window (`within`)."""
 
 
 @register_kind("prohibited_phrase.v1", config=ProhibitedPhrase)
@@ -21,7 +18,7 @@ def prohibited_phrase(config: ProhibitedPhrase) -> Scorer:
     phrases = PhraseSet(config.phrases)
 
     def score(analysed: Analysed) -> Verdict:
-        if (na := phrases_not_applicable(analysed, [phrases], config.within)) is not None:
+        if (na := not_applicable(analysed, [phrases], config.within)) is not None:
             return na
         match = phrases.first(analysed, config.speaker, config.within)
         if match is not None:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from scorers.nlp import Analysed
 from scorers.outcome import Verdict
-from scorers.phrases import PhraseSet, phrases_not_applicable
+from scorers.phrases import PhraseCriterion, PhraseSet, not_applicable
 from scorers.registry import Scorer, register_kind
-from scorers.standard import CriterionConfig, Phrases, SpeakerRole, Window
 
 
-class RequiredPhrase(CriterionConfig):
-    speaker: SpeakerRole = "agent"
-    phrases: Phrases
-    within: Window | None = None
+class RequiredPhrase(PhraseCriterion):
+    """speaker, phrases and an optional window (`within`)."""
 
 
 @register_kind("required_phrase.v1", config=RequiredPhrase)
@@ -22,7 +19,7 @@ def required_phrase(config: RequiredPhrase) -> Scorer:
     where = config.within.describe() if config.within else "anywhere in the conversation"
 
     def score(analysed: Analysed) -> Verdict:
-        if (na := phrases_not_applicable(analysed, [phrases], config.within)) is not None:
+        if (na := not_applicable(analysed, [phrases], config.within)) is not None:
             return na
         match = phrases.first(analysed, config.speaker, config.within)
         if match is None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from scorers.nlp import Analysed
-from scorers.outcome import Evidence, NotApplicable, Verdict
+from scorers.outcome import Evidence, Verdict
+from scorers.phrases import not_applicable, turns_in_scope
 from scorers.registry import Scorer, register_kind
 from scorers.sensitive import DETECTORS, find_sensitive, redact
-from scorers.standard import CriterionConfig, SpeakerRole, Window, said_by
+from scorers.standard import CriterionConfig, SpeakerRole, Window
 
 
 class SensitiveData(CriterionConfig):
@@ -34,14 +35,11 @@ def sensitive_data(config: SensitiveData) -> Scorer:
     """Sensitive data the speaker must not say (payment cards are Luhn-checked)."""
 
     def score(analysed: Analysed) -> Verdict:
+        if (na := not_applicable(analysed, window=config.within)) is not None:
+            return na
         interaction = analysed.interaction
-        if config.within is not None and config.within.needs_timestamps and not interaction.has_timestamps:
-            return Verdict.not_applicable(NotApplicable.NO_TIMESTAMPS, f"{config.within.describe()} needs turn timestamps")
-        for index, turn in enumerate(interaction.turns):
-            if not said_by(config.speaker, turn, interaction):
-                continue
-            if config.within is not None and not config.within.contains(index, interaction):
-                continue
+        for index in turns_in_scope(interaction, config.speaker, config.within):
+            turn = interaction.turns[index]
             found = find_sensitive(turn.text, interaction.language, config.detect)
             if found:
                 evidence = Evidence(index, turn.start_ms, redact(turn.text, interaction.language))
