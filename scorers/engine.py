@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from ingest.interaction import Interaction
 from scorers.nlp import analyse
 from scorers.outcome import NotApplicable, Verdict
-from scorers.registry import Scorer, resolve
+from scorers.registry import Resources, Scorer, resolve
+from scorers.sentiment import SentimentAnalyser
 from scorers.scoring_rules import CriterionResult, InteractionScore, score_interaction
 from scorers.standard import CriterionConfig, Standard
 
@@ -38,11 +39,12 @@ class CompiledStandard:
 
     def __init__(self, standard: Standard) -> None:
         self.standard = standard
+        resources = Resources(sentiment=SentimentAnalyser(standard.sentiment))
         self.scorers: list[tuple[CriterionConfig, Scorer]] = []
         for criterion in standard.criteria:
             kind = resolve(criterion.kind)
             assert kind is not None, f"kind {criterion.kind} was validated by the loader"
-            self.scorers.append((criterion, kind.factory(criterion)))
+            self.scorers.append((criterion, kind.factory(criterion, resources)))
 
     def score(self, interaction: Interaction) -> Scored:
         analysed = analyse(interaction)

@@ -112,10 +112,10 @@ def _cross_checks(standard: Standard) -> list[tuple[Loc, str]]:
 
 
 def _phrase_languages(model: Any, path: Loc = ()) -> Iterable[tuple[Loc, list[str]]]:
-    """Every `phrases` mapping in a criterion config, with its path, to check its languages."""
+    """Every `phrases` and `patterns` mapping in a criterion config, with its path, to check its languages."""
     for name in type(model).model_fields:
         value = getattr(model, name)
-        if name == "phrases" and isinstance(value, dict):
+        if name in ("phrases", "patterns") and isinstance(value, dict):
             yield path + (name,), list(value)
         elif hasattr(type(value), "model_fields"):
             yield from _phrase_languages(value, path + (name,))

@@ -1,7 +1,9 @@
 """Criterion kinds, registered by versioned name, as spaCy registers its components.
 
 A kind is a pydantic config model (its YAML fields, extending `CriterionConfig`) and a factory that
-compiles one configured criterion into a scorer: `factory(config) -> score(analysed) -> Verdict`.
+compiles one configured criterion into a scorer: `factory(config, resources) -> score(analysed) ->
+Verdict`, where `resources` carries what the standard shares between criteria (the sentiment
+lexicon).
 A released kind never changes behaviour; a change is a new `.v2`. In YAML, `kind: required_phrase`
 means the newest version; `kind: required_phrase.v1` pins one. Every module in `scorers.kinds` is
 imported on first use, so a new kind is one new file there.
@@ -18,10 +20,20 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from scorers.nlp import Analysed
     from scorers.outcome import Verdict
+    from scorers.sentiment import SentimentAnalyser
     from scorers.standard import CriterionConfig
 
 Scorer = Callable[["Analysed"], "Verdict"]
-Factory = Callable[[Any], Scorer]
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What the standard shares with every criterion's factory."""
+
+    sentiment: SentimentAnalyser
+
+
+Factory = Callable[[Any, Resources], Scorer]
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,15 @@ class CriterionConfig(StrictModel):
     applies_to: AppliesTo = AppliesTo()
 
 
+class Lexicon(StrictModel):
+    """Sentiment words of one language. Entries match on lemmas like phrases ("fed up" works)."""
+
+    negative: list[Phrase] = Field(default_factory=list)
+    positive: list[Phrase] = Field(default_factory=list)
+    # Words that strengthen the next sentiment word: "really angry" counts 1.5 times "angry".
+    intensifiers: list[Phrase] = Field(default_factory=list)
+
+
 class Section(StrictModel):
     id: Slug
     title: str = Field(min_length=1)
@@ -132,6 +141,8 @@ class Standard(StrictModel):
     auto_fail: bool = True
     sections: list[Section] = Field(min_length=1)
     criteria: list[CriterionConfig] = Field(min_length=1)
+    # The customer-sentiment lexicon per language, used by sentiment triggers and measures.
+    sentiment: dict[Language, Lexicon] = Field(default_factory=dict)
     # Set by the loader: where the standard came from and the sha256 of its bytes.
     source: str = ""
     sha256: str = ""

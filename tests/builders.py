@@ -7,7 +7,9 @@ from typing import Any
 from ingest.interaction import Interaction
 from scorers.nlp import analyse
 from scorers.outcome import Verdict
-from scorers.registry import resolve
+from scorers.registry import Resources, resolve
+from scorers.sentiment import SentimentAnalyser
+from scorers.standard import Lexicon
 
 
 def interaction(
@@ -43,7 +45,9 @@ def criterion(kind: str, **fields: Any) -> Any:
     return spec.config.model_validate({"id": "c", "kind": spec.name, "title": "t", "section": "s", **fields})
 
 
-def verdict(config: Any, ix: Interaction) -> Verdict:
+def verdict(config: Any, ix: Interaction, sentiment: dict[str, Any] | None = None) -> Verdict:
+    """Score one criterion; `sentiment` is the standard's lexicon ({lang: {negative: [...], ...}})."""
     spec = resolve(config.kind)
     assert spec is not None
-    return spec.factory(config)(analyse(ix))
+    lexicons = {lang: Lexicon.model_validate(words) for lang, words in (sentiment or {}).items()}
+    return spec.factory(config, Resources(SentimentAnalyser(lexicons)))(analyse(ix))

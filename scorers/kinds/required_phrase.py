@@ -5,23 +5,23 @@ from __future__ import annotations
 from scorers.nlp import Analysed
 from scorers.outcome import Verdict
 from scorers.phrases import PhraseCriterion, PhraseSet, not_applicable
-from scorers.registry import Scorer, register_kind
+from scorers.registry import Resources, Scorer, register_kind
 
 
 class RequiredPhrase(PhraseCriterion):
-    """speaker, phrases and an optional window (`within`)."""
+    """speaker, phrases and/or patterns, an optional window (`within`); negated matches do not count."""
 
 
 @register_kind("required_phrase.v1", config=RequiredPhrase)
-def required_phrase(config: RequiredPhrase) -> Scorer:
+def required_phrase(config: RequiredPhrase, resources: Resources) -> Scorer:
     """A phrase the speaker must say (first/last N turns, seconds or percent, or anywhere)."""
-    phrases = PhraseSet(config.phrases)
+    phrases = PhraseSet(config)
     where = config.within.describe() if config.within else "anywhere in the conversation"
 
     def score(analysed: Analysed) -> Verdict:
         if (na := not_applicable(analysed, [phrases], config.within)) is not None:
             return na
-        match = phrases.first(analysed, config.speaker, config.within)
+        match = phrases.first(analysed, config.within)
         if match is None:
             return Verdict.failed(f"the {config.speaker} did not say it {where}")
         return Verdict.passed(f"the {config.speaker} said it {where}", match.evidence)

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from scorers.nlp import Analysed
 from scorers.outcome import Evidence, Verdict
 from scorers.phrases import not_applicable, turns_in_scope
-from scorers.registry import Scorer, register_kind
+from scorers.registry import Resources, Scorer, register_kind
 from scorers.sensitive import DETECTORS, find_sensitive, redact
 from scorers.standard import CriterionConfig, SpeakerRole, Window
 
@@ -31,7 +31,7 @@ class SensitiveData(CriterionConfig):
 
 
 @register_kind("sensitive_data.v1", config=SensitiveData)
-def sensitive_data(config: SensitiveData) -> Scorer:
+def sensitive_data(config: SensitiveData, resources: Resources) -> Scorer:
     """Sensitive data the speaker must not say (payment cards are Luhn-checked)."""
 
     def score(analysed: Analysed) -> Verdict:

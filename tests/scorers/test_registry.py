@@ -22,7 +22,7 @@ class Turns(CriterionConfig):
     at_least: int
 
 
-def at_least_turns(config: Turns):
+def at_least_turns(config: Turns, resources):
     """Passes when the conversation has at least N turns; crashes on 'boom'."""
 
     def score(analysed) -> Verdict:
