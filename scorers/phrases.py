@@ -28,10 +28,9 @@ TokenPattern = list[dict[str, Any]]
 Patterns = dict[Language, list[TokenPattern]]
 
 
-class Said(StrictModel):
-    """Who says what: `speaker`, and `phrases` and/or token `patterns` per language."""
+class Words(StrictModel):
+    """What is said: `phrases` and/or token `patterns` per language."""
 
-    speaker: SpeakerRole = "agent"
     phrases: Phrases | None = None
     patterns: Patterns | None = Field(default=None, description="spaCy Matcher token patterns per language; NORM is the lower-cased lemma")
     # Whether a negated match ("I'm not sorry", "je ne peux pas vous transférer") is ignored.
@@ -49,13 +48,19 @@ class Said(StrictModel):
         return patterns
 
     @model_validator(mode="after")
-    def _something_to_match(self) -> Said:
+    def _something_to_match(self) -> Words:
         if not self.phrases and not self.patterns:
             raise ValueError("give phrases, patterns, or both")
         return self
 
     def languages(self) -> set[str]:
         return set(self.phrases or {}) | set(self.patterns or {})
+
+
+class Said(Words):
+    """Who says what: a `speaker`, and the words."""
+
+    speaker: SpeakerRole = "agent"
 
 
 class PhraseCriterion(CriterionConfig, Said):
@@ -85,10 +90,11 @@ class Match:
 
 
 class PhraseSet:
-    """The phrases and patterns of one `Said`, compiled once per language."""
+    """The phrases and patterns of one `Words` (or `Said`), compiled once per language."""
 
-    def __init__(self, said: Said) -> None:
+    def __init__(self, said: Words) -> None:
         self.said = said
+        self.speaker: SpeakerRole = getattr(said, "speaker", "any")
         self.matchers: dict[str, list[PhraseMatcher | Matcher]] = {}
         for lang in said.languages():
             nlp = pipeline(lang)
@@ -112,7 +118,7 @@ class PhraseSet:
         matchers = self.matchers.get(interaction.language)
         if not matchers:
             return
-        for index in turns_in_scope(interaction, speaker or self.said.speaker, window, turns):
+        for index in turns_in_scope(interaction, speaker or self.speaker, window, turns):
             doc = analysed.docs[index]
             spans = sorted({(start, end) for m in matchers for _, start, end in m(doc)})
             for start, end in spans:

@@ -1,0 +1,48 @@
+"""proximity: phrase A within N tokens of phrase B in the same turn (a price with "including VAT").
+
+`expect: present` fails when no such pair is said; `expect: absent` fails when one is.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from scorers.nlp import Analysed
+from scorers.outcome import Evidence, Verdict
+from scorers.phrases import Match, PhraseCriterion, PhraseSet, Words, not_applicable
+from scorers.registry import Resources, Scorer, register_kind
+
+
+class Proximity(PhraseCriterion):
+    near: Words  # searched in the same turn as the phrase, so said by the same speaker
+    max_distance: int = Field(default=5, ge=0, description="tokens allowed between A and B")
+    expect: Literal["present", "absent"] = "present"
+
+
+def _distance(a: Match, b: Match) -> int:
+    return max(b.start - a.end, a.start - b.end, 0)
+
+
+@register_kind("proximity.v1", config=Proximity)
+def proximity(config: Proximity, resources: Resources) -> Scorer:
+    """Phrase A within `max_distance` tokens of phrase B, in one turn of the speaker."""
+    a_set, b_set = PhraseSet(config), PhraseSet(config.near)
+
+    def score(analysed: Analysed) -> Verdict:
+        if (na := not_applicable(analysed, [a_set, b_set], config.within)) is not None:
+            return na
+        pair = None
+        for a in a_set.find(analysed, config.within):
+            b = next((b for b in b_set.find(analysed, turns=range(a.turn_index, a.turn_index + 1), speaker=config.speaker) if _distance(a, b) <= config.max_distance), None)
+            if b is not None:
+                doc = analysed.docs[a.turn_index]
+                pair = Evidence(a.turn_index, a.start_ms, doc[min(a.start, b.start) : max(a.end, b.end)].text)
+                break
+        said = f"said within {config.max_distance} tokens of each other"
+        if config.expect == "present":
+            return Verdict.passed(f"both were {said}", pair) if pair else Verdict.failed(f"the two were never {said}")
+        return Verdict.failed(f"both were {said}", pair) if pair else Verdict.passed(f"the two were never {said}")
+
+    return score
