@@ -79,20 +79,29 @@ def test_taskmaster_bot_conversations_all_score(standard: CompiledStandard) -> N
     assert outcomes[("no_prohibited_language", "pass")] == outcomes[("no_card_number_read_out", "pass")] == 500
 
 
-DSTC11_CARDS = {"finance_00714", "insurance_0274", "banking_137", "banking_346", "banking_334", "banking_331", "banking_329", "banking_138", "banking_327"}
+DSTC11_CARDS = {"insurance_0274", "banking_137", "banking_346", "banking_334", "banking_331", "banking_329", "banking_138", "banking_327"}
 
 
-def test_spoken_card_numbers_in_real_banking_calls(standard: CompiledStandard) -> None:
-    """Real callers read card numbers as words ('five four oh four ...'); an agent repeating them fails."""
-    flagged = {}
-    for path in sorted((DIALOGUES / "dstc11").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if find_sensitive(row["utterance"], "en"):
-                flagged[row["utterance_id"]] = row["utterance"]
-    assert set(flagged) == DSTC11_CARDS
-    for utterance in flagged.values():
-        repeated = interaction([("customer", utterance), ("agent", utterance)])
+def _dstc11() -> list[dict]:
+    return [json.loads(line) for path in sorted((DIALOGUES / "dstc11").glob("*.jsonl")) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_sensitive_data_in_real_banking_and_insurance_calls() -> None:
+    """Each hit below was read by hand: 8 card numbers (7 spoken as words, with "oh" for zero), 17
+    e-mail addresses and 12 phone numbers. Account numbers and a social-security number starting
+    with 0 are not phones; 10 more card readings are not Luhn-valid (invented by the speakers)."""
+    found: dict[str, list[str]] = {}
+    for row in _dstc11():
+        for hit in find_sensitive(row["utterance"], "en"):
+            found.setdefault(hit.kind, []).append(row["utterance_id"])
+    assert set(found["payment_card"]) == DSTC11_CARDS
+    assert (len(found["email"]), len(found["phone"]), len(found["payment_card"])) == (17, 12, 8)
+    assert set(found) == {"payment_card", "email", "phone"}
+
+
+def test_an_agent_repeating_a_real_card_number_fails(standard: CompiledStandard) -> None:
+    for row in (r for r in _dstc11() if r["utterance_id"] in DSTC11_CARDS):
+        repeated = interaction([("customer", row["utterance"]), ("agent", row["utterance"])])
         result = {r.criterion.id: r for r in standard.score(repeated).results}["no_card_number_read_out"]
         assert result.verdict.outcome.value == "fail" and result.verdict.evidence.turn_index == 1
         assert "[card number ending" in result.verdict.evidence.text

@@ -1,4 +1,5 @@
-"""sensitive_data: the speaker must not say or write sensitive data (card numbers, ...).
+"""sensitive_data: the speaker must not say or write sensitive data (cards, IBANs, national ids,
+e-mail addresses, phone numbers; see `scorers.sensitive`).
 
 Works in every language (digit words per language), so it is never not_applicable for language.
 The evidence is the turn with the value redacted.

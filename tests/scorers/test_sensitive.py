@@ -45,3 +45,58 @@ def test_ordinary_numbers_are_not_cards(text: str) -> None:
 
 def test_redact_keeps_the_rest_of_the_text() -> None:
     assert redact(f"Card {VISA} noted.", "en") == "Card [card number ending 6467] noted."
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind", "redacted"),
+    [
+        ("en", "My IBAN is DE89 3704 0044 0532 0130 00, thanks.", "iban", "[IBAN DE]"),
+        ("en", "It's GB82WEST12345698765432.", "iban", "[IBAN GB]"),
+        ("sv", "Kontot är SE45 5000 0000 0583 9825 7466.", "iban", "[IBAN SE]"),
+        ("fr", "IBAN FR14 2004 1010 0505 0001 3M02 606.", "iban", "[IBAN FR]"),
+        ("sv", "Mitt personnummer är 811218-9876.", "national_id", "[national id]"),
+        ("sv", "Det är åtta ett ett två ett åtta nio åtta sju sex.", "national_id", "[national id]"),
+        ("de", "Meine Steuer-ID ist 86095742719.", "national_id", "[national id]"),
+        ("de", "Die ID ist acht sechs null neun fünf sieben vier zwei sieben eins neun.", "national_id", "[national id]"),
+        ("fr", "Mon numéro de sécu est 1 84 12 76 451 089 46.", "national_id", "[national id]"),
+        ("en", "My NI number is AB 12 34 56 C.", "national_id", "[national id]"),
+        ("sv", "Ring mig på +46 70 123 45 67.", "phone", "[phone number]"),
+        ("de", "Meine Telefonnummer ist 030 1234 5678.", "phone", "[phone number]"),
+        ("fr", "Mon portable, c'est le 06 12 34 56 78.", "phone", "[phone number]"),
+        ("en", "That's (977) 625-2661.", "phone", "[phone number]"),  # as in the ABCD chats
+        ("en", "My mobile is zero seven seven zero zero nine zero zero one two three.", "phone", "[phone number]"),
+        ("en", "You can reach me at 281-277-5882.", "phone", "[phone number]"),  # as in DSTC11
+        ("en", "Write to anna.berg@example.com please.", "email", "[e-mail address]"),
+        ("en", "It's anna dot berg at example dot com.", "email", "[e-mail address]"),
+        ("de", "Schreiben Sie an max at firma punkt de.", "email", "[e-mail address]"),
+        ("sv", "Det är anna punkt berg snabel-a exempel punkt se.", "email", "[e-mail address]"),
+        ("fr", "C'est anna point berg arobase exemple point fr.", "email", "[e-mail address]"),
+    ],
+)
+def test_detectors(language: str, text: str, kind: str, redacted: str) -> None:
+    found = find_sensitive(text, language)
+    assert [f.kind for f in found] == [kind], found
+    assert redacted in redact(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Le montant de 40 euros pour la commande numéro 1234567."),  # "de 40 ..." is no IBAN
+        ("en", "I will look at this dot later."),  # no domain
+        ("de", "Die Bestellnummer ist 86095742718."),  # Steuer-ID check digit wrong
+        ("sv", "Ordernumret är 811218-9875."),  # Luhn wrong
+        ("en", "Order 12345 costs 49.90, delivered on 2026-11-22."),
+        ("en", "DE89 3704 0044 0532 0130 01 is not valid."),  # IBAN check digits wrong
+        ("en", "My bank account number is 0183362238."),  # starts with 0, but no phone word (DSTC11)
+        ("en", "My social security number is zero eight five three six nine five two two."),
+    ],
+)
+def test_look_alikes_are_not_flagged(language: str, text: str) -> None:
+    assert find_sensitive(text, language) == []
+
+
+def test_only_the_named_detectors_are_used() -> None:
+    text = f"Card {VISA}, mail anna@example.com"
+    assert [f.kind for f in find_sensitive(text, "en", ["email"])] == ["email"]
+    assert redact(text, "en") == "Card [card number ending 6467], mail [e-mail address]"
