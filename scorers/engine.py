@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.interaction import Interaction
-from scorers.nlp import analyse
+from scorers.nlp import Analysed, analyse
 from scorers.outcome import NotApplicable, Verdict
 from scorers.registry import Resources, Scorer, resolve
 from scorers.sentiment import SentimentAnalyser
@@ -46,9 +46,13 @@ class CompiledStandard:
             assert kind is not None, f"kind {criterion.kind} was validated by the loader"
             self.scorers.append((criterion, kind.factory(criterion, resources)))
 
+    @staticmethod
+    def applies_or_score(criterion: CriterionConfig, scorer: Scorer, interaction: Interaction, analysed: Analysed) -> Verdict:
+        return applies(criterion, interaction) or scorer(analysed)
+
     def score(self, interaction: Interaction) -> Scored:
         analysed = analyse(interaction)
         results = tuple(
-            CriterionResult(criterion, applies(criterion, interaction) or scorer(analysed)) for criterion, scorer in self.scorers
+            CriterionResult(criterion, self.applies_or_score(criterion, scorer, interaction, analysed)) for criterion, scorer in self.scorers
         )
         return Scored(interaction, results, score_interaction(self.standard, results))

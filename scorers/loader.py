@@ -158,7 +158,12 @@ def parse_standard(text: str, source: str) -> Standard:
     if problems:
         raise StandardError(source, [f"{source}:{line_of(root, loc)}: {field_path(loc)}: {msg}" for loc, msg in problems])
     assert standard is not None
-    return standard
+    lines = {}
+    for i, criterion in enumerate(standard.criteria):
+        lines[criterion.id] = line_of(root, ("criteria", i))
+        for j in range(len(criterion.examples)):
+            lines[f"{criterion.id}.examples[{j}]"] = line_of(root, ("criteria", i, "examples", j))
+    return standard.model_copy(update={"lines": lines})
 
 
 def load_standard(path: Path) -> Standard:

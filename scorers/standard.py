@@ -100,6 +100,56 @@ class AppliesTo(StrictModel):
     agent_types: list[Literal["human", "bot"]] | None = None
 
 
+class ExampleTurn(StrictModel):
+    """One turn of an example: `{agent: "Hello"}`, optionally with `at` (and `until`) in seconds."""
+
+    agent: str | None = None
+    bot: str | None = None
+    customer: str | None = None
+    system: str | None = None
+    at: float | None = Field(default=None, ge=0)
+    until: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_speaker(self) -> ExampleTurn:
+        said = [name for name in ("agent", "bot", "customer", "system") if getattr(self, name) is not None]
+        if len(said) != 1:
+            raise ValueError(f"each turn names exactly one speaker (agent, bot, customer or system); got {said or 'none'}")
+        return self
+
+    def turn(self) -> dict[str, object]:
+        speaker = next(n for n in ("agent", "bot", "customer", "system") if getattr(self, n) is not None)
+        turn: dict[str, object] = {"speaker": speaker, "text": getattr(self, speaker)}
+        if self.at is not None:
+            turn["start_ms"] = int(self.at * 1000)
+            turn["end_ms"] = int((self.until if self.until is not None else self.at + 2) * 1000)
+        return turn
+
+
+class Example(StrictModel):
+    """A short conversation and the outcome the criterion must give it: a test inside the standard."""
+
+    expect: Literal["pass", "fail", "not_applicable"]
+    language: Language = "en"
+    channel: Literal["voice", "chat"] | None = None  # default: voice when the turns are timed
+    agent_type: Literal["human", "bot"] = "human"
+    customer_name: str | None = None
+    conversation: list[ExampleTurn] = Field(min_length=1)
+
+    def interaction(self, name: str) -> Interaction:
+        timed = any(t.at is not None for t in self.conversation)
+        return Interaction.model_validate(
+            {
+                "interaction_id": name,
+                "channel": self.channel or ("voice" if timed else "chat"),
+                "language": self.language,
+                "agent": {"id": "example", "type": self.agent_type},
+                "customer": {"name": self.customer_name},
+                "turns": [t.turn() for t in self.conversation],
+            }
+        )
+
+
 class CriterionConfig(StrictModel):
     """Fields every criterion has, whatever its kind."""
 
@@ -111,6 +161,7 @@ class CriterionConfig(StrictModel):
     critical: bool = False
     description: str | None = None
     applies_to: AppliesTo = AppliesTo()
+    examples: list[Example] = Field(default_factory=list)
 
 
 class Lexicon(StrictModel):
@@ -143,9 +194,11 @@ class Standard(StrictModel):
     criteria: list[CriterionConfig] = Field(min_length=1)
     # The customer-sentiment lexicon per language, used by sentiment triggers and measures.
     sentiment: dict[Language, Lexicon] = Field(default_factory=dict)
-    # Set by the loader: where the standard came from and the sha256 of its bytes.
+    # Set by the loader: where the standard came from, the sha256 of its bytes, and the line of each
+    # criterion and example ("greeting", "greeting.examples[1]") for messages.
     source: str = ""
     sha256: str = ""
+    lines: dict[str, int] = Field(default_factory=dict)
 
     @property
     def ref(self) -> str:

@@ -214,9 +214,23 @@ def standards() -> None:
     """Check the standards that compliance officers write."""
 
 
+def _standard_files(paths: tuple[Path, ...], standards_dir: Path | None) -> list[Path]:
+    folder = (standards_dir or Settings.from_env().standards_dir).resolve()
+    files = list(paths) or sorted(folder.glob("*.yaml"))
+    if not files:
+        raise TouchstoneError(f"no standards (*.yaml) in {folder}", "pass a file, or --standards-dir")
+    return files
+
+
+standards_dir_option = click.option(
+    "--standards-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder of standards (default: ./standards)."
+)
+
+
 @standards.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--standards-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder of standards (default: ./standards).")
+@standards_dir_option
+@user_errors
 def validate(paths: tuple[Path, ...], standards_dir: Path | None) -> None:
     """Validate standards; every problem is printed as file:line: field: message.
 
@@ -229,23 +243,145 @@ def validate(paths: tuple[Path, ...], standards_dir: Path | None) -> None:
     """
     from scorers.loader import StandardError, load_standard
 
-    folder = (standards_dir or Settings.from_env().standards_dir).resolve()
-    files = list(paths) or sorted(folder.glob("*.yaml"))
-    if not files:
-        err_console.print(f"[bold red]Error:[/] no standards (*.yaml) in {folder}")
-        sys.exit(1)
     failed = 0
-    for path in files:
+    for path in _standard_files(paths, standards_dir):
         try:
             standard = load_standard(path)
         except StandardError as exc:
             failed += 1
-            err_console.print(f"[red]✗[/] {path}", highlight=False)
+            err_console.print(f"[red]✗[/] {escape(str(path))}", highlight=False)
             for problem in exc.problems:
                 err_console.print(f"  {problem}", highlight=False, markup=False)
             continue
-        console.print(f"[green]✓[/] {path}: {standard.ref}, effective from {standard.effective_from}, {len(standard.criteria)} criteria", highlight=False)
+        console.print(f"[green]✓[/] {escape(str(path))}: {standard.ref}, effective from {standard.effective_from}, {len(standard.criteria)} criteria", highlight=False)
     sys.exit(1 if failed else 0)
+
+
+@standards.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@standards_dir_option
+@user_errors
+def test_examples(paths: tuple[Path, ...], standards_dir: Path | None) -> None:
+    """Run the examples inside standards and report which example broke which criterion.
+
+    Exits 1 if any example gets another outcome than it expects.
+
+    \b
+    Example:
+        touchstone standards test
+        touchstone standards test standards/eu_core.v1.yaml
+    """
+    from scorers.examples import run_examples
+    from scorers.loader import load_standard
+
+    broken = total = 0
+    for path in _standard_files(paths, standards_dir):
+        standard = load_standard(path)
+        results = run_examples(standard)
+        total += len(results)
+        for r in results:
+            if not r.passed:
+                broken += 1
+                err_console.print(
+                    f"[red]✗[/] {escape(str(path))}:{r.line}: {r.criterion_id} example {r.index + 1}: expected {r.expected}, got {r.got} ({escape(r.reason)})",
+                    highlight=False,
+                )
+        console.print(f"{standard.ref}: {len(results)} examples, {sum(not r.passed for r in results)} broken", highlight=False)
+    console.print(f"[{'red' if broken else 'green'}]{total - broken} passed, {broken} failed[/]", highlight=False)
+    sys.exit(1 if broken else 0)
+
+
+@standards.command("diff")
+@click.argument("old")
+@click.argument("new")
+@standards_dir_option
+@user_errors
+def diff(old: str, new: str, standards_dir: Path | None) -> None:
+    """List what changed between two standards: criteria added, removed and changed, field by field.
+
+    OLD and NEW are files, or `id@version` of standards in the standards folder.
+
+    \b
+    Example:
+        touchstone standards diff eu_core@1.0 eu_core@1.1
+        touchstone standards diff standards/eu_core.v1.yaml draft.yaml
+    """
+    from scorers.diff import diff_standards
+
+    a, b = _standard_by_name(old, standards_dir), _standard_by_name(new, standards_dir)
+    changes = diff_standards(a, b)
+    console.print(f"{a.ref} -> {b.ref}: {len(changes)} change(s)", highlight=False)
+    for change in changes:
+        colour = {"added": "green", "removed": "red"}.get(change.change, "yellow")
+        console.print(f"  [{colour}]{escape(str(change))}[/]", highlight=False)
+
+
+def _standard_by_name(name: str, standards_dir: Path | None):  # noqa: ANN202 - a Standard
+    from scorers.loader import load_standard, load_standards
+
+    if Path(name).is_file():
+        return load_standard(Path(name))
+    if "@" not in name:
+        raise TouchstoneError(f"{name!r} is neither a file nor an id@version", "e.g. eu_core@1.0")
+    folder = (standards_dir or Settings.from_env().standards_dir).resolve()
+    for standard in load_standards(folder):
+        if standard.ref == name:
+            return standard
+    raise TouchstoneError(f"no standard {name} in {folder}")
+
+
+@standards.command("try")
+@click.argument("standard_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--on", "paths", multiple=True, required=True, type=click.Path(path_type=Path, exists=True), help="Transcript file or folder (repeatable).")
+@click.option("--failures-only", is_flag=True, help="Show only failed criteria.")
+@user_errors
+def try_(standard_file: Path, paths: tuple[Path, ...], failures_only: bool) -> None:
+    """Score a draft standard on transcripts and print verdicts with evidence; writes nothing.
+
+    \b
+    Example:
+        touchstone standards try draft.yaml --on data/landing/2026-11-22/
+        touchstone standards try draft.yaml --on calls.jsonl --failures-only
+    """
+    from touchstone.trial import try_standard
+
+    trial = try_standard(standard_file, list(paths))
+    table = RichTable(title=f"{standard_file} on {len(trial.scored)} interaction(s)")
+    for label in ("interaction", "quality", "criterion", "outcome", "reason", "evidence", "turn"):
+        table.add_column(label, overflow="fold")
+    for scored in trial.scored:
+        quality = _cell(scored.score.quality_score)
+        for r in scored.results:
+            if failures_only and r.verdict.outcome.value != "fail":
+                continue
+            evidence = r.verdict.evidence
+            table.add_row(
+                *(escape(_cell(v)) for v in (scored.interaction.interaction_id, quality, r.criterion.id, r.verdict.outcome.value, r.verdict.reason, evidence.text if evidence else None, evidence.turn_index if evidence else None))
+            )
+    console.print(table)
+    for q in trial.quarantined:
+        err_console.print(f"[yellow]quarantined[/] {escape(q.source)} {q.locator}: {escape(q.reason)}", highlight=False)
+
+
+@standards.command("schema")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write to this file instead of printing.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the standard language, for editors that complete and check YAML.
+
+    \b
+    Example:
+        touchstone standards schema -o standards/standard.schema.json
+    """
+    import json
+
+    from scorers.schema import standard_schema
+
+    text = json.dumps(standard_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)
 
 
 def main() -> None:
