@@ -1,6 +1,7 @@
 """proximity: phrase A within N tokens of phrase B in the same turn (a price with "including VAT").
 
-`expect: present` fails when no such pair is said; `expect: absent` fails when one is.
+`expect: present`: whenever A is said, B must be said near it; not applicable when A never is.
+`expect: absent`: A must never be said near B ("guarantee ... profit").
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from scorers.nlp import Analysed
-from scorers.outcome import Evidence, Verdict
+from scorers.outcome import Evidence, NotApplicable, Verdict
 from scorers.phrases import Match, PhraseCriterion, PhraseSet, Words, not_applicable
 from scorers.registry import Resources, Scorer, register_kind
 
@@ -33,16 +34,22 @@ def proximity(config: Proximity, resources: Resources) -> Scorer:
     def score(analysed: Analysed) -> Verdict:
         if (na := not_applicable(analysed, [a_set, b_set], config.within)) is not None:
             return na
-        pair = None
+        near = f"within {config.max_distance} tokens"
+        seen = None
         for a in a_set.find(analysed, config.within):
             b = next((b for b in b_set.find(analysed, turns=range(a.turn_index, a.turn_index + 1), speaker=config.speaker) if _distance(a, b) <= config.max_distance), None)
-            if b is not None:
-                doc = analysed.docs[a.turn_index]
-                pair = Evidence(a.turn_index, a.start_ms, doc[min(a.start, b.start) : max(a.end, b.end)].text)
-                break
-        said = f"said within {config.max_distance} tokens of each other"
-        if config.expect == "present":
-            return Verdict.passed(f"both were {said}", pair) if pair else Verdict.failed(f"the two were never {said}")
-        return Verdict.failed(f"both were {said}", pair) if pair else Verdict.passed(f"the two were never {said}")
+            if b is None:
+                if config.expect == "present":
+                    return Verdict.failed(f"said without its companion phrase {near}", a.evidence)
+                continue
+            doc = analysed.docs[a.turn_index]
+            seen = Evidence(a.turn_index, a.start_ms, doc[min(a.start, b.start) : max(a.end, b.end)].text)
+            if config.expect == "absent":
+                return Verdict.failed(f"both said {near} of each other", seen)
+        if config.expect == "absent":
+            return Verdict.passed(f"the two were never said {near} of each other")
+        if seen is None:
+            return Verdict.not_applicable(NotApplicable.TRIGGER_NOT_OBSERVED, "the first phrase was never said")
+        return Verdict.passed(f"every time with its companion phrase {near}", seen)
 
     return score

@@ -16,6 +16,7 @@ PRICE_WITH_VAT = criterion("proximity", phrases={"en": ["price"], "de": ["preis"
         ("en", "The price is 40 euros. Shipping is free, and everything is always including VAT.", Outcome.FAIL),  # too far
         ("de", "Der Preis beträgt 40 Euro inklusive Mehrwertsteuer.", Outcome.PASS),
         ("de", "Die Preise sind hoch.", Outcome.FAIL),
+        ("de", "Das kostet nichts.", Outcome.NOT_APPLICABLE),  # no price quoted
     ],
 )
 def test_near_or_far(language: str, said: str, outcome: Outcome) -> None:
