@@ -23,8 +23,9 @@ from airflow.sdk import Asset, Param, dag, task
 from touchstone.settings import Settings
 
 TABLES = ("criterion_results", "interaction_scores", "agent_daily_scores", "quarantine", "runs")
-WAREHOUSE = Settings.from_env().warehouse_dir  # environment only; nothing is read at parse time
-ASSETS = [Asset(name=f"touchstone.{table}", uri=f"file://{WAREHOUSE}/{table}") for table in TABLES]
+# Stable identities, whatever folder or bucket the warehouse is in: Airflow keys assets by name and
+# URI, and a URI that moved with TOUCHSTONE_DATA_DIR would leave the registered asset inactive.
+ASSETS = [Asset(name=f"touchstone.{table}", uri=f"touchstone://warehouse/{table}") for table in TABLES]
 IO_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True}
 
 

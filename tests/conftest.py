@@ -24,9 +24,10 @@ SAMPLE_DAY = date(2026, 11, 22)
 
 @pytest.fixture(scope="session")
 def airflow_db() -> Path:
-    """A migrated Airflow metadata DB (SQLite), created once per session."""
+    """A fresh, migrated Airflow metadata DB (SQLite), created once per session."""
     home = Path(os.environ["AIRFLOW_HOME"])
     home.mkdir(parents=True, exist_ok=True)
+    (home / "airflow.db").unlink(missing_ok=True)  # no DAG runs or assets left from an earlier session
     airflow = Path(sys.executable).with_name("airflow")
     result = subprocess.run([str(airflow), "db", "migrate"], capture_output=True, text=True, env=os.environ.copy())
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

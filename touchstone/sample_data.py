@@ -1,17 +1,23 @@
 """A seeded generator of realistic sample days, with the ground truth of every verdict.
 
 A day has many agents (people and bots, each working in one of en/de/sv/fr), calls with turn
-timestamps and chats without, customers on five everyday topics, and deliberate violations of the
-default standard (`standards/eu_core.v1.yaml`), each recorded:
+timestamps and chats without, customers on six everyday topics, and deliberate violations of the
+default standard in force (`standards/eu_core.v2.yaml`), each recorded:
 
-| violation                      | criterion it must fail     |
-|--------------------------------|----------------------------|
-| missing_greeting               | greeting                   |
-| missing_recording_disclosure   | recording_disclosure       |  (left out, or said after 30 s)
-| prohibited_phrase              | no_prohibited_language     |
-| card_number_read_out           | no_card_number_read_out    |  (in digits or in digit words)
-| no_empathy                     | empathy_when_upset         |  (customer upset, not acknowledged)
-| no_human_offer                 | offer_human_when_asked     |  (customer asks a bot for a person)
+| violation                            | criterion it must fail            |
+|--------------------------------------|-----------------------------------|
+| missing_greeting                     | greeting                          |
+| missing_recording_disclosure         | recording_disclosure              |  (left out, or said after 30 s)
+| account_details_before_verification  | identify_before_account_details   |
+| prohibited_phrase                    | no_prohibited_language            |
+| no_empathy                           | empathy_when_upset                |  (customer upset, not acknowledged)
+| unhappy_ending                       | sentiment_not_worse               |
+| no_human_offer                       | offer_human_when_asked            |  (customer asks a bot for a person)
+| card_number_read_out                 | no_card_number_read_out           |  (in digits or in digit words)
+| personal_data_read_back              | no_personal_data_read_back        |  (IBAN, e-mail or phone, written or spoken)
+| price_without_vat                    | price_with_vat                    |
+| long_hold                            | no_long_silence                   |  (calls: over a minute on hold)
+| no_personal_address                  | personal_address                  |
 
 The ground truth (`<landing>/<date>.ground_truth.jsonl`) gives, for every interaction, the expected
 outcome of every criterion of that standard, so tests can check each verdict, not only the failures.
@@ -32,19 +38,31 @@ from scorers.sensitive import DIGIT_WORDS, luhn_valid
 VIOLATED_CRITERION = {
     "missing_greeting": "greeting",
     "missing_recording_disclosure": "recording_disclosure",
+    "account_details_before_verification": "identify_before_account_details",
     "prohibited_phrase": "no_prohibited_language",
-    "card_number_read_out": "no_card_number_read_out",
     "no_empathy": "empathy_when_upset",
+    "unhappy_ending": "sentiment_not_worse",
     "no_human_offer": "offer_human_when_asked",
+    "card_number_read_out": "no_card_number_read_out",
+    "personal_data_read_back": "no_personal_data_read_back",
+    "price_without_vat": "price_with_vat",
+    "long_hold": "no_long_silence",
+    "no_personal_address": "personal_address",
 }
 CRITERIA = (
     "greeting",
     "agent_introduction",
     "recording_disclosure",
+    "identify_before_account_details",
     "no_prohibited_language",
-    "no_card_number_read_out",
     "empathy_when_upset",
+    "sentiment_not_worse",
     "offer_human_when_asked",
+    "no_card_number_read_out",
+    "no_personal_data_read_back",
+    "price_with_vat",
+    "no_long_silence",
+    "personal_address",
     "closing_anything_else",
     "closing_thanks",
 )
@@ -53,6 +71,19 @@ CRITERIA = (
 # accident: clean agent lines say nothing prohibited, customers are only upset when meant to be.
 TEXT: dict[str, dict[str, Any]] = {
     "en": {
+        "verify": "Before I look at your account, can you confirm your date of birth?",
+        "verified": "It's the {dob}.",
+        "balance": "Your balance is {amount} euros.",
+        "last_payment": "Your last payment was {amount} euros.",
+        "price": "A renewal costs {price} euros per month{vat}.",
+        "vat": " including VAT",
+        "details": ("I would like to update my contact details.", "Of course, what are the new details?", "Please change my {label} to {value}.", "Thank you, your details are updated."),
+        "details_read_back": "So your {label} is {value}, correct? Your details are updated.",
+        "labels": {"email": ("e-mail address", "e-mail address"), "phone": ("phone number", "phone number"), "iban": ("bank account", "bank account")},
+        "email_words": ("dot", "at", "com"),
+        "unhappy": "No. Honestly, this was useless and I am disappointed.",
+        "apology": "I am sorry to hear that.",
+        "dob": "{d}th of May {y}",
         "greet": ["Hello", "Good morning", "Good afternoon", "Hi there", "Welcome to Nordlys Energy"],
         "intro": ["my name is {name}", "you are speaking with {name}"],
         "bot_intro": "I am the virtual assistant of Nordlys Energy",
@@ -84,6 +115,19 @@ TEXT: dict[str, dict[str, Any]] = {
         "customers": ["Patricia Brown", "Oliver Smith", "Grace Taylor", "Harry Wilson", "Chloe Evans"],
     },
     "de": {
+        "verify": "Bevor ich in Ihr Konto schaue: Können Sie mir Ihr Geburtsdatum nennen?",
+        "verified": "Das ist der {dob}.",
+        "balance": "Ihr Kontostand beträgt {amount} Euro.",
+        "last_payment": "Ihre letzte Zahlung betrug {amount} Euro.",
+        "price": "Eine Verlängerung kostet {price} Euro pro Monat{vat}.",
+        "vat": " inklusive Mehrwertsteuer",
+        "details": ("Ich möchte meine Kontaktdaten ändern.", "Gerne, wie lauten die neuen Daten?", "Bitte ändern Sie meine {label} auf {value}.", "Vielen Dank, Ihre Daten sind geändert."),
+        "details_read_back": "Ihre {label} ist also {value}, richtig? Ihre Daten sind geändert.",
+        "labels": {"email": ("E-Mail-Adresse", "E-Mail-Adresse"), "phone": ("Telefonnummer", "Telefonnummer"), "iban": ("Bankverbindung", "Bankverbindung")},
+        "email_words": ("punkt", "at", "de"),
+        "unhappy": "Nein. Das war nutzlos, ich bin enttäuscht.",
+        "apology": "Das tut mir leid.",
+        "dob": "{d}. Mai {y}",
         "greet": ["Guten Tag", "Guten Morgen", "Hallo", "Willkommen bei Nordlys Energie"],
         "intro": ["mein Name ist {name}", "Sie sprechen mit {name}"],
         "bot_intro": "ich bin der virtuelle Assistent von Nordlys Energie",
@@ -115,6 +159,19 @@ TEXT: dict[str, dict[str, Any]] = {
         "customers": ["Petra Schmidt", "Thomas Müller", "Sabine Weber", "Michael Wagner", "Julia Becker"],
     },
     "sv": {
+        "verify": "Innan jag tittar på ditt konto, kan du uppge ditt personnummer?",
+        "verified": "Det är {pnr}.",
+        "balance": "Ditt saldo är {amount} kronor.",
+        "last_payment": "Din senaste betalning var {amount} kronor.",
+        "price": "En förlängning kostar {price} kronor per månad{vat}.",
+        "vat": " inklusive moms",
+        "details": ("Jag vill uppdatera mina kontaktuppgifter.", "Absolut, vilka är de nya uppgifterna?", "Kan du ändra {label} till {value}?", "Tack, dina uppgifter är uppdaterade."),
+        "details_read_back": "Så {label} är {value}, stämmer det? Dina uppgifter är uppdaterade.",
+        "labels": {"email": ("min e-postadress", "din e-postadress"), "phone": ("mitt telefonnummer", "ditt telefonnummer"), "iban": ("mitt bankkonto", "ditt bankkonto")},
+        "email_words": ("punkt", "snabel-a", "se"),
+        "unhappy": "Nej. Det här var värdelöst, jag är besviken.",
+        "apology": "Jag beklagar det.",
+        "dob": "",
         "greet": ["Hej", "God morgon", "God dag", "Välkommen till Nordlys Energi"],
         "intro": ["jag heter {name}", "du pratar med {name}"],
         "bot_intro": "jag är den virtuella assistenten på Nordlys Energi",
@@ -146,6 +203,19 @@ TEXT: dict[str, dict[str, Any]] = {
         "customers": ["Karin Andersson", "Lars Johansson", "Eva Karlsson", "Anders Nilsson", "Sofia Eriksson"],
     },
     "fr": {
+        "verify": "Avant de consulter votre compte, pouvez-vous confirmer votre date de naissance ?",
+        "verified": "C'est le {dob}.",
+        "balance": "Votre solde est de {amount} euros.",
+        "last_payment": "Votre dernier paiement était de {amount} euros.",
+        "price": "Un renouvellement coûte {price} euros par mois{vat}.",
+        "vat": " TTC",
+        "details": ("Je voudrais mettre à jour mes coordonnées.", "Bien sûr, quelles sont les nouvelles coordonnées ?", "Pouvez-vous changer {label} : {value} ?", "Merci, vos coordonnées sont mises à jour."),
+        "details_read_back": "Donc {label} est {value}, c'est bien ça ? Vos coordonnées sont mises à jour.",
+        "labels": {"email": ("mon adresse e-mail", "votre adresse e-mail"), "phone": ("mon numéro de téléphone", "votre numéro de téléphone"), "iban": ("mon compte bancaire", "votre compte bancaire")},
+        "email_words": ("point", "arobase", "fr"),
+        "unhappy": "Non. C'était inutile, je suis déçu.",
+        "apology": "Je suis désolé de l'entendre.",
+        "dob": "{d} mai {y}",
         "greet": ["Bonjour", "Bonsoir", "Bienvenue chez Nordlys Énergie"],
         "intro": ["je m'appelle {name}", "vous êtes en ligne avec {name}"],
         "bot_intro": "je suis l'assistant virtuel de Nordlys Énergie",
@@ -178,7 +248,12 @@ TEXT: dict[str, dict[str, Any]] = {
     },
 }
 TEAMS = ("billing", "support", "sales")
-RATES = {"violation": 0.08, "upset": 0.25, "no_empathy": 0.35, "ask_human": 0.4, "no_human_offer": 0.3, "card_read_out": 0.35}
+# How often things happen; a violation that needs its situation (a card, an upset customer) is
+# drawn only in that situation, at the second rate.
+RATES = {"violation": 0.07, "upset": 0.25, "no_empathy": 0.35, "ask_human": 0.4, "no_human_offer": 0.3, "read_back": 0.3, "no_vat": 0.3,
+         "swap": 0.3, "no_name": 0.1, "anonymous": 0.1}  # fmt: skip
+IBAN_COUNTRY = {"en": ("GB", "NWBK", 14), "de": ("DE", "", 18), "sv": ("SE", "", 20), "fr": ("FR", "", 23)}
+HANDLES = ("sunny", "meadow", "river", "stone", "maple", "cedar", "harbor", "willow")
 
 
 @dataclass(frozen=True)
@@ -225,6 +300,34 @@ def spoken(number: str, lang: str) -> str:
     return " ".join(words[d] for d in number if d.isdigit())
 
 
+def iban(rng: random.Random, lang: str) -> str:
+    """A valid IBAN of the language's country (ISO 13616 check digits), grouped by four."""
+    country, bank, digits = IBAN_COUNTRY[lang]
+    bban = bank + "".join(rng.choice("0123456789") for _ in range(digits))
+    numeric = "".join(str(int(ch, 36)) for ch in bban + country + "00")
+    compact = f"{country}{98 - int(numeric) % 97:02d}{bban}"
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def personnummer(rng: random.Random) -> str:
+    """A valid Swedish personal identity number, YYMMDD-NNNC."""
+    stem = f"{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    check = next(d for d in "0123456789" if luhn_valid(stem + d))
+    return f"{stem[:6]}-{stem[6:]}{check}"
+
+
+def contact_value(rng: random.Random, lang: str, kind: str, spoken_form: bool) -> str:
+    """A new e-mail address, phone number or IBAN as a customer would say it."""
+    if kind == "iban":
+        return iban(rng, lang)
+    if kind == "email":
+        dot, at, tld = TEXT[lang]["email_words"]
+        first, second = rng.sample(HANDLES, 2)
+        return f"{first} {dot} {second} {at} example {dot} {tld}" if spoken_form else f"{first}.{second}@example.{tld}"
+    number = f"07{rng.randint(0, 9)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+    return spoken(number, lang) if spoken_form else number
+
+
 class _Conversation:
     def __init__(self) -> None:
         self.turns: list[dict[str, Any]] = []
@@ -244,76 +347,103 @@ def _timestamps(turns: list[dict[str, Any]], rng: random.Random, holds: dict[int
         clock += duration + rng.randint(200, 1200)
 
 
-def _interaction(
-    rng: random.Random, day: date, number: int, agent: AgentProfile
-) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+def _interaction(rng: random.Random, day: date, number: int, agent: AgentProfile) -> tuple[dict[str, Any], list[str], dict[str, str]]:
     """One interaction, the violations injected into it, and the expected verdict per criterion."""
-    t = TEXT[agent.language]
-    lang = agent.language
+    t, lang = TEXT[agent.language], agent.language
     voice = rng.random() < (0.6 if agent.type == "human" else 0.3)
     speaker = "bot" if agent.type == "bot" else "agent"
-    topic = rng.choice(sorted(t["topics"]))
-    request, reply, detail, resolution = t["topics"][topic]
-    hit = lambda rate: rng.random() < rate  # noqa: E731
+    topic = rng.choice([*sorted(t["topics"]), "details"])
+    request, reply, detail, resolution = t["details"] if topic == "details" else t["topics"][topic]
+    hit = rng.random  # a fresh draw for each decision, so the day is reproducible from the seed
+
+    def violated(name: str, situation: bool = True, rate: float = RATES["violation"]) -> bool:
+        if situation and hit() < rate:
+            violations.append(name)
+            return True
+        return False
 
     violations: list[str] = []
-    if hit(RATES["violation"]):
-        violations.append("missing_greeting")
-    late_disclosure = False
-    if voice and hit(RATES["violation"]):
-        violations.append("missing_recording_disclosure")
-        late_disclosure = hit(0.5)
-    if hit(RATES["violation"]):
-        violations.append("prohibited_phrase")
-    upset = hit(RATES["upset"])
-    if upset and hit(RATES["no_empathy"]):
-        violations.append("no_empathy")
-    asks_human = agent.type == "bot" and hit(RATES["ask_human"])
-    if asks_human and hit(RATES["no_human_offer"]):
-        violations.append("no_human_offer")
+    upset = hit() < RATES["upset"]
+    asks_human = agent.type == "bot" and hit() < RATES["ask_human"]
+    account = topic in ("billing", "contract")
     card = card_number(rng) if topic == "payment" else None
-    if card and hit(RATES["card_read_out"]):
-        violations.append("card_number_read_out")
+    contact_kind = rng.choice(["email", "phone", "iban"]) if topic == "details" else None
+    customer_name = None if agent.type == "bot" and hit() < RATES["anonymous"] else rng.choice(t["customers"])
+
+    violated("missing_greeting")
+    late_disclosure = violated("missing_recording_disclosure", voice) and hit() < 0.5
+    swapped = violated("account_details_before_verification", account, RATES["swap"])
+    violated("prohibited_phrase")
+    violated("no_empathy", upset, RATES["no_empathy"])
+    unhappy = violated("unhappy_ending")
+    violated("no_human_offer", asks_human, RATES["no_human_offer"])
+    violated("card_number_read_out", card is not None, RATES["read_back"])
+    violated("personal_data_read_back", contact_kind is not None, RATES["read_back"])
+    violated("price_without_vat", topic == "contract", RATES["no_vat"])
+    long_hold = violated("long_hold", voice)
+    violated("no_personal_address", customer_name is not None, RATES["no_name"])
 
     def number_text(value: str) -> str:  # customers and agents read numbers either way
-        return spoken(value, lang) if hit(0.4) else value
+        return spoken(value, lang) if hit() < 0.4 else value
 
+    amount = str(rng.randint(20, 400))
     fill = {
         "custno": number_text(f"{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"),
         "orderno": number_text(str(rng.randint(10**9, 10**10 - 1))),
         "street": t["street"].format(n=rng.randint(1, 99)),
         "card": number_text(card) if card else "",
-        "amount": str(rng.randint(20, 400)),
+        "amount": amount,
     }
+    if contact_kind:
+        fill["label"] = t["labels"][contact_kind][0]
+        fill["value"] = contact_value(rng, lang, contact_kind, spoken_form=contact_kind != "iban" and hit() < 0.4)
+
     intro = t["bot_intro"] if agent.type == "bot" else rng.choice(t["intro"]).format(name=agent.name)
-    opening = f"{rng.choice(t['greet'])}, {intro}." if "missing_greeting" not in violations else f"{intro[0].upper()}{intro[1:]}."
+    opening = f"{intro[0].upper()}{intro[1:]}." if "missing_greeting" in violations else f"{rng.choice(t['greet'])}, {intro}."
     disclosure = rng.choice(t["disclosure"]) if voice else ""
+    verify = t["verify"]
+    verified = t["verified"].format(dob=t["dob"].format(d=rng.randint(2, 28), y=rng.randint(1940, 2004)), pnr=personnummer(rng))
+    account_detail = (t["balance"] if topic == "billing" else t["last_payment"]).format(amount=amount)
 
     c = _Conversation()
     c.say(speaker, opening, "" if "missing_recording_disclosure" in violations else disclosure, rng.choice(t["how_help"]))
     c.say("customer", request, rng.choice(t["upset"]) if upset else "")
     empathy = rng.choice(t["empathy"]) if upset and "no_empathy" not in violations else ""
     rude = rng.choice(t["prohibited"]) if "prohibited_phrase" in violations else ""
-    hold_before = c.say(speaker, empathy, rude, reply)
-    c.say("customer", detail.format(**fill))
-    answer = resolution.format(**fill)
+    if account and not swapped:  # identify first, then talk about the account
+        hold_before = c.say(speaker, empathy, rude, reply, verify)
+        c.say("customer", verified)
+        answer = f"{account_detail} {resolution.format(**fill)}"
+    elif account:
+        hold_before = c.say(speaker, empathy, rude, reply, account_detail)
+        c.say("customer", detail.format(**fill))
+        answer = f"{verify} {resolution.format(**fill)}"
+    else:
+        hold_before = c.say(speaker, empathy, rude, reply)
+        c.say("customer", detail.format(**fill))
+        answer = resolution.format(**fill)
     if "card_number_read_out" in violations:
         answer = t["read_back"].format(card=number_text(card or ""))
+    if "personal_data_read_back" in violations and contact_kind:
+        answer = t["details_read_back"].format(label=t["labels"][contact_kind][1], value=fill["value"])
+    if topic == "contract":
+        answer += " " + t["price"].format(price=rng.randint(19, 79), vat="" if "price_without_vat" in violations else t["vat"])
     c.say(speaker, answer)
     if asks_human:
         c.say("customer", rng.choice(t["ask_human"]))
         c.say(speaker, t["refuse"] if "no_human_offer" in violations else t["transfer"])
-    closing = c.say(speaker, rng.choice(t["anything_else"]))
-    c.say("customer", rng.choice(t["done"]))
-    c.say(speaker, rng.choice(t["thanks"]))
+    by_name = "" if customer_name is None or "no_personal_address" in violations else customer_name.split()[0]
+    anything_else = rng.choice(t["anything_else"])
+    closing = c.say(speaker, f"{anything_else[:-1].rstrip()}, {by_name}{anything_else[-1]}" if by_name else anything_else)
+    c.say("customer", t["unhappy"] if unhappy else rng.choice(t["done"]))
+    c.say(speaker, t["apology"] if unhappy else "", rng.choice(t["thanks"]))
 
     if voice:
         # The agent looks things up with the customer on hold; a late disclosure comes after it.
-        holds = {hold_before + 1: rng.randint(5_000, 40_000)}
+        hold = rng.randint(61_000, 90_000) if long_hold else rng.randint(31_000, 45_000) if late_disclosure else rng.randint(5_000, 40_000)
         if late_disclosure:
-            holds[hold_before + 1] = rng.randint(31_000, 45_000)
             c.turns[closing]["text"] = f"{disclosure} {c.turns[closing]['text']}"
-        _timestamps(c.turns, rng, holds)
+        _timestamps(c.turns, rng, {hold_before + 1: hold})
         assert not late_disclosure or c.turns[closing]["start_ms"] >= 30_000
 
     started = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(seconds=rng.randint(7 * 3600, 20 * 3600))
@@ -323,17 +453,21 @@ def _interaction(
         "language": lang,
         "started_at": started.isoformat().replace("+00:00", "Z"),
         "agent": {"id": agent.id, "type": agent.type, "team": agent.team, "name": agent.name},
-        "customer": {"id": f"k-{rng.randint(1000, 99999)}", "name": rng.choice(t["customers"])},
+        "customer": {"id": f"k-{rng.randint(1000, 99999)}", "name": customer_name},
         "turns": c.turns,
         "metadata": {"queue": topic},
     }
     expected = {criterion: "pass" for criterion in CRITERIA}
-    if not voice:
-        expected["recording_disclosure"] = "not_applicable"
-    if not upset:
-        expected["empathy_when_upset"] = "not_applicable"
-    if not asks_human:
-        expected["offer_human_when_asked"] = "not_applicable"
+    not_applicable = {
+        "recording_disclosure": not voice,
+        "no_long_silence": not voice,
+        "identify_before_account_details": not account,
+        "empathy_when_upset": not (upset or unhappy),
+        "offer_human_when_asked": not asks_human,
+        "price_with_vat": topic != "contract",
+        "personal_address": customer_name is None,
+    }
+    expected.update({criterion: "not_applicable" for criterion, na in not_applicable.items() if na})
     for violation in violations:
         expected[VIOLATED_CRITERION[violation]] = "fail"
     return interaction, violations, expected

@@ -67,7 +67,31 @@ def test_standards_validate(tmp_path: Path) -> None:
     ok = runner.invoke(cli, ["standards", "validate"])
     assert ok.exit_code == 0 and "eu_core@1.0" in ok.output
     broken = tmp_path / "broken.yaml"
-    broken.write_text((ROOT / "standards" / "eu_core.v1.yaml").read_text(encoding="utf-8").replace("points: 2\n", "points: two\n", 1))
+    text = (ROOT / "standards" / "eu_core.v1.yaml").read_text(encoding="utf-8").replace("points: 2\n", "points: two\n", 1)
+    broken.write_text(text)
+    line = text.splitlines().index("    points: two") + 1
     bad = runner.invoke(cli, ["standards", "validate", str(broken)])
     assert bad.exit_code == 1
-    assert f"{broken}:27: criteria[0].points: Input should be a valid number" in bad.output
+    assert f"{broken}:{line}: criteria[0].points: Input should be a valid number" in bad.output
+
+
+def test_standards_test_diff_try_and_schema(tmp_path: Path) -> None:
+    runner = CliRunner()
+    tested = runner.invoke(cli, ["standards", "test"])
+    assert tested.exit_code == 0 and "eu_core@2.0: 45 examples, 0 broken" in tested.output
+    diffed = runner.invoke(cli, ["standards", "diff", "eu_core@1.0", str(ROOT / "standards" / "eu_core.v2.yaml")])
+    assert diffed.exit_code == 0 and "added criterion price_with_vat" in diffed.output
+    assert runner.invoke(cli, ["generate", "--date", "2026-11-22", "-n", "12", "--data-dir", str(tmp_path)]).exit_code == 0
+    tried = runner.invoke(cli, ["standards", "try", str(ROOT / "standards" / "eu_core.v2.yaml"), "--on", str(tmp_path / "landing" / "2026-11-22")])
+    assert tried.exit_code == 0 and "on 12 interaction(s)" in tried.output and "greeting" in tried.output
+    assert not (tmp_path / "warehouse").exists()  # trying writes nothing
+    schema = runner.invoke(cli, ["standards", "schema"])
+    assert schema.exit_code == 0 and '"title": "Touchstone standard"' in schema.output
+
+
+def test_standards_test_reports_a_broken_example(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    draft.write_text((ROOT / "standards" / "eu_core.v2.yaml").read_text(encoding="utf-8").replace("{expect: fail, language: de, conversation: [{agent: \"Das ist Ihre Schuld.\"}]}", "{expect: pass, language: de, conversation: [{agent: \"Das ist Ihre Schuld.\"}]}"))
+    result = CliRunner().invoke(cli, ["standards", "test", str(draft)])
+    assert result.exit_code == 1
+    assert "no_prohibited_language example 2: expected pass, got fail" in result.output and f"{draft}:" in result.output

@@ -25,7 +25,7 @@ def test_every_verdict_matches_the_ground_truth(scored_sample_day) -> None:
     settings, generated = scored_sample_day
     truth = read_ground_truth(generated.ground_truth)
     results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
-    assert len(results) == 300 * 9
+    assert len(results) == 300 * 15
     got = {(r.interaction_id, r.criterion_id): r.outcome for r in results.itertuples()}
     expected = {(i, c): outcome for i, row in truth.items() for c, outcome in row["expected"].items()}
     assert got == expected
@@ -71,7 +71,7 @@ def test_scores_follow_the_rules(scored_sample_day) -> None:
         assert agent.quality_ci_low <= agent.mean_quality_score <= agent.quality_ci_high
     run = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).iloc[0]
     assert (run.read, run.scored, run.quarantined, run.status) == (300, 300, 0, "published")
-    assert run.standard_id == "eu_core" and run.standard_version == "1.0" and len(run.standard_sha256) == 64
+    assert run.standard_id == "eu_core" and run.standard_version == "2.0" and len(run.standard_sha256) == 64
 
 
 def test_rerunning_a_date_leaves_the_same_rows_once(tmp_path: Path) -> None:
