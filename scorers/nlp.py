@@ -3,7 +3,10 @@
 Phrases are matched on `Token.norm_`, which the `touchstone_lemma_norm` component sets to the
 lower-cased lemma from the spacy-lookups-data tables. The lemma depends on the lower-cased word only
 (looked up lower-cased, then capitalised for German nouns), so matching is case-insensitive by
-construction: "Fragen" and "fragen", "Mein" and "mein" get the same norm. Standards' phrases run through the same
+construction: "Fragen" and "fragen", "Mein" and "mein" get the same norm. A word that is itself a
+lemma in the table stays as it is: standards are written in base forms, and the tables sometimes
+send a base form elsewhere (Swedish "pris", price, to "prisa", to praise, while "priset" and
+"priserna" go to "pris"). Standards' phrases run through the same
 pipeline, so "calls are recorded" matches "this call is being recorded" in any inflection.
 No trained model is needed and nothing is downloaded.
 """
@@ -31,8 +34,8 @@ LEMMA_FIXES: dict[str, dict[str, str]] = {
 }
 
 
-def lemma_table(lang: str) -> dict[str, str | list[str]]:
-    """The spacy-lookups-data lemma table for `lang` as a plain dict.
+def lemma_table(lang: str) -> dict[str, str]:
+    """The spacy-lookups-data lemma table for `lang` as a plain dict of word -> lemma.
 
     Found through spaCy's lookups registry, but not built into a spaCy `Table`, which hashes every
     key up front: that costs ~10 s for the four languages against ~1 s for the plain dict.
@@ -40,7 +43,8 @@ def lemma_table(lang: str) -> dict[str, str | list[str]]:
     tables = registry.lookups.get(lang) if lang in registry.lookups else {}
     if "lemma_lookup" not in tables:
         raise ValueError(f"spacy-lookups-data has no lemma_lookup table for {lang!r}; is it installed?")
-    return {**load_language_data(tables["lemma_lookup"]), **LEMMA_FIXES.get(lang, {})}
+    # The French table maps to lists of lemmas; the first is the common one.
+    return {word: lemma[0] if isinstance(lemma, list) else lemma for word, lemma in load_language_data(tables["lemma_lookup"]).items()}
 
 
 class LemmaNorm:
@@ -48,16 +52,21 @@ class LemmaNorm:
 
     def __init__(self, lang: str) -> None:
         self.table = lemma_table(lang)
+        self.lemmas = {lemma.lower() for lemma in self.table.values()}
+        self.fixes = LEMMA_FIXES.get(lang, {})
         self.cache: dict[str, str] = {}
 
     def norm(self, text: str) -> str:
         cached = self.cache.get(text)
         if cached is None:
             low = text.lower()
-            lemma = self.table.get(low) or self.table.get(low.capitalize()) or low
-            if isinstance(lemma, list):  # the French table maps to lists of lemmas
-                lemma = lemma[0]
-            cached = self.cache[text] = str(lemma).lower()
+            if low in self.fixes:
+                lemma = self.fixes[low]
+            elif low in self.lemmas:
+                lemma = low
+            else:
+                lemma = self.table.get(low) or self.table.get(low.capitalize()) or low
+            cached = self.cache[text] = lemma.lower()
         return cached
 
     def __call__(self, doc: Doc) -> Doc:

@@ -5,7 +5,12 @@ import pytest
 from scorers.outcome import Outcome
 from tests.builders import criterion, interaction, verdict
 
-PRICE_WITH_VAT = criterion("proximity", phrases={"en": ["price"], "de": ["preis"]}, near={"phrases": {"en": ["including vat"], "de": ["inklusive mehrwertsteuer"]}}, max_distance=4)
+PRICE_WITH_VAT = criterion(
+    "proximity",
+    phrases={"en": ["price"], "de": ["preis"], "sv": ["pris"], "fr": ["prix"]},
+    near={"phrases": {"en": ["including vat"], "de": ["inklusive mehrwertsteuer"], "sv": ["inklusive moms"], "fr": ["toutes taxes comprises"]}},
+    max_distance=4,
+)
 
 
 @pytest.mark.parametrize(
@@ -17,6 +22,10 @@ PRICE_WITH_VAT = criterion("proximity", phrases={"en": ["price"], "de": ["preis"
         ("de", "Der Preis beträgt 40 Euro inklusive Mehrwertsteuer.", Outcome.PASS),
         ("de", "Die Preise sind hoch.", Outcome.FAIL),
         ("de", "Das kostet nichts.", Outcome.NOT_APPLICABLE),  # no price quoted
+        ("sv", "Priserna är 400 kronor inklusive moms.", Outcome.PASS),  # plural, definite
+        ("sv", "Priset är 400 kronor.", Outcome.FAIL),
+        ("fr", "Les prix sont de 40 euros toutes taxes comprises.", Outcome.PASS),
+        ("fr", "Le prix est de 40 euros.", Outcome.FAIL),
     ],
 )
 def test_near_or_far(language: str, said: str, outcome: Outcome) -> None:
