@@ -105,3 +105,34 @@ def test_an_agent_repeating_a_real_card_number_fails(standard: CompiledStandard)
         result = {r.criterion.id: r for r in standard.score(repeated).results}["no_card_number_read_out"]
         assert result.verdict.outcome.value == "fail" and result.verdict.evidence.turn_index == 1
         assert "[card number ending" in result.verdict.evidence.text
+
+
+@pytest.fixture(scope="module")
+def standard_v2() -> CompiledStandard:
+    return CompiledStandard(load_standard(ROOT / "standards" / "eu_core.v2.yaml"))
+
+
+def test_abcd_with_the_v2_criteria(standard_v2: CompiledStandard) -> None:
+    """3592's agent asks "What is your membership level Crystal?"; 9489 and 3695 never use the name.
+    The customers leave happier than they came ("Thanks for trying to help", "Perfect. Thanks").
+    ABCD agents verify with username, e-mail and order id and never state a balance, so the
+    identification sequence does not apply."""
+    expected = {"abcd-3592": "pass", "abcd-9489": "fail", "abcd-3695": "fail"}
+    for ix in abcd():
+        results = {r.criterion.id: r.verdict for r in standard_v2.score(ix).results}
+        assert results["personal_address"].outcome.value == expected[ix.interaction_id]
+        assert results["sentiment_not_worse"].outcome.value == "pass"
+        assert results["identify_before_account_details"].reason.startswith("trigger_not_observed")
+        assert results["no_personal_data_read_back"].outcome.value == "pass"  # the phone was the customer's
+    first = {r.criterion.id: r.verdict for r in standard_v2.score(abcd()[0]).results}
+    assert first["personal_address"].evidence.text == "Crystal"
+
+
+def test_taskmaster_with_the_v2_criteria(standard_v2: CompiledStandard) -> None:
+    """Most coffee orders are four turns ending with the bot, so the customer says nothing in the
+    last third and sentiment cannot be compared; no customer name is known."""
+    outcomes: Counter[tuple[str, str]] = Counter()
+    for ix in taskmaster():
+        outcomes.update((r.criterion.id, r.verdict.outcome.value) for r in standard_v2.score(ix).results)
+    assert (outcomes[("sentiment_not_worse", "pass")], outcomes[("sentiment_not_worse", "not_applicable")]) == (34, 466)
+    assert outcomes[("personal_address", "not_applicable")] == 500

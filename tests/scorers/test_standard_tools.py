@@ -35,7 +35,7 @@ def test_a_broken_example_names_criterion_and_line() -> None:
     text = text.replace('{expect: fail, conversation: [{agent: "My name is Sarah."}', '{expect: pass, conversation: [{agent: "My name is Sarah."}')
     standard = parse_standard(text, "edited.yaml")
     broken = [r for r in run_examples(standard) if not r.passed]
-    assert [(r.criterion_id, r.index, r.expected, r.got) for r in broken] == [("greeting", 2, "pass", "fail")]
+    assert [(r.criterion_id, r.index, r.expected, r.got) for r in broken] == [("greeting", 3, "pass", "fail")]
     assert text.splitlines()[broken[0].line - 1].strip().startswith("- {expect: pass, conversation: [{agent: \"My name is Sarah.\"}")
 
 
@@ -52,7 +52,8 @@ def test_diff_between_the_shipped_versions() -> None:
     assert "added criterion identify_before_account_details" in changes
     assert "added section identification" in changes
     assert "changed criterion empathy_when_upset: trigger.sentiment_at_most: None -> -1.0" in changes
-    assert "changed criterion greeting: examples: '0 example(s)' -> '3 example(s)'" in changes
+    assert "changed criterion greeting: examples: '0 example(s)' -> '4 example(s)'" in changes
+    assert "changed criterion greeting: within.first_turns: 2 -> 4" in changes
     assert diff_standards(v2, v2) == []
 
 

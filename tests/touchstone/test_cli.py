@@ -78,7 +78,7 @@ def test_standards_validate(tmp_path: Path) -> None:
 def test_standards_test_diff_try_and_schema(tmp_path: Path) -> None:
     runner = CliRunner()
     tested = runner.invoke(cli, ["standards", "test"])
-    assert tested.exit_code == 0 and "eu_core@2.0: 45 examples, 0 broken" in tested.output
+    assert tested.exit_code == 0 and "eu_core@2.0: 47 examples, 0 broken" in tested.output
     diffed = runner.invoke(cli, ["standards", "diff", "eu_core@1.0", str(ROOT / "standards" / "eu_core.v2.yaml")])
     assert diffed.exit_code == 0 and "added criterion price_with_vat" in diffed.output
     assert runner.invoke(cli, ["generate", "--date", "2026-11-22", "-n", "12", "--data-dir", str(tmp_path)]).exit_code == 0
