@@ -84,3 +84,24 @@ def test_speaker_roles(speaker: str, agent_type: str, expected: Outcome) -> None
     config = criterion("required_phrase", phrases={"en": ["hello"]}, speaker=speaker)
     ix = interaction([("agent", "Hello there"), ("customer", "Okay")], agent_type=agent_type)
     assert verdict(config, ix).outcome is expected
+
+
+TRANSFER = {"en": ["transfer you"], "de": ["verbinde sie"], "sv": ["kopplar dig"], "fr": ["vous transférer"]}
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "outcome"),
+    [
+        ("en", "I will transfer you.", Outcome.PASS),
+        ("en", "I can't transfer you.", Outcome.FAIL),
+        ("de", "Ich verbinde Sie weiter.", Outcome.PASS),
+        ("de", "Ich verbinde Sie nicht.", Outcome.FAIL),
+        ("sv", "Jag kopplar dig vidare.", Outcome.PASS),
+        ("sv", "Jag kopplar dig inte.", Outcome.FAIL),
+        ("fr", "Je vais vous transférer.", Outcome.PASS),
+        ("fr", "Je ne vais pas vous transférer.", Outcome.FAIL),
+    ],
+)
+def test_a_negated_phrase_is_not_said(language: str, said: str, outcome: Outcome) -> None:
+    config = criterion("required_phrase", phrases=TRANSFER)
+    assert verdict(config, interaction([("agent", said)], language=language)).outcome is outcome
