@@ -1,34 +1,99 @@
-"""The landing folder: where the day's transcript files arrive, laid out by date.
+"""The landing area: where the day's transcript files arrive, in a folder or an object store.
 
-The layout is a glob pattern with a `{date}` placeholder, relative to the landing root; the default
-`{date}/*.jsonl` means `landing/2026-11-22/calls.jsonl`. Paths found here are only ever read.
+Every location is read through Airflow's `ObjectStoragePath`, so a local folder (`file://`) and a
+bucket (`s3://`, `gs://`, `abfs://`, with the providers installed and an Airflow connection id for
+credentials) take the same code path. The layout is a glob with a `{date}` placeholder, relative to
+the landing root; names starting with `_` or `.` are never transcripts (metadata, markers).
+Paths found here are only ever read.
 """
 
 from __future__ import annotations
 
+import io
+import zlib
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from airflow.sdk import ObjectStoragePath
 
 from touchstone.errors import TouchstoneError
 
-DEFAULT_LAYOUT = "{date}/*.jsonl"
+DEFAULT_LAYOUT = "{date}/*"
 
 
-def day_files(landing_root: Path, day: date, layout: str = DEFAULT_LAYOUT) -> list[Path]:
-    """The files holding `day`'s interactions, in a stable (sorted) order.
+def landing_root(location: str | Path, conn_id: str | None = None) -> ObjectStoragePath:
+    """The landing root as an object-storage path: a URL as given, a local path as `file://`."""
+    text = str(location)
+    if "://" not in text:
+        text = Path(text).resolve().as_uri()
+    return ObjectStoragePath(text, conn_id=conn_id)
 
-    A day whose folder does not exist is an error (the delivery is missing); a folder with no
-    files is an empty day.
-    """
+
+def _pattern(layout: str, day: date) -> str:
     if "{date}" not in layout:
         raise TouchstoneError(f"landing layout {layout!r} has no {{date}} placeholder", "e.g. '{date}/*.jsonl'")
     pattern = layout.format(date=day.isoformat())
-    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+    if pattern.startswith("/") or ".." in PurePosixPath(pattern).parts:
         raise TouchstoneError(f"landing layout {layout!r} must stay inside the landing folder")
-    folder = landing_root / Path(pattern).parent
-    if not folder.is_dir():
+    return pattern
+
+
+def relative(root: ObjectStoragePath, path: ObjectStoragePath) -> str:
+    return str(path)[len(str(root)) :].lstrip("/")
+
+
+def day_files(root: ObjectStoragePath, day: date, layouts: list[str] | str = DEFAULT_LAYOUT) -> list[ObjectStoragePath]:
+    """The files holding `day`'s interactions, in a stable (sorted) order.
+
+    A day with no files where its folder does not exist either is an error (the delivery is
+    missing); an existing folder with no transcripts is an empty day.
+    """
+    found: dict[str, ObjectStoragePath] = {}
+    patterns = [_pattern(layout, day) for layout in ([layouts] if isinstance(layouts, str) else layouts)]
+    for pattern in patterns:
+        for path in root.glob(pattern):
+            if path.is_file() and not path.name.startswith(("_", ".")):
+                found[str(path)] = path
+    if not found and not any((root / PurePosixPath(p).parent.as_posix()).exists() for p in patterns):
         raise TouchstoneError(
-            f"no landing folder for {day.isoformat()}: {folder} does not exist",
-            "generate a sample day with `touchstone generate --date ...` or point --landing at the data",
+            f"no landing data for {day.isoformat()}: nothing matches {' or '.join(patterns)} in {root}",
+            "generate a sample day with `touchstone generate --date ...`, or check the landing location and layout",
         )
-    return sorted(p for p in landing_root.glob(pattern) if p.is_file())
+    return [found[k] for k in sorted(found)]
+
+
+class _Gunzip(io.RawIOBase):
+    """Decompresses a gzip stream as it is read, handing out everything it could decompress before
+    it reports a stream that breaks off (EOFError), so the records before the break are kept."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        while not self.pending:
+            chunk = self.raw.read(64 * 1024)
+            if not chunk:
+                if not self.inflate.eof:
+                    raise EOFError("compressed file ended before the end-of-stream marker was reached")
+                return 0
+            self.pending = self.inflate.decompress(chunk)
+        size = min(len(buffer), len(self.pending))
+        buffer[:size], self.pending = self.pending[:size], self.pending[size:]
+        return size
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def open_text(path: ObjectStoragePath) -> IO[str]:
+    """The file as text; `.gz` files are decompressed as they are read."""
+    raw = path.open("rb")
+    stream: IO[bytes] = io.BufferedReader(_Gunzip(raw)) if path.name.endswith(".gz") else raw
+    return io.TextIOWrapper(stream, encoding="utf-8", errors="replace")

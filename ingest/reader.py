@@ -1,23 +1,41 @@
-"""Read a day: every file through its format adapter, every record through the canonical model.
+"""Read a day: every file through its format, every record through the canonical model.
+
+Files are found in the landing area (`ingest.landing`), decompressed when `.gz`, and read by the
+format their name (JSON Lines) or their content (one JSON document) says. Speaker labels that are not
+roles are mapped through the source configuration; fields the transcripts lack come from the
+configuration's defaults and from the day's metadata file, joined by interaction id.
 
 Nothing is lost: each record either becomes an `Interaction` or a `Quarantined` entry with the
-reason, so `read == len(interactions) + len(quarantined)` always holds. A repeated interaction id
-keeps its first occurrence (files in sorted order, then line order) and quarantines the others.
+reason, so `read == len(interactions) + len(quarantined)` always holds. A file that cannot be read to
+the end (a truncated gzip) keeps the records read before the break and adds one quarantine entry for
+the rest. A repeated interaction id keeps its first occurrence (files in sorted order, then record
+order) and quarantines the others.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from typing import Any
 
+from airflow.sdk import ObjectStoragePath
 from pydantic import ValidationError
 
-from ingest.formats import format_for
+from ingest.formats import Format, detect_document, line_format_for
 from ingest.interaction import Interaction
-from ingest.landing import DEFAULT_LAYOUT, day_files
-from ingest.records import Quarantined, SourceRecord
+from ingest.landing import day_files, open_text, relative
+from ingest.records import EXCERPT_CHARS, Quarantined, SourceRecord
+from ingest.source_config import SourceConfig
+
+ROLES = {"agent", "bot", "customer", "system"}
+METADATA_COLUMNS = {"agent_id": ("agent", "id"), "agent_type": ("agent", "type"), "team": ("agent", "team"), "agent_name": ("agent", "name"),
+                    "customer_id": ("customer", "id"), "customer_name": ("customer", "name")}  # fmt: skip
+READ_ERRORS = (EOFError, OSError, zlib.error, UnicodeDecodeError)
 
 
 @dataclass
@@ -47,32 +65,129 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def normalise(record: SourceRecord) -> Interaction | Quarantined:
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` on top of `base`, nested mappings merged; None in `over` does not erase."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        elif value is not None:
+            merged[key] = value
+    return merged
+
+
+def _map_speakers(payload: dict[str, Any], fmt: Format, config: SourceConfig) -> str | None:
+    """Replace speaker labels by roles in place; the reason when a label has no role."""
+    mapping = config.speakers.get(fmt.base_name, {})
+    for turn in payload.get("turns", []):
+        label = str(turn.get("speaker"))
+        if fmt.speakers_are_roles or label in ROLES and label not in mapping:
+            continue
+        if label not in mapping:
+            labels = sorted({str(t.get("speaker")) for t in payload["turns"]})
+            return (
+                f"speaker label {label!r} of a {fmt.base_name} transcript has no role: say who is who in the source "
+                f"configuration, e.g. speakers: {{{fmt.base_name}: {{{', '.join(f'{x!r}: ...' for x in labels)}}}}}"
+            )
+        turn["speaker"] = mapping[label]
+    return None
+
+
+def normalise(record: SourceRecord, fmt: Format | None = None, config: SourceConfig | None = None, metadata: dict[str, dict[str, Any]] | None = None) -> Interaction | Quarantined:
     """The record as a canonical interaction, or quarantined with the reason."""
-    if record.error is not None:
-        return Quarantined.of(record, record.error)
+    if record.error is not None or record.payload is None:
+        return Quarantined.of(record, record.error or "no record")
+    config = config or SourceConfig()
+    payload = record.payload
+    if fmt is not None and fmt.read_lines is None:  # vendor documents: complete them
+        if (problem := _map_speakers(payload, fmt, config)) is not None:
+            return Quarantined.of(record, problem)
+        defaults = config.defaults.model_dump(exclude_none=True)
+        payload = _merge(defaults, payload)
+    if metadata and (extra := metadata.get(str(payload.get("interaction_id")))):
+        payload = _merge(payload, extra)
     try:
-        return Interaction.model_validate(record.payload)
+        return Interaction.model_validate(payload)
     except ValidationError as exc:
         return Quarantined.of(record, f"invalid interaction: {describe_validation_error(exc)}")
 
 
-def iter_records(landing_root: Path, day: date, layout: str = DEFAULT_LAYOUT) -> Iterator[SourceRecord]:
-    for path in day_files(landing_root, day, layout):
-        yield from format_for(path).read(path, path.relative_to(landing_root).as_posix())
+def _read_file(path: ObjectStoragePath, name: str) -> Iterator[tuple[SourceRecord, Format | None]]:
+    """Records of one file with their format; a file that breaks off yields a quarantine record."""
+    fmt = line_format_for(path.name)
+    count = 0
+    try:
+        with open_text(path) as text:
+            if fmt is not None and fmt.read_lines is not None:
+                for record in fmt.read_lines(text, name):
+                    count += 1
+                    yield record, fmt
+                return
+            content = text.read()
+    except READ_ERRORS as exc:
+        yield SourceRecord(name, f"after record {count}" if count else "file", "", error=f"file cannot be read to the end ({type(exc).__name__}: {exc}); the records before it were kept"), None
+        return
+    try:
+        document = json.loads(content)
+    except json.JSONDecodeError as exc:
+        yield SourceRecord(name, f"line {exc.lineno}", content[exc.pos : exc.pos + EXCERPT_CHARS], error=f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"), None
+        return
+    fmt = detect_document(document)
+    if fmt is None or fmt.parse is None:
+        keys = ", ".join(sorted(document)[:8]) if isinstance(document, dict) else type(document).__name__
+        yield SourceRecord(name, "file", content[:EXCERPT_CHARS], error=f"unknown transcript format (top-level keys: {keys})"), None
+        return
+    for record in fmt.parse(document, name):
+        yield record, fmt
 
 
-def read_day(landing_root: Path, day: date, layout: str = DEFAULT_LAYOUT) -> DayInput:
-    """Read and normalise every record of `day` from the landing folder."""
-    result = DayInput(files=[p.relative_to(landing_root).as_posix() for p in day_files(landing_root, day, layout)])
-    for record in iter_records(landing_root, day, layout):
-        item = normalise(record)
-        if isinstance(item, Interaction):
-            first = result.sources.get(item.interaction_id)
-            if first is not None:
-                result.duplicates += 1
-                item = Quarantined.of(record, f"duplicate interaction_id {item.interaction_id!r}, first seen in {first}")
+def read_metadata(root: ObjectStoragePath, day: date, config: SourceConfig) -> dict[str, dict[str, Any]]:
+    """The day's metadata (CSV or JSON Lines) by interaction id, as canonical-shaped partial records."""
+    if config.metadata is None:
+        return {}
+    rows: dict[str, dict[str, Any]] = {}
+    for path in sorted(root.glob(config.metadata.format(date=day.isoformat())), key=str):
+        with open_text(path) as text:
+            if path.name.removesuffix(".gz").endswith(".csv"):
+                for row in csv.DictReader(io.StringIO(text.read())):
+                    record: dict[str, Any] = {}
+                    for column, value in row.items():
+                        if not value or column == "interaction_id":
+                            continue
+                        if column in METADATA_COLUMNS:
+                            outer, inner = METADATA_COLUMNS[column]
+                            record.setdefault(outer, {})[inner] = value
+                        elif column in ("language", "channel"):
+                            record[column] = value
+                        else:
+                            record.setdefault("metadata", {})[column] = value
+                    rows[row["interaction_id"]] = record
             else:
-                result.sources[item.interaction_id] = f"{record.source} {record.locator}"
-        (result.interactions if isinstance(item, Interaction) else result.quarantined).append(item)
+                for line in text:
+                    if line.strip():
+                        item = json.loads(line)
+                        rows[str(item.pop("interaction_id"))] = item
+    return rows
+
+
+def read_day(root: ObjectStoragePath, day: date, config: SourceConfig | None = None) -> DayInput:
+    """Read and normalise every record of `day` from the landing area."""
+    config = config or SourceConfig()
+    return read_paths(root, day_files(root, day, config.layouts), config, read_metadata(root, day, config))
+
+
+def read_paths(root: ObjectStoragePath, paths: list[ObjectStoragePath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None) -> DayInput:
+    """Read and normalise the records of the given files (names relative to `root`)."""
+    result = DayInput(files=[relative(root, p) for p in paths])
+    for path in paths:
+        for record, fmt in _read_file(path, relative(root, path)):
+            item = normalise(record, fmt, config, metadata)
+            if isinstance(item, Interaction):
+                first = result.sources.get(item.interaction_id)
+                if first is not None:
+                    result.duplicates += 1
+                    item = Quarantined.of(record, f"duplicate interaction_id {item.interaction_id!r}, first seen in {first}")
+                else:
+                    result.sources[item.interaction_id] = f"{record.source} {record.locator}"
+            (result.interactions if isinstance(item, Interaction) else result.quarantined).append(item)
     return result

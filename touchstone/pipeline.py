@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.interaction import Interaction
+from ingest.landing import landing_root
 from ingest.reader import read_day
+from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standards, select_standard
 from scorers.standard import Standard
@@ -106,7 +108,7 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    day = read_day(settings.landing_dir, plan.day, settings.layout)
+    day = read_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
     with (folder / STAGED_INTERACTIONS).open("w", encoding="utf-8") as out:
         for item in day.interactions:
             out.write(item.model_dump_json() + "\n")
@@ -222,10 +224,11 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             f"counts do not reconcile for {plan.day}: read {counts['read']}, scored {staged_scores}, quarantined {staged_quarantine}",
             "nothing was published; this is a bug, please report it with the staging folder " + str(folder),
         )
-    if counts["read"] and staged_quarantine / counts["read"] > settings.max_quarantine_share:
+    limit = load_source_config(settings.source_config).max_quarantine_share
+    if counts["read"] and staged_quarantine / counts["read"] > limit:
         raise TouchstoneError(
             f"{staged_quarantine} of {counts['read']} records for {plan.day} were quarantined, more than "
-            f"{settings.max_quarantine_share:.0%}; nothing was published",
+            f"{limit:.0%}; nothing was published",
             f"inspect the reasons in {folder / 'quarantine.parquet'}",
         )
     standard = load_standard_for(settings, plan.day, plan.standard_ref)

@@ -3,12 +3,15 @@
 Defaults need nothing but a checkout: landing files, warehouse, staging and the Airflow home all
 live under `<project>/data/` (git-ignored), and the standards under `<project>/standards/`.
 
-| variable                  | default                  |
-|---------------------------|--------------------------|
-| TOUCHSTONE_DATA_DIR       | <project>/data           |
-| TOUCHSTONE_LANDING_DIR    | <data>/landing           |
-| TOUCHSTONE_STANDARDS_DIR  | <project>/standards      |
-| TOUCHSTONE_STANDARD       | eu_core                  |
+| variable                     | default                                                    |
+|------------------------------|------------------------------------------------------------|
+| TOUCHSTONE_DATA_DIR          | <project>/data                                             |
+| TOUCHSTONE_LANDING_DIR       | <data>/landing (a local folder)                            |
+| TOUCHSTONE_LANDING_URL       | none; a URL (file://, s3://, gs://, abfs://) instead of the folder |
+| TOUCHSTONE_LANDING_CONN_ID   | none; the Airflow connection with the object store's credentials |
+| TOUCHSTONE_SOURCE_CONFIG     | none; a YAML file: layout, speaker roles, defaults, metadata (`ingest.source_config`) |
+| TOUCHSTONE_STANDARDS_DIR     | <project>/standards                                        |
+| TOUCHSTONE_STANDARD          | eu_core                                                    |
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from ingest.landing import DEFAULT_LAYOUT
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,9 +30,14 @@ class Settings:
     standards_dir: Path
     # `id` (the version in force on the scored date) or `id@version`.
     standard: str = "eu_core"
-    layout: str = DEFAULT_LAYOUT
-    # A day with a larger share of records quarantined fails instead of publishing.
-    max_quarantine_share: float = 0.5
+    landing_url: str | None = None
+    landing_conn_id: str | None = None
+    source_config: Path | None = None
+
+    @property
+    def landing(self) -> str:
+        """Where the day's files are: the URL when one is set, else the local folder."""
+        return self.landing_url or str(self.landing_dir)
 
     @property
     def warehouse_dir(self) -> Path:
@@ -49,5 +55,8 @@ class Settings:
             landing_dir=Path(os.environ.get("TOUCHSTONE_LANDING_DIR", data / "landing")).resolve(),
             standards_dir=Path(os.environ.get("TOUCHSTONE_STANDARDS_DIR", PROJECT_ROOT / "standards")).resolve(),
             standard=os.environ.get("TOUCHSTONE_STANDARD", "eu_core"),
+            landing_url=os.environ.get("TOUCHSTONE_LANDING_URL") or None,
+            landing_conn_id=os.environ.get("TOUCHSTONE_LANDING_CONN_ID") or None,
+            source_config=Path(os.environ["TOUCHSTONE_SOURCE_CONFIG"]) if os.environ.get("TOUCHSTONE_SOURCE_CONFIG") else None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.formats import format_for, formats
-from ingest.interaction import Interaction
-from ingest.reader import normalise
+from ingest.landing import landing_root
+from ingest.reader import read_paths
 from ingest.records import Quarantined
+from ingest.source_config import SourceConfig
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standard
 from touchstone.errors import TouchstoneError
@@ -26,29 +26,23 @@ class Trial:
 
 
 def input_files(paths: list[Path]) -> list[Path]:
-    """The files to read: given files, and every readable file in given folders."""
-    suffixes = tuple(s for f in formats().values() for s in f.suffixes)
+    """The files to read: given files, and every file in given folders (not `_` or `.` ones)."""
     files = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(suffixes))
+            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")))
         elif path.is_file():
             files.append(path)
         else:
             raise TouchstoneError(f"{path} does not exist")
     if not files:
-        raise TouchstoneError(f"no transcript files in {', '.join(map(str, paths))}", f"readable endings: {', '.join(suffixes)}")
+        raise TouchstoneError(f"no transcript files in {', '.join(map(str, paths))}")
     return files
 
 
-def try_standard(standard_file: Path, paths: list[Path]) -> Trial:
+def try_standard(standard_file: Path, paths: list[Path], config: SourceConfig | None = None) -> Trial:
     compiled = CompiledStandard(load_standard(standard_file))
-    trial = Trial()
-    for path in input_files(paths):
-        for record in format_for(path).read(path, str(path)):
-            item = normalise(record)
-            if isinstance(item, Interaction):
-                trial.scored.append(compiled.score(item))
-            else:
-                trial.quarantined.append(item)
-    return trial
+    files = input_files(paths)
+    root = landing_root("/")
+    day = read_paths(root, [root / str(f.resolve()).lstrip("/") for f in files], config or SourceConfig())
+    return Trial([compiled.score(ix) for ix in day.interactions], day.quarantined)

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
+from typing import IO
 
-from ingest.formats import register_format
+from ingest.formats import register_lines
 from ingest.records import SourceRecord
 
 
-@register_format("canonical_jsonl.v1", suffixes=(".jsonl",))
-def read_canonical_jsonl(path: Path, source: str) -> Iterator[SourceRecord]:
+@register_lines("canonical_jsonl.v1", suffixes=(".jsonl",))
+def read_canonical_jsonl(lines: IO[str], source: str) -> Iterator[SourceRecord]:
     """Canonical interactions, one JSON object per line; blank lines are skipped."""
-    with path.open("r", encoding="utf-8", errors="replace") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            locator = f"line {number}"
-            try:
-                payload = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield SourceRecord(source, locator, line, error=f"malformed JSON: {exc.msg} at column {exc.colno}")
-                continue
-            if not isinstance(payload, dict):
-                yield SourceRecord(source, locator, line, error=f"expected a JSON object, got {type(payload).__name__}")
-                continue
-            yield SourceRecord(source, locator, line, payload=payload)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        locator = f"line {number}"
+        try:
+            payload = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield SourceRecord(source, locator, line, error=f"malformed JSON: {exc.msg} at column {exc.colno}")
+            continue
+        if not isinstance(payload, dict):
+            yield SourceRecord(source, locator, line, error=f"expected a JSON object, got {type(payload).__name__}")
+            continue
+        yield SourceRecord(source, locator, line, payload=payload)

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import gzip
 import json
+import random
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from ingest.landing import landing_root
 from ingest.reader import read_day
+from ingest.source_config import SourceConfig
 from touchstone.errors import TouchstoneError
 
 DAY = date(2026, 11, 22)
@@ -25,7 +29,8 @@ def _record(interaction_id: str, **changes: object) -> str:
 
 
 @pytest.fixture
-def landing(tmp_path: Path) -> Path:
+def bad_day(tmp_path: Path) -> Path:
+    """A day with every kind of bad record next to good ones."""
     folder = tmp_path / DAY.isoformat()
     folder.mkdir()
     (folder / "a.jsonl").write_text(
@@ -33,42 +38,66 @@ def landing(tmp_path: Path) -> Path:
             [
                 _record("c-1"),
                 '{"interaction_id": "c-2", "channel": ',  # truncated JSON
-                _record("c-3", turns=[{"speaker": "narrator", "text": "Once upon a time"}]),
+                _record("c-3", turns=[{"speaker": "narrator", "text": "Once upon a time"}]),  # unknown speaker
                 "",  # blank lines are not records
-                _record("c-4", turns=[{"speaker": "agent", "text": ""}]),
+                _record("c-4", turns=[{"speaker": "agent", "text": "  "}]),  # empty turn
                 "[1, 2, 3]",
                 _record("c-5"),
+                _record("c-6", channel="voice", turns=[{"speaker": "agent", "text": "a", "start_ms": 5000}, {"speaker": "customer", "text": "b", "start_ms": 100}]),
+                _record("c-7", channel="voice", turns=[{"speaker": "agent", "text": "a", "start_ms": -40}]),  # negative time
             ]
         )
         + "\n",
         encoding="utf-8",
     )
-    (folder / "b.jsonl").write_text(_record("c-1") + "\n" + _record("c-6") + "\n", encoding="utf-8")
-    (folder / "notes.txt").write_text("not matched by the layout")
+    (folder / "b.jsonl").write_text(_record("c-1") + "\n" + _record("c-8") + "\n", encoding="utf-8")  # c-1 again
+    rng = random.Random(4)
+    words = "account bill card delivery refund address contract meter tariff order".split()
+    texts = [" ".join(rng.choice(words) for _ in range(12)) for _ in range(200)]
+    whole = gzip.compress("".join(_record(f"z-{i}", turns=[{"speaker": "agent", "text": t}]) + "\n" for i, t in enumerate(texts)).encode())
+    (folder / "c.jsonl.gz").write_bytes(whole[: len(whole) // 2])  # a transfer that broke off
+    (folder / "_notes.txt").write_text("names starting with _ are not transcripts")
     return tmp_path
 
 
-def test_bad_records_are_quarantined_with_reasons_and_counts_reconcile(landing: Path) -> None:
-    day = read_day(landing, DAY)
-    assert day.files == ["2026-11-22/a.jsonl", "2026-11-22/b.jsonl"]
-    assert [i.interaction_id for i in day.interactions] == ["c-1", "c-5", "c-6"]
+def test_a_bad_day_scores_the_good_quarantines_the_bad_and_reconciles(bad_day: Path) -> None:
+    day = read_day(landing_root(bad_day), DAY)
+    assert day.files == ["2026-11-22/a.jsonl", "2026-11-22/b.jsonl", "2026-11-22/c.jsonl.gz"]
+    kept = [i.interaction_id for i in day.interactions]
+    assert kept[:3] == ["c-1", "c-5", "c-8"] and all(k.startswith("z-") for k in kept[3:]) and len(kept) > 3
     reasons = {(q.source, q.locator): q.reason for q in day.quarantined}
     assert reasons[("2026-11-22/a.jsonl", "line 2")].startswith("malformed JSON")
     assert "turns.0.speaker" in reasons[("2026-11-22/a.jsonl", "line 3")] and "'narrator'" in reasons[("2026-11-22/a.jsonl", "line 3")]
     assert "turn text is empty" in reasons[("2026-11-22/a.jsonl", "line 5")]
     assert reasons[("2026-11-22/a.jsonl", "line 6")] == "expected a JSON object, got list"
+    assert "turns[1].start_ms 100 is before the previous turn's 5000" in reasons[("2026-11-22/a.jsonl", "line 8")]
+    assert "greater than or equal to 0" in reasons[("2026-11-22/a.jsonl", "line 9")]
     assert reasons[("2026-11-22/b.jsonl", "line 1")] == "duplicate interaction_id 'c-1', first seen in 2026-11-22/a.jsonl line 1"
+    truncated = [q for q in day.quarantined if q.source == "2026-11-22/c.jsonl.gz"]
+    assert len(truncated) == 1 and truncated[0].reason.startswith("file cannot be read to the end (EOFError")
+    assert truncated[0].locator == f"after record {len(kept) - 3}"
     assert day.duplicates == 1
-    assert day.read == 8 == len(day.interactions) + len(day.quarantined)
-    assert day.sources["c-6"] == "2026-11-22/b.jsonl line 2"
-    assert all(q.raw_excerpt for q in day.quarantined)
+    assert day.read == len(day.interactions) + len(day.quarantined) == 10 + (len(kept) - 3) + 1  # + the broken tail
+    assert day.sources["c-8"] == "2026-11-22/b.jsonl line 2"
 
 
-def test_missing_day_folder_is_an_error_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(TouchstoneError, match=r"no landing folder for 2026-11-22: .*2026-11-22 does not exist"):
-        read_day(tmp_path, DAY)
+def test_missing_delivery_is_an_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(TouchstoneError, match=r"no landing data for 2026-11-22: nothing matches 2026-11-22/\*"):
+        read_day(landing_root(tmp_path), DAY)
+
+
+def test_an_empty_day_is_not_an_error(tmp_path: Path) -> None:
+    (tmp_path / DAY.isoformat()).mkdir()
+    assert read_day(landing_root(tmp_path), DAY).read == 0
 
 
 def test_layout_cannot_escape_the_landing_folder(tmp_path: Path) -> None:
     with pytest.raises(TouchstoneError, match="must stay inside"):
-        read_day(tmp_path, DAY, layout="../{date}/*.jsonl")
+        read_day(landing_root(tmp_path), DAY, SourceConfig(layout="../{date}/*.jsonl"))
+
+
+def test_a_file_url_takes_the_object_storage_path(bad_day: Path) -> None:
+    """file:// goes through Airflow's ObjectStoragePath, the code path of s3://, gs:// and abfs://."""
+    root = landing_root(bad_day.as_uri())
+    assert type(root).__name__ == "ObjectStoragePath" and root.protocol == "file"
+    assert read_day(root, DAY).read == read_day(landing_root(bad_day), DAY).read

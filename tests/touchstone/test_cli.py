@@ -45,7 +45,7 @@ def test_generate_run_and_show(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["run", "--date", "2026-11-21"], "no landing folder for 2026-11-21"),
+        (["run", "--date", "2026-11-21"], "no landing data for 2026-11-21"),
         (["show", "agents", "--date", "2026-11-21"], "nothing published for 2026-11-21"),
         (["run", "--date", "2026-11-22", "--standard", "eu_core@9"], "standard 'eu_core' has no version '9'"),
     ],
