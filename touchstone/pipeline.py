@@ -22,6 +22,7 @@ from typing import Any
 from ingest.interaction import Interaction
 from ingest.landing import landing_root
 from ingest.reader import read_day
+from ingest.records import EXCERPT_CHARS
 from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standards, select_standard
@@ -30,6 +31,7 @@ from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
 from warehouse import parquet
 from warehouse.aggregate import agent_daily_rows
+from warehouse.checks import SuiteResult, check_input, check_output
 from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE, RUNS
 
 STAGED_INTERACTIONS = "interactions.jsonl"
@@ -109,15 +111,27 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     day = read_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
+    kept, rejected, checks = check_input(day.interactions)
+    _write_checks(folder, "input", checks)
     with (folder / STAGED_INTERACTIONS).open("w", encoding="utf-8") as out:
-        for item in day.interactions:
+        for item in kept:
             out.write(item.model_dump_json() + "\n")
     with (folder / "sources.json").open("w", encoding="utf-8") as out:
         json.dump(day.sources, out)
     quarantine = [_quarantine_row(q.source, q.locator, q.reason, q.raw_excerpt, plan.run_id) for q in day.quarantined]
+    for interaction, reason in rejected:
+        file, _, locator = day.sources[interaction.interaction_id].partition(" ")
+        quarantine.append(_quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
     parquet.write_staged(quarantine, QUARANTINE, folder)
-    counts = _update_counts(folder, files=len(day.files), read=day.read, duplicates_dropped=day.duplicates)
-    return {**plan.to_dict(), **counts, "valid": len(day.interactions), "quarantined_on_read": len(quarantine)}
+    counts = _update_counts(folder, files=len(day.files), read=day.read, duplicates_dropped=day.duplicates, input_checks_failed=len(rejected))
+    return {**plan.to_dict(), **counts, "valid": len(kept), "quarantined_on_read": len(quarantine)}
+
+
+def _write_checks(folder: Path, suite: str, result: SuiteResult) -> None:
+    checks = folder / "checks.json"
+    kept = json.loads(checks.read_text()) if checks.exists() else {}
+    kept[suite] = {"success": result.success, "failures": result.failures, "details": result.details}
+    checks.write_text(json.dumps(kept, indent=1, default=str))
 
 
 def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
@@ -231,6 +245,14 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             f"{limit:.0%}; nothing was published",
             f"inspect the reasons in {folder / 'quarantine.parquet'}",
         )
+    staged = {t.name: parquet.read_staged(t, folder).to_pandas() for t in (INTERACTION_SCORES, CRITERION_RESULTS, AGENT_DAILY_SCORES)}
+    output = check_output(staged, staged_scores)
+    _write_checks(folder, "output", output)
+    if not output.success:
+        raise TouchstoneError(
+            f"output checks failed for {plan.day}: {', '.join(output.failures)}; nothing was published",
+            f"the suite results are in {folder / 'checks.json'}",
+        )
     standard = load_standard_for(settings, plan.day, plan.standard_ref)
     run_row = {
         "run_id": plan.run_id,
@@ -242,12 +264,17 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         "scored": staged_scores,
         "quarantined": staged_quarantine,
         "duplicates_dropped": counts["duplicates_dropped"],
+        "input_checks_failed": counts["input_checks_failed"],
+        "output_checks_passed": output.success,
         "status": "published",
         "published_at": datetime.now(UTC),
     }
     parquet.write_staged([run_row], RUNS, folder)
     tables = [CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS]
     parquet.publish(folder, settings.warehouse_dir, plan.day, plan.run_id, tables)
+    kept_checks = settings.warehouse_dir / "checks" / f"date={plan.day.isoformat()}"
+    kept_checks.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(folder / "checks.json", kept_checks / f"{plan.run_id}.json")
     shutil.rmtree(folder)
     return {
         **plan.to_dict(),

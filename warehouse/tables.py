@@ -131,6 +131,8 @@ RUNS = Table(
             pa.field("scored", pa.int32(), nullable=False),
             pa.field("quarantined", pa.int32(), nullable=False),
             pa.field("duplicates_dropped", pa.int32(), nullable=False),
+            pa.field("input_checks_failed", pa.int32(), nullable=False),  # interactions quarantined by the input suite
+            pa.field("output_checks_passed", pa.bool_(), nullable=False),
             pa.field("status", pa.string(), nullable=False),
             pa.field("published_at", pa.timestamp("us", tz="UTC"), nullable=False),
         ]

@@ -34,7 +34,7 @@ def test_history_table_keeps_every_run(tmp_path: Path) -> None:
     for run_id in ("r1", "r2"):
         staging = tmp_path / run_id
         row = {"run_id": run_id, "standard_id": "s", "standard_version": "1", "standard_sha256": "h", "files": 1, "read": 1, "scored": 1,
-               "quarantined": 0, "duplicates_dropped": 0, "status": "published", "published_at": pa.scalar(0, pa.timestamp("us", tz="UTC")).as_py()}
+               "quarantined": 0, "duplicates_dropped": 0, "input_checks_failed": 0, "output_checks_passed": True, "status": "published", "published_at": pa.scalar(0, pa.timestamp("us", tz="UTC")).as_py()}
         parquet.write_staged([row], RUNS, staging)
         parquet.publish(staging, warehouse, DAY, run_id, [RUNS])
     assert sorted(parquet.read_table(warehouse, "runs", DAY)["run_id"]) == ["r1", "r2"]

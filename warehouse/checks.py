@@ -1,0 +1,142 @@
+"""Data-quality suites, kept as code and run inside the pipeline with Great Expectations 1.x.
+
+- The input suite checks the day's normalised interactions before scoring: ids present and unique,
+  languages and channels supported, speakers known, text not empty, timestamps non-negative and in
+  order, at least one agent or bot turn. Pydantic has already rejected most of this record by
+  record; the suite states it once, declaratively, and adds rules across turns. An interaction
+  failing a blocking expectation is quarantined with the expectation's name as the reason.
+- The output suite checks the staged tables before they are published: scores within 0-100, one row
+  per interaction and per interaction and criterion, outcomes known, agent rows reconciling with
+  interaction rows. A failure stops the publish: the previous data stays.
+
+Both suites' full results are kept with the run (`<warehouse>/checks/date=.../<run_id>.json`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ingest.interaction import SUPPORTED_LANGUAGES, Interaction
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no usage statistics: no network at run time
+
+SPEAKERS = ["agent", "bot", "customer", "system"]
+OUTCOMES = ["pass", "fail", "not_applicable"]
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One expectation on one frame; `blocking` ones quarantine (input) or stop the publish (output)."""
+
+    frame: str
+    type: str  # a Great Expectations expectation class name
+    kwargs: dict[str, Any]
+    blocking: bool = True
+
+    @property
+    def label(self) -> str:
+        column = self.kwargs.get("column") or self.kwargs.get("column_list")
+        return f"{self.frame}: {self.type}({column})"
+
+
+INPUT_SUITE = [
+    Expect("interactions", "ExpectColumnValuesToNotBeNull", {"column": "interaction_id"}),
+    Expect("interactions", "ExpectColumnValuesToBeUnique", {"column": "interaction_id"}),
+    Expect("interactions", "ExpectColumnValuesToBeInSet", {"column": "language", "value_set": list(SUPPORTED_LANGUAGES)}),
+    Expect("interactions", "ExpectColumnValuesToBeInSet", {"column": "channel", "value_set": ["voice", "chat"]}),
+    Expect("interactions", "ExpectColumnValuesToBeBetween", {"column": "service_turns", "min_value": 1}),
+    Expect("turns", "ExpectColumnValuesToBeInSet", {"column": "speaker", "value_set": SPEAKERS}),
+    Expect("turns", "ExpectColumnValuesToBeBetween", {"column": "text_chars", "min_value": 1}),
+    Expect("turns", "ExpectColumnValuesToBeBetween", {"column": "start_ms", "min_value": 0}),
+    Expect("turns", "ExpectColumnValuesToBeInSet", {"column": "in_order", "value_set": [True]}),
+]
+
+
+def output_suite(scored: int) -> list[Expect]:
+    return [
+        Expect("interaction_scores", "ExpectColumnValuesToBeUnique", {"column": "interaction_id"}),
+        Expect("interaction_scores", "ExpectColumnValuesToBeBetween", {"column": "quality_score", "min_value": 0, "max_value": 100}),
+        Expect("interaction_scores", "ExpectTableRowCountToEqual", {"value": scored}),
+        Expect("criterion_results", "ExpectCompoundColumnsToBeUnique", {"column_list": ["interaction_id", "criterion_id"]}),
+        Expect("criterion_results", "ExpectColumnValuesToBeInSet", {"column": "outcome", "value_set": OUTCOMES}),
+        Expect("agent_daily_scores", "ExpectColumnValuesToBeUnique", {"column": "agent_id"}),
+        Expect("agent_daily_scores", "ExpectColumnSumToBeBetween", {"column": "interactions", "min_value": scored, "max_value": scored}),
+        Expect("agent_daily_scores", "ExpectColumnValuesToBeBetween", {"column": "compliance_rate", "min_value": 0, "max_value": 1}),
+    ]
+
+
+def input_frames(interactions: Sequence[Interaction]) -> dict[str, pd.DataFrame]:
+    """One row per interaction and one per turn, with the columns the input suite checks."""
+    rows, turns = [], []
+    for position, ix in enumerate(interactions):
+        rows.append({"position": position, "interaction_id": ix.interaction_id, "language": ix.language, "channel": ix.channel,
+                     "service_turns": sum(t.speaker in ("agent", "bot") for t in ix.turns)})  # fmt: skip
+        previous = None
+        for index, turn in enumerate(ix.turns):
+            in_order = previous is None or turn.start_ms is None or turn.start_ms >= previous
+            turns.append({"position": position, "turn_index": index, "speaker": turn.speaker, "text_chars": len(turn.text.strip()),
+                          "start_ms": turn.start_ms, "in_order": in_order})  # fmt: skip
+            previous = turn.start_ms if turn.start_ms is not None else previous
+    columns = {"interactions": ["position", "interaction_id", "language", "channel", "service_turns"],
+               "turns": ["position", "turn_index", "speaker", "text_chars", "start_ms", "in_order"]}  # fmt: skip
+    frames = {"interactions": pd.DataFrame(rows, columns=columns["interactions"]), "turns": pd.DataFrame(turns, columns=columns["turns"])}
+    frames["turns"]["start_ms"] = frames["turns"]["start_ms"].astype("Float64")
+    return frames
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    success: bool
+    failures: dict[str, list[int]]  # expectation label -> unexpected row indexes of its frame
+    details: dict[str, Any]  # the Great Expectations results, as JSON
+
+
+def run_suite(name: str, expectations: Sequence[Expect], frames: dict[str, pd.DataFrame]) -> SuiteResult:
+    """Run `expectations` on the frames with an ephemeral Great Expectations context."""
+    import great_expectations as gx
+
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # keep task logs readable
+    source = context.data_sources.add_pandas(name)
+    failures: dict[str, list[int]] = {}
+    details: dict[str, Any] = {}
+    for frame_name, frame in frames.items():
+        mine = [e for e in expectations if e.frame == frame_name]
+        if not mine:
+            continue
+        batch = source.add_dataframe_asset(name=frame_name).add_batch_definition_whole_dataframe(frame_name)
+        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{frame_name}"))
+        for expect in mine:
+            suite.add_expectation(getattr(gx.expectations, expect.type)(**expect.kwargs))
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}.{frame_name}", data=batch, suite=suite))
+        result = definition.run(batch_parameters={"dataframe": frame.reset_index(drop=True)}, result_format="COMPLETE")
+        details[frame_name] = result.describe_dict()
+        for expect, outcome in zip(mine, result.results):
+            if not outcome.success:
+                failures[expect.label] = [int(i) for i in (outcome.result or {}).get("unexpected_index_list") or []]
+    return SuiteResult(not failures, failures, details)
+
+
+def check_input(interactions: Sequence[Interaction]) -> tuple[list[Interaction], list[tuple[Interaction, str]], SuiteResult]:
+    """The interactions that pass the input suite, the ones that fail it with the reason, and the result."""
+    frames = input_frames(interactions)
+    result = run_suite("input", INPUT_SUITE, frames)
+    rejected: dict[int, str] = {}
+    for label, rows in result.failures.items():
+        frame = frames[label.split(":")[0]]
+        for row in rows:
+            position = int(frame.iloc[row]["position"])
+            rejected.setdefault(position, f"failed check {label}")
+    kept = [ix for i, ix in enumerate(interactions) if i not in rejected]
+    return kept, [(interactions[i], reason) for i, reason in sorted(rejected.items())], result
+
+
+def check_output(tables: dict[str, pd.DataFrame], scored: int) -> SuiteResult:
+    return run_suite("output", output_suite(scored), tables)
