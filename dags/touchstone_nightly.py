@@ -9,7 +9,9 @@ the same code that `touchstone run` calls. Tasks hand over through the run's sta
 `publish` writes the warehouse, swapping the date's partitions in whole.
 
 **Params**: `date` (YYYY-MM-DD) scores that date instead of the day before the run;
-`standard` (`id` or `id@version`) overrides the version in force.
+`standard` (`id` or `id@version`) overrides the version in force; `source` (a folder or a
+`file://`, `s3://`, `gs://`, `abfs://` URL) and `source_conn_id` (the Airflow connection with its
+credentials) override where the transcripts are read from.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ ASSETS = [Asset(name=f"touchstone.{table}", uri=f"touchstone://warehouse/{table}
 IO_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True}
 
 
-def _step(name: str, plan: dict[str, str]) -> dict[str, Any]:
+def _settings(plan: dict[str, Any]) -> Settings:
+    """The deployment's settings, with the source the run was planned with."""
+    return Settings.from_env(landing_url=plan.get("source"), landing_conn_id=plan.get("source_conn_id"))
+
+
+def _step(name: str, plan: dict[str, Any]) -> dict[str, Any]:
     """Run one pipeline step; a user error (bad standard, missing delivery) fails without retries."""
     from airflow.sdk.exceptions import AirflowFailException
 
@@ -37,7 +44,7 @@ def _step(name: str, plan: dict[str, str]) -> dict[str, Any]:
     from touchstone.errors import TouchstoneError
 
     try:
-        return getattr(pipeline, name)(Settings.from_env(), pipeline.RunPlan.from_dict(plan))
+        return getattr(pipeline, name)(_settings(plan), pipeline.RunPlan.from_dict(plan))
     except TouchstoneError as exc:
         raise AirflowFailException(str(exc)) from exc
 
@@ -51,13 +58,15 @@ def _step(name: str, plan: dict[str, str]) -> dict[str, Any]:
     params={
         "date": Param(None, type=["null", "string"], format="date", description="Date to score (default: the day before the run)."),
         "standard": Param(None, type=["null", "string"], description="Standard `id` or `id@version` (default: in force on the date)."),
+        "source": Param(None, type=["null", "string"], description="Folder or URL of the landing area (default: TOUCHSTONE_LANDING_URL or the data folder)."),
+        "source_conn_id": Param(None, type=["null", "string"], description="Airflow connection id with the object store's credentials."),
     },
     doc_md=__doc__,
     tags=["touchstone", "scoring"],
 )
 def touchstone_nightly() -> None:
     @task
-    def plan(params: dict[str, Any] | None = None, dag_run: Any = None, logical_date: Any = None, run_id: str | None = None) -> dict[str, str]:
+    def plan(params: dict[str, Any] | None = None, dag_run: Any = None, logical_date: Any = None, run_id: str | None = None) -> dict[str, Any]:
         """Resolve the scored date and the standard version; refuse to start with a broken standard."""
         from airflow.sdk.exceptions import AirflowFailException
 
@@ -67,27 +76,28 @@ def touchstone_nightly() -> None:
         params = params or {}
         try:
             day = scored_date(logical_date or dag_run.run_after, params.get("date"))
-            return plan_run(Settings.from_env(), day, f"airflow-{run_id}", params.get("standard")).to_dict()
+            source = {"source": params.get("source"), "source_conn_id": params.get("source_conn_id")}
+            return plan_run(_settings(source), day, f"airflow-{run_id}", params.get("standard")).to_dict() | source
         except TouchstoneError as exc:
             raise AirflowFailException(str(exc)) from exc
 
     @task(**IO_RETRIES)
-    def ingest(plan: dict[str, str]) -> dict[str, Any]:
+    def ingest(plan: dict[str, Any]) -> dict[str, Any]:
         """Read the day's landing files; quarantine what cannot be read."""
         return _step("ingest", plan)
 
     @task
-    def score(plan: dict[str, str]) -> dict[str, Any]:
+    def score(plan: dict[str, Any]) -> dict[str, Any]:
         """Score every interaction against every criterion."""
         return _step("score", plan)
 
     @task
-    def aggregate(plan: dict[str, str]) -> dict[str, Any]:
+    def aggregate(plan: dict[str, Any]) -> dict[str, Any]:
         """Per-agent daily scores with confidence intervals."""
         return _step("aggregate", plan)
 
     @task(outlets=ASSETS, **IO_RETRIES)
-    def publish(plan: dict[str, str]) -> dict[str, Any]:
+    def publish(plan: dict[str, Any]) -> dict[str, Any]:
         """Reconcile counts, then swap the date's partitions into the warehouse."""
         return _step("publish", plan)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.formats import formats
 from scorers.registry import kinds
 from touchstone.cli import cli
 
@@ -21,3 +22,8 @@ def test_every_kind_is_in_the_guide(kind: str) -> None:
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_every_command_is_in_the_readme(command: str) -> None:
     assert f"touchstone {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted({f.base_name for f in formats().values()}))
+def test_every_format_is_in_the_readme(name: str) -> None:
+    assert f"| `{name}` |" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -83,10 +83,12 @@ def cli() -> None:
 @cli.command()
 @date_option
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Standard to score with (default: the version in force on the date).")
-@click.option("--landing-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the day's files are.")
+@click.option("--landing", default=None, metavar="PATH|URL", help="Where the day's files are: a folder, or file://, s3://, gs://, abfs:// URL.")
+@click.option("--conn-id", default=None, help="Airflow connection id with the object store's credentials.")
+@click.option("--source-config", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Source configuration YAML (layout, speakers, defaults, metadata).")
 @data_option
 @user_errors
-def run(day: date, standard: str | None, landing_dir: Path | None, data_dir: Path | None) -> None:
+def run(day: date, standard: str | None, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None) -> None:
     """Ingest, score, aggregate and publish one date, without a scheduler.
 
     Re-running a date replaces its rows.
@@ -95,10 +97,18 @@ def run(day: date, standard: str | None, landing_dir: Path | None, data_dir: Pat
     Example:
         touchstone run --date 2026-11-22
         touchstone run --date 2026-11-22 --standard eu_core@1.0
+        touchstone run --date 2026-11-22 --landing s3://calls/landing --conn-id aws_calls --source-config source.yaml
     """
     from touchstone.pipeline import run_day
 
-    settings = _settings(data_dir, landing_dir=landing_dir.resolve() if landing_dir else None)
+    is_url = landing is not None and "://" in landing
+    settings = _settings(
+        data_dir,
+        landing_url=landing if is_url else None,
+        landing_dir=Path(landing).resolve() if landing and not is_url else None,
+        landing_conn_id=conn_id,
+        source_config=source_config,
+    )
     with console.status(f"Scoring {day} ..."):
         summary = run_day(settings, day, standard)
     console.print(

@@ -50,7 +50,7 @@ class RunPlan:
         return {"day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref}
 
     @classmethod
-    def from_dict(cls, data: dict[str, str]) -> RunPlan:
+    def from_dict(cls, data: dict[str, Any]) -> RunPlan:
         return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"])
 
 

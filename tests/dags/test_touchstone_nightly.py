@@ -63,14 +63,16 @@ def test_nightly_run_scores_the_previous_day_and_publishes_it(dagbag, airflow_db
     assert list(runs[["read", "scored", "quarantined", "status"]].iloc[0]) == [60, 60, 0, "published"]
 
 
-def test_date_param_and_a_rerun_replace_the_day(dagbag, airflow_db, data_dir: Path) -> None:
+def test_date_source_and_standard_params_and_a_rerun_replace_the_day(dagbag, airflow_db, data_dir: Path, tmp_path: Path) -> None:
     settings = Settings.from_env()
-    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=30, seed=22)
+    elsewhere = tmp_path / "bucket"
+    generate_day(elsewhere, SAMPLE_DAY, interactions=30, seed=22)
     dag = dagbag.get_dag("touchstone_nightly")
     for attempt in range(2):
-        run = dag.test(run_conf={"date": SAMPLE_DAY.isoformat(), "standard": "eu_core@1.0"})
+        run = dag.test(run_conf={"date": SAMPLE_DAY.isoformat(), "standard": "eu_core@1.0", "source": elsewhere.as_uri()})
         assert run.state == "success"
-    assert len(read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY)) == 30
+    scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY)
+    assert len(scores) == 30 and set(scores.standard_version) == {"1.0"}
     assert len(read_table(settings.warehouse_dir, "runs", SAMPLE_DAY)) == 2
 
 

@@ -143,3 +143,32 @@ def test_run_summary_is_json_serialisable(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     generate_day(settings.landing_dir, SAMPLE_DAY, interactions=5)
     json.dumps(run_day(settings, SAMPLE_DAY))  # what the DAG pushes to XCom
+
+
+def test_a_day_from_a_file_url_with_a_source_configuration_and_metadata(tmp_path: Path) -> None:
+    """Vendor files without agent or language, completed by the day's metadata CSV, read through a
+    file:// URL (the ObjectStoragePath code path of s3://), gzipped or not."""
+    import gzip
+
+    formats = ROOT.parent / "shared" / "data" / "formats"
+    if not formats.is_dir():
+        pytest.skip("../shared/data is not beside the checkout")
+    landing = tmp_path / "bucket" / "landing"
+    folder = landing / SAMPLE_DAY.isoformat()
+    folder.mkdir(parents=True)
+    (folder / "call.json.gz").write_bytes(gzip.compress((formats / "contact_lens" / "voice_doc_example_raw.json").read_bytes()))
+    (folder / "deepgram.json").write_bytes((formats / "deepgram" / "diarized_call.json").read_bytes())
+    (folder / "_metadata.csv").write_text(
+        "interaction_id,agent_id,agent_type,team,queue\n"
+        "call,a-017,human,billing,cancellations\n"  # no ContactId in this sample: the id is the file name
+
+        "019f15a6-c5e6-7d72-a534-e0243ea2c868,a-022,human,support,\n"
+    )
+    config = tmp_path / "source.yaml"
+    config.write_text('speakers:\n  deepgram: {"0": agent}\ndefaults: {language: en}\n')
+    settings = Settings.from_env(data_dir=tmp_path / "data", landing_url=landing.as_uri(), source_config=config)
+    summary = run_day(settings, SAMPLE_DAY)
+    assert (summary["read"], summary["scored"], summary["quarantined"]) == (2, 2, 0)
+    scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY).set_index("interaction_id")
+    assert scores.loc["call", ["agent_id", "team", "channel", "source"]].tolist() == ["a-017", "billing", "voice", "2026-11-22/call.json.gz document"]
+    assert scores.loc["019f15a6-c5e6-7d72-a534-e0243ea2c868", "agent_id"] == "a-022"
