@@ -101,3 +101,16 @@ def test_a_file_url_takes_the_object_storage_path(bad_day: Path) -> None:
     root = landing_root(bad_day.as_uri())
     assert type(root).__name__ == "ObjectStoragePath" and root.protocol == "file"
     assert read_day(root, DAY).read == read_day(landing_root(bad_day), DAY).read
+
+
+def test_metadata_json_lines_complete_records_and_win_over_defaults(tmp_path: Path) -> None:
+    folder = tmp_path / DAY.isoformat()
+    folder.mkdir()
+    (folder / "c.json").write_text(json.dumps({"entries": [{"role": "AGENT", "text": "Hello"}], "name": "projects/p/conversations/c-1"}))
+    (folder / "_metadata.jsonl").write_text(json.dumps({"interaction_id": "c-1", "language": "de", "agent": {"id": "a-9", "type": "bot"}, "metadata": {"queue": "q"}}) + "\n")
+    config = SourceConfig.model_validate({"defaults": {"language": "en", "channel": "chat", "agent": {"id": "unknown", "type": "human"}}})
+    day = read_day(landing_root(tmp_path), DAY, config)
+    assert day.quarantined == []
+    ix = day.interactions[0]
+    assert (ix.interaction_id, ix.language, ix.agent.id, ix.agent.type) == ("c-1", "de", "a-9", "bot")
+    assert ix.metadata == {"format": "ccai_insights", "queue": "q"}
