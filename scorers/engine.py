@@ -12,8 +12,8 @@ from ingest.interaction import Interaction
 from scorers.nlp import Analysed, analyse
 from scorers.outcome import NotApplicable, Verdict
 from scorers.registry import Resources, Scorer, resolve
-from scorers.sentiment import SentimentAnalyser
 from scorers.scoring_rules import CriterionResult, InteractionScore, score_interaction
+from scorers.sentiment import SentimentAnalyser
 from scorers.standard import CriterionConfig, Standard
 
 

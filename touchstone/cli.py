@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -19,6 +19,9 @@ from rich.table import Table as RichTable
 
 from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
+
+if TYPE_CHECKING:
+    from scorers.standard import Standard
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Off a terminal (CI logs, `make demo | tee`) rich would assume 80 columns and fold every cell.
@@ -34,9 +37,9 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TouchstoneError as exc:
-            err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True)
+            err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False)
             if exc.hint:
-                err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False)
+                err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -326,7 +329,7 @@ def diff(old: str, new: str, standards_dir: Path | None) -> None:
         console.print(f"  [{colour}]{escape(str(change))}[/]", highlight=False)
 
 
-def _standard_by_name(name: str, standards_dir: Path | None):  # noqa: ANN202 - a Standard
+def _standard_by_name(name: str, standards_dir: Path | None) -> Standard:
     from scorers.loader import load_standard, load_standards
 
     if Path(name).is_file():

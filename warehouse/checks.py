@@ -99,7 +99,6 @@ class SuiteResult:
 def run_suite(name: str, expectations: Sequence[Expect], frames: dict[str, pd.DataFrame]) -> SuiteResult:
     """Run `expectations` on the frames with an ephemeral Great Expectations context."""
     import great_expectations as gx
-
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")

@@ -95,3 +95,13 @@ def test_standards_test_reports_a_broken_example(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["standards", "test", str(draft)])
     assert result.exit_code == 1
     assert "no_prohibited_language example 2: expected pass, got fail" in result.output and f"{draft}:" in result.output
+
+
+def test_error_text_in_brackets_is_shown_as_text(tmp_path: Path) -> None:
+    standards = tmp_path / "standards"
+    standards.mkdir()
+    (standards / "x.yaml").write_text("id: x\nversion: '1'\neffective_from: 2026-01-01\ntitle: '[draft]'\nlanguages: [en]\nsections: []\ncriteria: []\n")
+    result = CliRunner().invoke(cli, ["standards", "validate", str(standards / "x.yaml")])
+    assert result.exit_code == 1 and "sections: List should have at least 1 item" in result.output
+    run = CliRunner().invoke(cli, ["run", "--date", "2026-11-22", "--standard", "[nope]", "--data-dir", str(tmp_path)])
+    assert run.exit_code == 1 and "no standard with id '[nope]'" in run.output
