@@ -4,11 +4,14 @@
 Scores every interaction of the previous day against the compliance standard in force on that day
 and publishes per-criterion, per-interaction and per-agent scores to the Parquet warehouse.
 
-`plan -> ingest -> score -> aggregate -> publish`: each task is one step of `touchstone.pipeline`,
-the same code that `touchstone run` calls. Tasks hand over through the run's staging folder; only
-`publish` writes the warehouse, swapping the date's partitions in whole.
+`plan -> ingest -> score (one mapped task per shard) -> aggregate -> publish`: each task is one step
+of `touchstone.pipeline`, the same code that `touchstone run` calls. Tasks hand over through the
+run's staging folder, which must be shared storage when workers are separate machines; only
+`publish` writes the warehouse, switching the date's version in one atomic step. At most one run is
+active at a time (`max_active_runs=1`), and a per-date lock keeps backfills of one date apart.
 
 **Params**: `date` (YYYY-MM-DD) scores that date instead of the day before the run;
+`shard_size` sets how many interactions one mapped scoring task takes;
 `standard` (`id` or `id@version`) overrides the version in force; `source` (a folder or a
 `file://`, `s3://`, `gs://`, `abfs://` URL) and `source_conn_id` (the Airflow connection with its
 credentials) override where the transcripts are read from.
@@ -36,7 +39,7 @@ def _settings(plan: dict[str, Any]) -> Settings:
     return Settings.from_env(landing_url=plan.get("source"), landing_conn_id=plan.get("source_conn_id"))
 
 
-def _step(name: str, plan: dict[str, Any]) -> dict[str, Any]:
+def _step(name: str, plan: dict[str, Any], *args: Any) -> dict[str, Any]:
     """Run one pipeline step; a user error (bad standard, missing delivery) fails without retries."""
     from airflow.sdk.exceptions import AirflowFailException
 
@@ -44,7 +47,7 @@ def _step(name: str, plan: dict[str, Any]) -> dict[str, Any]:
     from touchstone.errors import TouchstoneError
 
     try:
-        return getattr(pipeline, name)(_settings(plan), pipeline.RunPlan.from_dict(plan))
+        return getattr(pipeline, name)(_settings(plan), pipeline.RunPlan.from_dict(plan), *args)
     except TouchstoneError as exc:
         raise AirflowFailException(str(exc)) from exc
 
@@ -58,6 +61,7 @@ def _step(name: str, plan: dict[str, Any]) -> dict[str, Any]:
     params={
         "date": Param(None, type=["null", "string"], format="date", description="Date to score (default: the day before the run)."),
         "standard": Param(None, type=["null", "string"], description="Standard `id` or `id@version` (default: in force on the date)."),
+        "shard_size": Param(2000, type="integer", minimum=1, description="Interactions per mapped scoring task."),
         "source": Param(None, type=["null", "string"], description="Folder or URL of the landing area (default: TOUCHSTONE_LANDING_URL or the data folder)."),
         "source_conn_id": Param(None, type=["null", "string"], description="Airflow connection id with the object store's credentials."),
     },
@@ -77,19 +81,20 @@ def touchstone_nightly() -> None:
         try:
             day = scored_date(logical_date or dag_run.run_after, params.get("date"))
             source = {"source": params.get("source"), "source_conn_id": params.get("source_conn_id")}
-            return plan_run(_settings(source), day, f"airflow-{run_id}", params.get("standard")).to_dict() | source
+            planned = plan_run(_settings(source), day, f"airflow-{run_id}", params.get("standard"), params.get("shard_size"))
+            return planned.to_dict() | source
         except TouchstoneError as exc:
             raise AirflowFailException(str(exc)) from exc
 
     @task(**IO_RETRIES)
-    def ingest(plan: dict[str, Any]) -> dict[str, Any]:
-        """Read the day's landing files; quarantine what cannot be read."""
-        return _step("ingest", plan)
+    def ingest(plan: dict[str, Any]) -> list[int]:
+        """Read the day's landing files, quarantine what cannot be read, split the rest into shards."""
+        return _step("ingest", plan)["shards"]
 
     @task
-    def score(plan: dict[str, Any]) -> dict[str, Any]:
-        """Score every interaction against every criterion."""
-        return _step("score", plan)
+    def score(plan: dict[str, Any], shard: int) -> dict[str, Any]:
+        """Score one shard against every criterion (one mapped task per shard)."""
+        return _step("score_shard", plan, shard)
 
     @task
     def aggregate(plan: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +107,8 @@ def touchstone_nightly() -> None:
         return _step("publish", plan)
 
     planned = plan()
-    ingest(planned) >> score(planned) >> aggregate(planned) >> publish(planned)
+    scored = score.partial(plan=planned).expand(shard=ingest(planned))
+    scored >> aggregate(planned) >> publish(planned)
 
 
 touchstone_nightly()

@@ -3,7 +3,10 @@
 The Airflow DAG runs each step as a task; `touchstone run` runs them in a row. Steps hand over
 through the run's staging folder (`<data>/staging/<date>/<run_id>/`), never through memory, so a
 task can run on any worker, and only `publish` touches the warehouse. Every step is a transaction on
-one date: re-running it replaces what it wrote.
+one date: re-running it replaces what it wrote. Ingest splits the day into shards of `shard_size`
+interactions; each shard is scored on its own (one mapped task per shard in Airflow, or processes in
+`touchstone run`), and aggregate merges them in shard order, so a day scores to the same rows
+however it was split.
 
 Counts reconcile: read = scored + quarantined, checked before anything is published.
 """
@@ -14,10 +17,14 @@ import json
 import re
 import shutil
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ingest.interaction import Interaction
 from ingest.landing import landing_root
@@ -34,24 +41,29 @@ from warehouse.aggregate import agent_daily_rows
 from warehouse.checks import SuiteResult, check_input, check_output
 from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE, RUNS
 
-STAGED_INTERACTIONS = "interactions.jsonl"
 COUNTS = "counts.json"
+DEFAULT_SHARD_SIZE = 2000
 
 
 @dataclass(frozen=True)
 class RunPlan:
-    """What one run scores: the date, with which standard version, under which run id."""
+    """What one run scores: the date, with which standard version, under which run id, in what shards."""
 
     day: date
     run_id: str
     standard_ref: str  # always `id@version`, resolved when the run is planned
+    shard_size: int = DEFAULT_SHARD_SIZE
 
-    def to_dict(self) -> dict[str, str]:
-        return {"day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref}
+    def to_dict(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref, "shard_size": self.shard_size}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunPlan:
-        return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"])
+        return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"], int(data.get("shard_size") or DEFAULT_SHARD_SIZE))
+
+
+def shard_file(folder: Path, kind: str, shard: int, suffix: str = "parquet") -> Path:
+    return folder / "shards" / f"{kind}-{shard:05d}.{suffix}"
 
 
 def parse_day(text: str) -> date:
@@ -83,10 +95,12 @@ def load_standard_for(settings: Settings, day: date, ref: str | None = None) -> 
     return select_standard(load_standards(settings.standards_dir), day, ref or settings.standard)
 
 
-def plan_run(settings: Settings, day: date, run_id: str, standard: str | None = None) -> RunPlan:
+def plan_run(settings: Settings, day: date, run_id: str, standard: str | None = None, shard_size: int | None = None) -> RunPlan:
     """Resolve the standard version for `day` (validating every standard) and name the run."""
+    if shard_size is not None and shard_size < 1:
+        raise TouchstoneError(f"shard size must be at least 1, not {shard_size}")
     chosen = load_standard_for(settings, day, standard)
-    return RunPlan(day, safe_run_id(run_id), chosen.ref)
+    return RunPlan(day, safe_run_id(run_id), chosen.ref, shard_size or DEFAULT_SHARD_SIZE)
 
 
 def staging(settings: Settings, plan: RunPlan) -> Path:
@@ -113,9 +127,13 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     day = read_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
     kept, rejected, checks = check_input(day.interactions)
     _write_checks(folder, "input", checks)
-    with (folder / STAGED_INTERACTIONS).open("w", encoding="utf-8") as out:
-        for item in kept:
-            out.write(item.model_dump_json() + "\n")
+    shards = max(1, -(-len(kept) // plan.shard_size))
+    for shard in range(shards):
+        path = shard_file(folder, "interactions", shard, "jsonl")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            for item in kept[shard * plan.shard_size : (shard + 1) * plan.shard_size]:
+                out.write(item.model_dump_json() + "\n")
     with (folder / "sources.json").open("w", encoding="utf-8") as out:
         json.dump(day.sources, out)
     quarantine = [_quarantine_row(q.source, q.locator, q.reason, q.raw_excerpt, plan.run_id) for q in day.quarantined]
@@ -124,7 +142,7 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         quarantine.append(_quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
     parquet.write_staged(quarantine, QUARANTINE, folder)
     counts = _update_counts(folder, files=len(day.files), read=day.read, duplicates_dropped=day.duplicates, input_checks_failed=len(rejected))
-    return {**plan.to_dict(), **counts, "valid": len(kept), "quarantined_on_read": len(quarantine)}
+    return {**plan.to_dict(), **counts, "valid": len(kept), "quarantined_on_read": len(quarantine), "shards": list(range(shards))}
 
 
 def _write_checks(folder: Path, suite: str, result: SuiteResult) -> None:
@@ -190,16 +208,16 @@ def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: st
     }
 
 
-def score(settings: Settings, plan: RunPlan) -> dict[str, Any]:
-    """Score every staged interaction; one that a scorer cannot handle is quarantined, not fatal."""
+def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]:
+    """Score one shard; an interaction a scorer cannot handle is quarantined, not fatal."""
     folder = staging(settings, plan)
     standard = load_standard_for(settings, plan.day, plan.standard_ref)
     compiled = CompiledStandard(standard)
     sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []
-    quarantine = parquet.read_staged(QUARANTINE, folder).to_pylist()
-    with (folder / STAGED_INTERACTIONS).open(encoding="utf-8") as lines:
+    quarantine: list[dict[str, Any]] = []
+    with shard_file(folder, "interactions", shard, "jsonl").open(encoding="utf-8") as lines:
         for line in lines:
             interaction = Interaction.model_validate_json(line)
             source = sources[interaction.interaction_id]
@@ -208,23 +226,46 @@ def score(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
                 file, _, locator = source.partition(" ")
                 reason = f"scoring failed: {type(exc).__name__}: {exc}"
-                quarantine.append(_quarantine_row(file, locator, reason, line[:300], plan.run_id))
+                quarantine.append(_quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
                 continue
             criterion_rows += _criterion_rows(scored, standard, plan.run_id)
             interaction_rows.append(_interaction_row(scored, standard, plan.run_id, source))
-    parquet.write_staged(criterion_rows, CRITERION_RESULTS, folder)
-    parquet.write_staged(interaction_rows, INTERACTION_SCORES, folder)
-    parquet.write_staged(quarantine, QUARANTINE, folder)
-    counts = _update_counts(folder, scored=len(interaction_rows), quarantined=len(quarantine))
-    return {**plan.to_dict(), **counts, "criterion_results": len(criterion_rows)}
+    for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
+        pq.write_table(parquet.to_arrow(rows, table), shard_file(folder, table.name, shard))
+    return {**plan.to_dict(), "shard": shard, "scored": len(interaction_rows), "quarantined": len(quarantine)}
+
+
+def shards(settings: Settings, plan: RunPlan) -> list[int]:
+    """The shard numbers ingest wrote for this run."""
+    return sorted(int(p.stem.split("-")[1]) for p in (staging(settings, plan) / "shards").glob("interactions-*.jsonl"))
+
+
+def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
+    """Score every shard: one after another, or in `processes` worker processes."""
+    numbers = shards(settings, plan)
+    if processes > 1 and len(numbers) > 1:
+        with ProcessPoolExecutor(min(processes, len(numbers))) as pool:
+            results = list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
+    else:
+        results = [score_shard(settings, plan, n) for n in numbers]
+    return {**plan.to_dict(), "shards": len(results), "scored": sum(r["scored"] for r in results)}
 
 
 def aggregate(settings: Settings, plan: RunPlan) -> dict[str, Any]:
-    """Per-agent daily scores from the staged interaction scores."""
+    """Merge the scored shards in shard order, add scoring quarantines, and score the agents."""
     folder = staging(settings, plan)
-    rows = agent_daily_rows(parquet.read_staged(INTERACTION_SCORES, folder).to_pylist())
+    numbers = shards(settings, plan)
+    merged = {}
+    for table in (CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE):
+        parts = [pq.read_table(shard_file(folder, table.name, n), schema=table.schema) for n in numbers]
+        if table is QUARANTINE:
+            parts.insert(0, parquet.read_staged(QUARANTINE, folder))  # what ingest quarantined comes first
+        merged[table.name] = pa.concat_tables(parts) if parts else table.schema.empty_table()
+        pq.write_table(merged[table.name], folder / f"{table.name}.parquet")
+    _update_counts(folder, scored=merged[INTERACTION_SCORES.name].num_rows, quarantined=merged[QUARANTINE.name].num_rows)
+    rows = agent_daily_rows(merged[INTERACTION_SCORES.name].to_pylist())
     parquet.write_staged(rows, AGENT_DAILY_SCORES, folder)
-    return {**plan.to_dict(), "agents": len(rows)}
+    return {**plan.to_dict(), "agents": len(rows), "interactions": merged[INTERACTION_SCORES.name].num_rows}
 
 
 def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
@@ -283,11 +324,13 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     }
 
 
-def run_day(settings: Settings, day: date, standard: str | None = None, run_id: str | None = None) -> dict[str, Any]:
+def run_day(
+    settings: Settings, day: date, standard: str | None = None, run_id: str | None = None, shard_size: int | None = None, processes: int = 1
+) -> dict[str, Any]:
     """All steps for one date, without a scheduler."""
-    plan = plan_run(settings, day, run_id or new_run_id(), standard)
+    plan = plan_run(settings, day, run_id or new_run_id(), standard, shard_size)
     ingest(settings, plan)
-    score(settings, plan)
+    score(settings, plan, processes)
     aggregate(settings, plan)
     return publish(settings, plan)
 

@@ -1,10 +1,13 @@
-"""Partitioned Parquet I/O: stage a run's tables, publish them by swapping whole date partitions.
+"""Partitioned Parquet I/O: stage a run's tables, then publish the whole day at once.
 
-Layout: `<warehouse>/<table>/date=YYYY-MM-DD/part-0.parquet`; the `runs` history keeps one file per
-run in its date partition. A run writes its tables to a staging folder first; `publish` moves each
-into a hidden folder beside the live partition and swaps it in with renames, under a per-date lock,
-so re-running a date replaces its rows instead of adding to them and two runs cannot interleave.
-Readers (pyarrow, DuckDB) skip hidden folders, so they never see a half-written day.
+Readers see `<warehouse>/<table>/date=YYYY-MM-DD/part-0.parquet`, hive-partitioned. Behind it, each
+published day is a complete version, `<warehouse>/.days/<date>/<run_id>/<table>/part-0.parquet`, and
+one symbolic link, `.days/<date>/current`, names the version in force; every table's `date=`
+partition is a link through `current`. Publishing copies the staged tables into a new version and
+then replaces `current` with one atomic rename, so all tables of a day change together: a crash at
+any point before the rename leaves the previous day whole, and after it the new day is whole.
+Older versions are removed after the switch. A per-date lock keeps two runs of one date apart;
+re-running a date replaces its rows, never adds to them. The `runs` history keeps one file per run.
 """
 
 from __future__ import annotations
@@ -65,44 +68,57 @@ def date_lock(warehouse: Path, day: date) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _recover(live: Path) -> None:
-    """Undo a swap that a crash interrupted: bring back the old partition if the new one is missing."""
-    leftovers = sorted(live.parent.glob(f".{live.name}.*"))
-    if not live.exists():
-        old = [p for p in leftovers if ".old-" in p.name]
-        if old:
-            old[-1].rename(live)
-    for path in leftovers:
-        if path.exists():
-            shutil.rmtree(path, ignore_errors=True)
+DAYS = ".days"
 
 
-def _swap_in(staged: Path, live: Path, run_id: str) -> None:
-    incoming = live.parent / f".{live.name}.incoming-{run_id}"
-    old = live.parent / f".{live.name}.old-{run_id}"
-    incoming.mkdir(parents=True)
-    shutil.copyfile(staged, incoming / PART)
-    if live.exists():
-        live.rename(old)
-    incoming.rename(live)
-    shutil.rmtree(old, ignore_errors=True)
+def _flip(days: Path, run_id: str) -> None:
+    """Point `days/current` at the version `run_id`, atomically (a rename over the old link)."""
+    incoming = days / f".current-{run_id}"
+    incoming.unlink(missing_ok=True)
+    os.symlink(run_id, incoming)
+    os.replace(incoming, days / "current")
+
+
+def _link_partition(warehouse: Path, table: Table, day: date) -> None:
+    """Make the table's `date=` partition a link through the day's `current` version (once)."""
+    link = partition(warehouse, table, day)
+    if link.is_symlink():
+        return
+    if link.exists():
+        raise RuntimeError(f"{link} is a folder, not a link to a published version; move it away and publish again")
+    link.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(Path("..") / DAYS / day.isoformat() / "current" / table.name, link)
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    with target.open("rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def publish(staging: Path, warehouse: Path, day: date, run_id: str, tables: Sequence[Table]) -> None:
-    """Replace `day`'s partition of every table with the staged files of this run."""
+    """Make this run's staged tables the published `day`, all tables at once."""
     with date_lock(warehouse, day):
-        for table in tables:
-            staged = staging / f"{table.name}.parquet"
+        daily = [t for t in tables if not t.history]
+        if daily:
+            days = warehouse / DAYS / day.isoformat()
+            version = days / run_id
+            shutil.rmtree(version, ignore_errors=True)
+            for table in daily:
+                _copy(staging / f"{table.name}.parquet", version / table.name / PART)
+            _flip(days, run_id)
+            for table in daily:
+                _link_partition(warehouse, table, day)
+            for old in days.iterdir():  # earlier versions, and what crashed runs left behind
+                if old.name not in (run_id, "current"):
+                    shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+        for table in (t for t in tables if t.history):
             live = partition(warehouse, table, day)
-            live.parent.mkdir(parents=True, exist_ok=True)
-            if table.history:
-                live.mkdir(exist_ok=True)
-                tmp = live / f".{run_id}.parquet.tmp"
-                shutil.copyfile(staged, tmp)
-                os.replace(tmp, live / f"{run_id}.parquet")
-            else:
-                _recover(live)
-                _swap_in(staged, live, run_id)
+            live.mkdir(parents=True, exist_ok=True)
+            tmp = live / f".{run_id}.parquet.tmp"
+            _copy(staging / f"{table.name}.parquet", tmp)
+            os.replace(tmp, live / f"{run_id}.parquet")
 
 
 def read_table(warehouse: Path, name: str, day: date | None = None) -> pd.DataFrame:

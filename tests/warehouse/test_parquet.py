@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from warehouse import parquet
-from warehouse.tables import QUARANTINE, RUNS, TABLES
+from warehouse.tables import AGENT_DAILY_SCORES, QUARANTINE, RUNS, TABLES
 
 DAY = date(2026, 11, 22)
 
@@ -27,6 +27,7 @@ def test_publish_replaces_the_partition(tmp_path: Path) -> None:
     assert list(frame["run_id"]) == ["r2", "r2"]
     assert list(frame["date"]) == ["2026-11-22"] * 2
     assert sorted(p.name for p in (warehouse / "quarantine").iterdir()) == ["date=2026-11-22"]
+    assert (warehouse / "quarantine" / "date=2026-11-22").is_symlink()
 
 
 def test_history_table_keeps_every_run(tmp_path: Path) -> None:
@@ -40,21 +41,42 @@ def test_history_table_keeps_every_run(tmp_path: Path) -> None:
     assert sorted(parquet.read_table(warehouse, "runs", DAY)["run_id"]) == ["r1", "r2"]
 
 
-def test_a_swap_interrupted_by_a_crash_is_recovered(tmp_path: Path) -> None:
-    warehouse = tmp_path / "wh"
-    staging = tmp_path / "r1"
-    _quarantine(staging, "r1", 3)
-    parquet.publish(staging, warehouse, DAY, "r1", [QUARANTINE])
-    live = parquet.partition(warehouse, QUARANTINE, DAY)
-    # A crash after moving the live partition aside and before moving the new one in:
-    live.rename(live.parent / f".{live.name}.old-r2")
-    (live.parent / f".{live.name}.incoming-r2").mkdir()
-    assert parquet.read_table(warehouse, "quarantine", DAY).empty  # hidden folders are never read
-    staging3 = tmp_path / "r3"
-    _quarantine(staging3, "r3", 1)
-    parquet.publish(staging3, warehouse, DAY, "r3", [QUARANTINE])
-    assert list(parquet.read_table(warehouse, "quarantine", DAY)["run_id"]) == ["r3"]
-    assert [p.name for p in live.parent.iterdir()] == [live.name]
+def _two_tables(staging: Path, run_id: str, n: int) -> None:
+    _quarantine(staging, run_id, n)
+    parquet.write_staged([{"run_id": run_id, "standard_id": "s", "standard_version": "1", "agent_id": f"a{i}", "agent_type": "human",
+                           "interactions": 1, "scored_interactions": 1, "compliance_rate": 1.0, "critical_failures": 0, "section_scores": {}}
+                          for i in range(n)], AGENT_DAILY_SCORES, staging)  # fmt: skip
+
+
+@pytest.mark.parametrize("crash_at", ["copy", "flip"])
+def test_a_crash_while_publishing_leaves_the_previous_day_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash_at: str) -> None:
+    warehouse, tables = tmp_path / "wh", [QUARANTINE, AGENT_DAILY_SCORES]
+    _two_tables(tmp_path / "r1", "r1", 3)
+    parquet.publish(tmp_path / "r1", warehouse, DAY, "r1", tables)
+    _two_tables(tmp_path / "r2", "r2", 5)
+    copies = {"n": 0}
+    real_copy = parquet._copy
+
+    def crash(*args: object) -> None:
+        raise OSError("No space left on device")
+
+    def copy_once_then_crash(source: Path, target: Path) -> None:
+        copies["n"] += 1
+        if copies["n"] > 1:
+            crash()
+        real_copy(source, target)
+
+    monkeypatch.setattr(parquet, "_copy" if crash_at == "copy" else "_flip", copy_once_then_crash if crash_at == "copy" else crash)
+    with pytest.raises(OSError, match="No space left"):
+        parquet.publish(tmp_path / "r2", warehouse, DAY, "r2", tables)
+    for name in ("quarantine", "agent_daily_scores"):  # every table still the previous run, all of it
+        frame = parquet.read_table(warehouse, name, DAY)
+        assert (len(frame), set(frame.run_id)) == (3, {"r1"}), name
+    monkeypatch.undo()
+    _two_tables(tmp_path / "r3", "r3", 2)
+    parquet.publish(tmp_path / "r3", warehouse, DAY, "r3", tables)
+    assert set(parquet.read_table(warehouse, "agent_daily_scores", DAY).run_id) == {"r3"}
+    assert sorted(p.name for p in (warehouse / parquet.DAYS / DAY.isoformat()).iterdir()) == ["current", "r3"]  # crash leftovers gone
 
 
 def test_rows_must_match_the_declared_schema(tmp_path: Path) -> None:
