@@ -86,12 +86,16 @@ def cli() -> None:
 @cli.command()
 @date_option
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Standard to score with (default: the version in force on the date).")
+@click.option("--shard-size", default=None, type=click.IntRange(min=1), help="Interactions per shard (default 2000).")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Score shards in this many processes.")
 @click.option("--landing", default=None, metavar="PATH|URL", help="Where the day's files are: a folder, or file://, s3://, gs://, abfs:// URL.")
 @click.option("--conn-id", default=None, help="Airflow connection id with the object store's credentials.")
 @click.option("--source-config", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Source configuration YAML (layout, speakers, defaults, metadata).")
 @data_option
 @user_errors
-def run(day: date, standard: str | None, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None) -> None:
+def run(
+    day: date, standard: str | None, shard_size: int | None, processes: int, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None
+) -> None:
     """Ingest, score, aggregate and publish one date, without a scheduler.
 
     Re-running a date replaces its rows.
@@ -104,21 +108,75 @@ def run(day: date, standard: str | None, landing: str | None, conn_id: str | Non
     """
     from touchstone.pipeline import run_day
 
+    settings = _source_settings(data_dir, landing, conn_id, source_config)
+    with console.status(f"Scoring {day} ..."):
+        summary = run_day(settings, day, standard, shard_size=shard_size, processes=processes)
+    console.print(
+        f"[green]Published {day}[/] with {summary['standard_ref']}: read {summary['read']}, "
+        f"scored {summary['scored']}, quarantined {summary['quarantined']} (run {summary['run_id']})"
+    )
+    console.print(f"Parquet: {summary['warehouse']}")
+
+
+def _source_settings(data_dir: Path | None, landing: str | None, conn_id: str | None, source_config: Path | None) -> Settings:
     is_url = landing is not None and "://" in landing
-    settings = _settings(
+    return _settings(
         data_dir,
         landing_url=landing if is_url else None,
         landing_dir=Path(landing).resolve() if landing and not is_url else None,
         landing_conn_id=conn_id,
         source_config=source_config,
     )
-    with console.status(f"Scoring {day} ..."):
-        summary = run_day(settings, day, standard)
-    console.print(
-        f"[green]Published {day}[/] with {summary['standard_ref']}: read {summary['read']}, "
-        f"scored {summary['scored']}, quarantined {summary['quarantined']} (run {summary['run_id']})"
-    )
-    console.print(f"Parquet: {summary['warehouse']}")
+
+
+@cli.command()
+@click.option("--from", "first", required=True, callback=_day, metavar="YYYY-MM-DD", help="First date to score.")
+@click.option("--to", "last", required=True, callback=_day, metavar="YYYY-MM-DD", help="Last date to score (included).")
+@click.option("--standard", default=None, metavar="ID[@VERSION]", help="Re-score with this version (default: each date's version in force).")
+@click.option("--shard-size", default=None, type=click.IntRange(min=1), help="Interactions per shard (default 2000).")
+@click.option("--landing", default=None, metavar="PATH|URL", help="Where the days' files are (folder or URL).")
+@click.option("--conn-id", default=None, help="Airflow connection id with the object store's credentials.")
+@click.option("--source-config", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Source configuration YAML.")
+@data_option
+@user_errors
+def backfill(
+    first: date, last: date, standard: str | None, shard_size: int | None, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None
+) -> None:
+    """Score a range of dates without a scheduler, replacing what each date had.
+
+    Each date uses the standard version in force on it, unless a version is named. A date that
+    fails is reported and the others go on; the command exits 1 if any failed.
+
+    \b
+    Example:
+        touchstone backfill --from 2026-09-01 --to 2026-09-30
+        touchstone backfill --from 2026-09-01 --to 2026-09-30 --standard eu_core@2.0
+    """
+    from datetime import timedelta
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from touchstone.pipeline import run_day
+
+    if last < first:
+        raise TouchstoneError(f"--to {last} is before --from {first}")
+    settings = _source_settings(data_dir, landing, conn_id, source_config)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    failed = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        bar = progress.add_task("backfill", total=len(days))
+        for day in days:
+            progress.update(bar, description=f"scoring {day}")
+            try:
+                summary = run_day(settings, day, standard, shard_size=shard_size)
+                progress.console.print(f"{day}: {summary['standard_ref']}, read {summary['read']}, scored {summary['scored']}, quarantined {summary['quarantined']}", highlight=False)
+            except TouchstoneError as exc:
+                failed.append(day)
+                progress.console.print(f"[red]{day}: {escape(exc.message)}[/]", highlight=False)
+            progress.advance(bar)
+    console.print(f"{len(days) - len(failed)} of {len(days)} dates published" + (f"; failed: {', '.join(map(str, failed))}" if failed else ""))
+    sys.exit(1 if failed else 0)
 
 
 @cli.command()

@@ -105,3 +105,32 @@ def test_error_text_in_brackets_is_shown_as_text(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "sections: List should have at least 1 item" in result.output
     run = CliRunner().invoke(cli, ["run", "--date", "2026-11-22", "--standard", "[nope]", "--data-dir", str(tmp_path)])
     assert run.exit_code == 1 and "no standard with id '[nope]'" in run.output
+
+
+def test_backfill_uses_the_version_in_force_each_day_or_a_named_one(tmp_path: Path) -> None:
+    """eu_core 1.0 is in force until 2026-09-30, 2.0 from 2026-10-01."""
+    from datetime import date
+
+    from warehouse.parquet import read_table
+
+    runner = CliRunner()
+    days = ["2026-09-29", "2026-09-30", "2026-10-01", "2026-10-02"]
+    for day in days:
+        assert runner.invoke(cli, ["generate", "--date", day, "-n", "8", "--data-dir", str(tmp_path)]).exit_code == 0
+    result = runner.invoke(cli, ["backfill", "--from", days[0], "--to", days[-1], "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0 and "4 of 4 dates published" in result.output
+    versions = {d: set(read_table(tmp_path / "warehouse", "criterion_results", date.fromisoformat(d)).standard_version) for d in days}
+    assert versions == {"2026-09-29": {"1.0"}, "2026-09-30": {"1.0"}, "2026-10-01": {"2.0"}, "2026-10-02": {"2.0"}}
+    rescored = runner.invoke(cli, ["backfill", "--from", days[0], "--to", days[-1], "--standard", "eu_core@2.0", "--data-dir", str(tmp_path)])
+    assert rescored.exit_code == 0
+    for day in days:
+        frame = read_table(tmp_path / "warehouse", "interaction_scores", date.fromisoformat(day))
+        assert set(frame.standard_version) == {"2.0"} and len(frame) == 8  # replaced, not added
+        assert len(read_table(tmp_path / "warehouse", "runs", date.fromisoformat(day))) == 2  # both runs on record
+
+
+def test_backfill_reports_a_missing_day_and_goes_on(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["generate", "--date", "2026-11-20", "-n", "5", "--data-dir", str(tmp_path)]).exit_code == 0
+    result = runner.invoke(cli, ["backfill", "--from", "2026-11-20", "--to", "2026-11-21", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1 and "1 of 2 dates published; failed: 2026-11-21" in result.output

@@ -172,3 +172,15 @@ def test_a_day_from_a_file_url_with_a_source_configuration_and_metadata(tmp_path
     scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY).set_index("interaction_id")
     assert scores.loc["call", ["agent_id", "team", "channel", "source"]].tolist() == ["a-017", "billing", "voice", "2026-11-22/call.json.gz document"]
     assert scores.loc["019f15a6-c5e6-7d72-a534-e0243ea2c868", "agent_id"] == "a-022"
+
+
+def test_shards_scored_in_processes_give_the_rows_of_one_process(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    generate_day(landing, SAMPLE_DAY, interactions=30, seed=8)
+    frames = []
+    for name, shard_size, processes in (("one", None, 1), ("many", 7, 2)):
+        settings = Settings.from_env(data_dir=tmp_path / name, landing_dir=landing)
+        run_day(settings, SAMPLE_DAY, run_id=name, shard_size=shard_size, processes=processes)
+        frames.append({t: read_table(settings.warehouse_dir, t, SAMPLE_DAY).drop(columns="run_id") for t in ("criterion_results", "interaction_scores", "agent_daily_scores")})
+    for table, frame in frames[0].items():
+        assert len(frame) and frame.equals(frames[1][table]), table
