@@ -19,6 +19,7 @@ from rich.table import Table as RichTable
 
 from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
+from warehouse.queries import READY_QUERIES
 
 if TYPE_CHECKING:
     from scorers.standard import Standard
@@ -278,6 +279,70 @@ def show(what: str, day: date, top: int, data_dir: Path | None) -> None:
     for row in frame[list(columns)].itertuples(index=False):
         table.add_row(*(escape(_cell(v)) for v in row))  # evidence like "[card number ...]" is text
     console.print(table)
+
+
+def _print_frame(frame: Any, title: str) -> None:
+    table = RichTable(title=title)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(escape(_cell(v)) for v in row))
+    console.print(table)
+
+
+@cli.command()
+@click.argument("sql", required=False)
+@click.option("--ready", type=click.Choice(sorted(READY_QUERIES)), default=None, help="Run one of the ready queries.")
+@data_option
+@user_errors
+def query(sql: str | None, ready: str | None, data_dir: Path | None) -> None:
+    """Query the warehouse with SQL (DuckDB); every table is a view with its `date` column.
+
+    \b
+    Example:
+        touchstone query "select agent_id, avg(quality_score) from interaction_scores group by 1"
+        touchstone query --ready worst_criteria
+    """
+    import duckdb
+
+    from warehouse.queries import connect
+
+    if (sql is None) == (ready is None):
+        raise TouchstoneError("give either SQL or --ready NAME", f"ready queries: {', '.join(sorted(READY_QUERIES))}")
+    settings = _settings(data_dir)
+    try:
+        frame = connect(settings.warehouse_dir).sql(sql or READY_QUERIES[ready or ""]).df()
+    except duckdb.Error as exc:
+        raise TouchstoneError(f"the query failed: {exc}", "tables: criterion_results, interaction_scores, agent_daily_scores, quarantine, runs") from None
+    _print_frame(frame, ready or "query")
+
+
+@cli.command()
+@date_option
+@click.option("--human", "human_file", required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False), help="CSV: interaction_id, criterion_id, human_outcome.")
+@click.option("--top", default=20, show_default=True, help="How many disagreements to list.")
+@data_option
+@user_errors
+def calibrate(day: date, human_file: Path, top: int, data_dir: Path | None) -> None:
+    """Compare the verdicts of a date with human reviewers: agreement and Cohen's kappa per criterion.
+
+    \b
+    Example:
+        touchstone calibrate --date 2026-11-22 --human reviews.csv
+    """
+    from warehouse.calibration import calibrate as compare
+    from warehouse.calibration import read_human_outcomes
+    from warehouse.parquet import read_table
+
+    settings = _settings(data_dir)
+    results = read_table(settings.warehouse_dir, "criterion_results", day)
+    if results.empty:
+        raise TouchstoneError(f"nothing published for {day} in {settings.warehouse_dir}", f"run `touchstone run --date {day}` first")
+    report = compare(read_human_outcomes(human_file), results)
+    _print_frame(report.per_criterion, f"calibration · {day} · agreement and Cohen's kappa")
+    _print_frame(report.disagreements.head(top), f"disagreements ({len(report.disagreements)})")
+    if report.not_scored:
+        console.print(f"[yellow]{report.not_scored} reviewed row(s) have no automatic verdict for {day}[/]")
 
 
 @cli.group()

@@ -134,3 +134,31 @@ def test_backfill_reports_a_missing_day_and_goes_on(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["generate", "--date", "2026-11-20", "-n", "5", "--data-dir", str(tmp_path)]).exit_code == 0
     result = runner.invoke(cli, ["backfill", "--from", "2026-11-20", "--to", "2026-11-21", "--data-dir", str(tmp_path)])
     assert result.exit_code == 1 and "1 of 2 dates published; failed: 2026-11-21" in result.output
+
+
+def test_query_and_calibrate_on_a_published_day(tmp_path: Path) -> None:
+    from datetime import date
+
+    from warehouse.parquet import read_table
+
+    runner = CliRunner()
+    data = ["--data-dir", str(tmp_path)]
+    runner.invoke(cli, ["generate", "--date", "2026-11-22", "-n", "40", "--seed", "5", *data])
+    assert runner.invoke(cli, ["run", "--date", "2026-11-22", *data]).exit_code == 0
+    counted = runner.invoke(cli, ["query", "select count(*) as n from interaction_scores where date = '2026-11-22'", *data])
+    assert counted.exit_code == 0 and " 40 " in counted.output
+    worst = runner.invoke(cli, ["query", "--ready", "worst_criteria", *data])
+    assert worst.exit_code == 0 and "failure_rate" in worst.output
+    bad = runner.invoke(cli, ["query", "select * from nowhere", *data])
+    assert bad.exit_code == 1 and "the query failed" in bad.output
+    # Reviewers agree with every greeting verdict but one.
+    results = read_table(tmp_path / "warehouse", "criterion_results", date(2026, 11, 22))
+    greetings = results[results.criterion_id == "greeting"].head(10)
+    flipped = {"pass": "fail", "fail": "pass"}
+    reviews = tmp_path / "reviews.csv"
+    lines = ["interaction_id,criterion_id,human_outcome"] + [
+        f"{r.interaction_id},greeting,{flipped[r.outcome] if i == 0 else r.outcome}" for i, r in enumerate(greetings.itertuples())
+    ]
+    reviews.write_text("\n".join(lines) + "\n")
+    calibrated = runner.invoke(cli, ["calibrate", "--date", "2026-11-22", "--human", str(reviews), *data])
+    assert calibrated.exit_code == 0 and "disagreements (1)" in calibrated.output and "0.90" in calibrated.output

@@ -1,0 +1,67 @@
+"""Calibration: how far the automatic verdicts agree with the QA team's own reviewers.
+
+QA teams keep human evaluations of a sample of interactions, as a CSV with `interaction_id`,
+`criterion_id` and `human_outcome` (pass, fail or not_applicable). Per criterion this reports the
+percent agreement and Cohen's kappa (agreement corrected for chance: 1 is perfect, 0 is what chance
+alone gives), and lists every disagreement for review. Rows Touchstone did not score are counted,
+never silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from touchstone.errors import TouchstoneError
+
+OUTCOMES = ("pass", "fail", "not_applicable")
+
+
+def read_human_outcomes(path: Path) -> pd.DataFrame:
+    """The reviewers' CSV, checked: a bad row is an error naming its line."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise TouchstoneError(f"{path}: cannot read: {exc}") from None
+    needed = {"interaction_id", "criterion_id", "human_outcome"}
+    if not rows or not needed <= set(rows[0]):
+        raise TouchstoneError(f"{path}: expected the columns {', '.join(sorted(needed))}")
+    for line, row in enumerate(rows, start=2):
+        if row["human_outcome"] not in OUTCOMES:
+            raise TouchstoneError(f"{path}:{line}: human_outcome {row['human_outcome']!r} is not one of {', '.join(OUTCOMES)}")
+    return pd.DataFrame(rows)[["interaction_id", "criterion_id", "human_outcome"]]
+
+
+def cohen_kappa(first: list[str], second: list[str]) -> float | None:
+    """Cohen's kappa of two raters over the same items; None when chance agreement is total."""
+    if not first:
+        return None
+    n = len(first)
+    observed = sum(a == b for a, b in zip(first, second)) / n
+    categories = set(first) | set(second)
+    expected = sum((first.count(c) / n) * (second.count(c) / n) for c in categories)
+    return None if expected == 1 else (observed - expected) / (1 - expected)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    per_criterion: pd.DataFrame  # criterion_id, reviewed, agreement, kappa
+    disagreements: pd.DataFrame  # interaction_id, criterion_id, human_outcome, outcome, reason, evidence
+    not_scored: int  # reviewed rows with no automatic verdict
+
+
+def calibrate(human: pd.DataFrame, results: pd.DataFrame) -> Calibration:
+    """Compare human outcomes with `criterion_results` rows."""
+    joined = human.merge(results, on=["interaction_id", "criterion_id"], how="left")
+    scored = joined[joined["outcome"].notna()]
+    rows = []
+    for criterion, group in scored.groupby("criterion_id", sort=True):
+        people, machine = list(group["human_outcome"]), list(group["outcome"])
+        rows.append({"criterion_id": criterion, "reviewed": len(group), "agreement": sum(a == b for a, b in zip(people, machine)) / len(group), "kappa": cohen_kappa(people, machine)})
+    per_criterion = pd.DataFrame(rows, columns=["criterion_id", "reviewed", "agreement", "kappa"])
+    disagreements = scored[scored["human_outcome"] != scored["outcome"]][["interaction_id", "criterion_id", "human_outcome", "outcome", "reason", "evidence"]]
+    return Calibration(per_criterion, disagreements.reset_index(drop=True), int(joined["outcome"].isna().sum()))
