@@ -33,6 +33,7 @@ from ingest.records import EXCERPT_CHARS
 from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standards, select_standard
+from scorers.sensitive import redact
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
@@ -115,7 +116,8 @@ def _update_counts(folder: Path, **counts: int) -> dict[str, int]:
 
 
 def _quarantine_row(source: str, locator: str, reason: str, raw: str, run_id: str) -> dict[str, Any]:
-    return {"source": source, "locator": locator, "reason": reason, "raw_excerpt": raw, "run_id": run_id}
+    """A quarantine row; the raw excerpt is redacted (cards, IBANs, ids, e-mail, phones in digits)."""
+    return {"source": source, "locator": locator, "reason": reason, "raw_excerpt": redact(raw, "en"), "run_id": run_id}
 
 
 def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:

@@ -184,3 +184,14 @@ def test_shards_scored_in_processes_give_the_rows_of_one_process(tmp_path: Path)
         frames.append({t: read_table(settings.warehouse_dir, t, SAMPLE_DAY).drop(columns="run_id") for t in ("criterion_results", "interaction_scores", "agent_daily_scores")})
     for table, frame in frames[0].items():
         assert len(frame) and frame.equals(frames[1][table]), table
+
+
+def test_quarantine_excerpts_are_redacted(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    folder = settings.landing_dir / SAMPLE_DAY.isoformat()
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=5, seed=9)
+    (folder / "broken.jsonl").write_text('{"interaction_id": "x", "note": "card 4539 1488 0343 6467, mail anna.berg@example.com", "turns": [\n')
+    run_day(settings, SAMPLE_DAY)
+    excerpt = read_table(settings.warehouse_dir, "quarantine", SAMPLE_DAY).iloc[0].raw_excerpt
+    assert "4539" not in excerpt and "anna.berg" not in excerpt
+    assert "[card number ending 6467]" in excerpt and "[e-mail address]" in excerpt
