@@ -63,6 +63,20 @@ data_option = click.option(
 )
 
 
+def source_options(func: F) -> F:
+    """The options of the commands that read transcripts: where from, how, in what shards."""
+    for option in reversed(
+        [
+            click.option("--shard-size", default=None, type=click.IntRange(min=1), help="Interactions per shard (default 2000)."),
+            click.option("--landing", default=None, metavar="PATH|URL", help="Where the day's files are: a folder, or file://, s3://, gs://, abfs:// URL."),
+            click.option("--conn-id", default=None, help="Airflow connection id with the object store's credentials."),
+            click.option("--source-config", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Source configuration YAML (layout, speakers, defaults, metadata)."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
@@ -87,11 +101,8 @@ def cli() -> None:
 @cli.command()
 @date_option
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Standard to score with (default: the version in force on the date).")
-@click.option("--shard-size", default=None, type=click.IntRange(min=1), help="Interactions per shard (default 2000).")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Score shards in this many processes.")
-@click.option("--landing", default=None, metavar="PATH|URL", help="Where the day's files are: a folder, or file://, s3://, gs://, abfs:// URL.")
-@click.option("--conn-id", default=None, help="Airflow connection id with the object store's credentials.")
-@click.option("--source-config", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Source configuration YAML (layout, speakers, defaults, metadata).")
+@source_options
 @data_option
 @user_errors
 def run(
@@ -134,10 +145,7 @@ def _source_settings(data_dir: Path | None, landing: str | None, conn_id: str | 
 @click.option("--from", "first", required=True, callback=_day, metavar="YYYY-MM-DD", help="First date to score.")
 @click.option("--to", "last", required=True, callback=_day, metavar="YYYY-MM-DD", help="Last date to score (included).")
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Re-score with this version (default: each date's version in force).")
-@click.option("--shard-size", default=None, type=click.IntRange(min=1), help="Interactions per shard (default 2000).")
-@click.option("--landing", default=None, metavar="PATH|URL", help="Where the days' files are (folder or URL).")
-@click.option("--conn-id", default=None, help="Airflow connection id with the object store's credentials.")
-@click.option("--source-config", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Source configuration YAML.")
+@source_options
 @data_option
 @user_errors
 def backfill(
