@@ -17,9 +17,8 @@ from typing import IO
 
 from airflow.sdk import ObjectStoragePath
 
+from ingest.source_config import DEFAULT_LAYOUT
 from touchstone.errors import TouchstoneError
-
-DEFAULT_LAYOUT = "{date}/*"
 
 
 def landing_root(location: str | Path, conn_id: str | None = None) -> ObjectStoragePath:

@@ -204,6 +204,3 @@ class Standard(StrictModel):
     def ref(self) -> str:
         """`id@version`, the name a run records and a user passes to pick this version."""
         return f"{self.id}@{self.version}"
-
-    def section(self, section_id: str) -> Section:
-        return next(s for s in self.sections if s.id == section_id)

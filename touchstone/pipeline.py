@@ -262,8 +262,8 @@ def aggregate(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         parts = [pq.read_table(shard_file(folder, table.name, n), schema=table.schema) for n in numbers]
         if table is QUARANTINE:
             parts.insert(0, parquet.read_staged(QUARANTINE, folder))  # what ingest quarantined comes first
-        merged[table.name] = pa.concat_tables(parts) if parts else table.schema.empty_table()
-        pq.write_table(merged[table.name], folder / f"{table.name}.parquet")
+        merged[table.name] = pa.concat_tables(parts)
+        parquet.write_staged(merged[table.name], table, folder)
     _update_counts(folder, scored=merged[INTERACTION_SCORES.name].num_rows, quarantined=merged[QUARANTINE.name].num_rows)
     rows = agent_daily_rows(merged[INTERACTION_SCORES.name].to_pylist())
     parquet.write_staged(rows, AGENT_DAILY_SCORES, folder)

@@ -4,7 +4,7 @@
   languages and channels supported, speakers known, text not empty, timestamps non-negative and in
   order, at least one agent or bot turn. Pydantic has already rejected most of this record by
   record; the suite states it once, declaratively, and adds rules across turns. An interaction
-  failing a blocking expectation is quarantined with the expectation's name as the reason.
+  failing any expectation is quarantined with the expectation's name as the reason.
 - The output suite checks the staged tables before they are published: scores within 0-100, one row
   per interaction and per interaction and criterion, outcomes known, agent rows reconciling with
   interaction rows. A failure stops the publish: the previous data stays.
@@ -31,12 +31,11 @@ OUTCOMES = ["pass", "fail", "not_applicable"]
 
 @dataclass(frozen=True)
 class Expect:
-    """One expectation on one frame; `blocking` ones quarantine (input) or stop the publish (output)."""
+    """One expectation on one frame; a failure quarantines (input) or stops the publish (output)."""
 
     frame: str
     type: str  # a Great Expectations expectation class name
     kwargs: dict[str, Any]
-    blocking: bool = True
 
     @property
     def label(self) -> str:

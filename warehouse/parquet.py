@@ -39,16 +39,21 @@ def to_arrow(rows: Sequence[dict[str, Any]], table: Table) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=table.schema)
 
 
-def write_staged(rows: Sequence[dict[str, Any]], table: Table, staging: Path) -> Path:
-    """Write a table's rows for one run into the run's staging folder."""
+def staged_path(table: Table, staging: Path) -> Path:
+    """Where a run stages a table before it is published."""
+    return staging / f"{table.name}.parquet"
+
+
+def write_staged(rows: Sequence[dict[str, Any]] | pa.Table, table: Table, staging: Path) -> Path:
+    """Write a table (rows, or an Arrow table of its schema) for one run into the staging folder."""
     staging.mkdir(parents=True, exist_ok=True)
-    path = staging / f"{table.name}.parquet"
-    pq.write_table(to_arrow(rows, table), path)
+    path = staged_path(table, staging)
+    pq.write_table(rows if isinstance(rows, pa.Table) else to_arrow(rows, table), path)
     return path
 
 
 def read_staged(table: Table, staging: Path) -> pa.Table:
-    return pq.read_table(staging / f"{table.name}.parquet", schema=table.schema)
+    return pq.read_table(staged_path(table, staging), schema=table.schema)
 
 
 def partition(warehouse: Path, table: Table, day: date) -> Path:
@@ -106,7 +111,7 @@ def publish(staging: Path, warehouse: Path, day: date, run_id: str, tables: Sequ
             version = days / run_id
             shutil.rmtree(version, ignore_errors=True)
             for table in daily:
-                _copy(staging / f"{table.name}.parquet", version / table.name / PART)
+                _copy(staged_path(table, staging), version / table.name / PART)
             _flip(days, run_id)
             for table in daily:
                 _link_partition(warehouse, table, day)
@@ -117,7 +122,7 @@ def publish(staging: Path, warehouse: Path, day: date, run_id: str, tables: Sequ
             live = partition(warehouse, table, day)
             live.mkdir(parents=True, exist_ok=True)
             tmp = live / f".{run_id}.parquet.tmp"
-            _copy(staging / f"{table.name}.parquet", tmp)
+            _copy(staged_path(table, staging), tmp)
             os.replace(tmp, live / f"{run_id}.parquet")
 
 
