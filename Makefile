@@ -31,7 +31,7 @@ demo: setup
 		|| (tail -n 60 "$(AIRFLOW_HOME)/dags-test.log"; exit 1)
 	@echo "Airflow run log: $(AIRFLOW_HOME)/dags-test.log"
 	@echo "Parquet written for $(DATE):"
-	@find "$(TOUCHSTONE_DATA_DIR)/warehouse" -path "*date=$(DATE)*" -name "*.parquet" | sort | sed 's/^/  /'
+	@find -L "$(TOUCHSTONE_DATA_DIR)/warehouse" -path "*/.days" -prune -o -path "*date=$(DATE)*" -name "*.parquet" -print | sort | sed 's/^/  /'
 	$(BIN)/touchstone show runs --date $(DATE)
 	$(BIN)/touchstone show agents --date $(DATE) --top 15
 
