@@ -12,7 +12,7 @@ export AIRFLOW__CORE__DAGS_FOLDER      := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES    := False
 export AIRFLOW__CORE__UNIT_TEST_MODE   := False
 
-.PHONY: setup demo test clean
+.PHONY: setup browser demo test clean
 
 $(BIN)/touchstone: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,17 @@ demo: setup
 	@find -L "$(TOUCHSTONE_DATA_DIR)/warehouse" -path "*/.days" -prune -o -path "*date=$(DATE)*" -name "*.parquet" -print | sort | sed 's/^/  /'
 	$(BIN)/touchstone show runs --date $(DATE)
 	$(BIN)/touchstone show agents --date $(DATE) --top 15
+	@echo "The QA managers' report (open it in a browser): $(TOUCHSTONE_DATA_DIR)/reports/$(DATE).html"
 
-test: setup
-	$(BIN)/python -m pytest
+# The report's browser test opens it in headless Chromium (Debian's package), installed here so a
+# clean machine has it; TOUCHSTONE_REQUIRE_BROWSER makes the test fail rather than skip without it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
+		$$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }; }
+
+test: setup browser
+	TOUCHSTONE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 clean:
 	rm -rf data .venv

@@ -4,11 +4,12 @@
 Scores every interaction of the previous day against the compliance standard in force on that day
 and publishes per-criterion, per-interaction and per-agent scores to the Parquet warehouse.
 
-`plan -> ingest -> score (one mapped task per shard) -> aggregate -> publish`: each task is one step
+`plan -> ingest -> score (one mapped task per shard) -> aggregate -> publish -> report`: each task is one step
 of `touchstone.pipeline`, the same code that `touchstone run` calls. Tasks hand over through the
 run's staging folder, which must be shared storage when workers are separate machines; only
 `publish` writes the warehouse, switching the date's version in one atomic step. At most one run is
 active at a time (`max_active_runs=1`), and a per-date lock keeps backfills of one date apart.
+`report` then writes the QA managers' HTML report of the date (`<data>/reports/<date>.html`).
 
 **Params**: `date` (YYYY-MM-DD) scores that date instead of the day before the run;
 `shard_size` sets how many interactions one mapped scoring task takes;
@@ -106,9 +107,14 @@ def touchstone_nightly() -> None:
         """Reconcile counts, then swap the date's partitions into the warehouse."""
         return _step("publish", plan)
 
+    @task
+    def report(plan: dict[str, Any]) -> dict[str, Any]:
+        """The QA managers' HTML report of the date, from the published tables."""
+        return _step("report", plan)
+
     planned = plan()
     scored = score.partial(plan=planned).expand(shard=ingest(planned))
-    scored >> aggregate(planned) >> publish(planned)
+    scored >> aggregate(planned) >> publish(planned) >> report(planned)
 
 
 touchstone_nightly()

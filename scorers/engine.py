@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.interaction import Interaction
+from scorers.contact import ContactProfile, ContactProfiler
 from scorers.nlp import Analysed, analyse
 from scorers.outcome import NotApplicable, Verdict
 from scorers.registry import Resources, Scorer, resolve
@@ -22,6 +23,7 @@ class Scored:
     interaction: Interaction
     results: tuple[CriterionResult, ...]
     score: InteractionScore
+    contact: ContactProfile
 
 
 def applies(criterion: CriterionConfig, interaction: Interaction) -> Verdict | None:
@@ -40,6 +42,7 @@ class CompiledStandard:
     def __init__(self, standard: Standard) -> None:
         self.standard = standard
         resources = Resources(sentiment=SentimentAnalyser(standard.sentiment))
+        self.profiler = ContactProfiler(standard.contact_reasons, resources.sentiment)
         self.scorers: list[tuple[CriterionConfig, Scorer]] = []
         for criterion in standard.criteria:
             kind = resolve(criterion.kind)
@@ -55,4 +58,4 @@ class CompiledStandard:
         results = tuple(
             CriterionResult(criterion, self.applies_or_score(criterion, scorer, interaction, analysed)) for criterion, scorer in self.scorers
         )
-        return Scored(interaction, results, score_interaction(self.standard, results))
+        return Scored(interaction, results, score_interaction(self.standard, results), self.profiler.profile(analysed))

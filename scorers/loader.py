@@ -90,7 +90,7 @@ def _criterion(raw: Any, index: int) -> tuple[CriterionConfig | None, list[tuple
 
 
 def _cross_checks(standard: Standard) -> list[tuple[Loc, str]]:
-    """Rules between fields: unique ids, known sections, phrases only for the standard's languages."""
+    """Rules between fields: unique ids, known sections, phrases (of criteria and topics) only in the standard's languages."""
     found: list[tuple[Loc, str]] = []
     sections = {s.id for s in standard.sections}
     seen_sections: set[str] = set()
@@ -108,6 +108,12 @@ def _cross_checks(standard: Standard) -> list[tuple[Loc, str]]:
         for path, languages in _phrase_languages(criterion):
             for lang in sorted(set(languages) - set(standard.languages)):
                 found.append((("criteria", i, *path, lang), f"language {lang!r} is not in the standard's languages"))
+    if standard.handover_criterion is not None and standard.handover_criterion not in seen:
+        found.append((("handover_criterion",), f"no criterion has the id {standard.handover_criterion!r}"))
+    for i, topic in enumerate(standard.contact_reasons.topics):
+        for path, languages in _phrase_languages(topic):
+            for lang in sorted(set(languages) - set(standard.languages)):
+                found.append((("contact_reasons", "topics", i, *path, lang), f"language {lang!r} is not in the standard's languages"))
     return found
 
 

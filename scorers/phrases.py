@@ -11,57 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from pydantic import Field, field_validator, model_validator
-from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.vocab import Vocab
 
-from ingest.interaction import Interaction, Language
+from ingest.interaction import Interaction
 from scorers.negation import is_negated
 from scorers.nlp import Analysed, pipeline
 from scorers.outcome import Evidence, NotApplicable, Verdict
-from scorers.standard import CriterionConfig, Phrases, SpeakerRole, StrictModel, Window, said_by
+from scorers.standard import CriterionConfig, Said, SpeakerRole, Window, Words, said_by
 
-TokenPattern = list[dict[str, Any]]
-Patterns = dict[Language, list[TokenPattern]]
-
-
-class Words(StrictModel):
-    """What is said: `phrases` and/or token `patterns` per language."""
-
-    phrases: Phrases | None = None
-    patterns: Patterns | None = Field(default=None, description="spaCy Matcher token patterns per language; NORM is the lower-cased lemma")
-    # Whether a negated match ("I'm not sorry", "je ne peux pas vous transférer") is ignored.
-    skip_negated: bool = True
-
-    @field_validator("patterns")
-    @classmethod
-    def _valid_patterns(cls, patterns: Patterns | None) -> Patterns | None:
-        for lang, rules in (patterns or {}).items():
-            try:
-                Matcher(Vocab(), validate=True).add(lang, rules)
-            except (MatchPatternError, ValueError) as exc:
-                detail = " ".join(str(exc).split("\n")[2:]).strip() or str(exc)
-                raise ValueError(f"invalid token pattern for {lang!r}: {detail}") from None
-        return patterns
-
-    @model_validator(mode="after")
-    def _something_to_match(self) -> Words:
-        if not self.phrases and not self.patterns:
-            raise ValueError("give phrases, patterns, or both")
-        return self
-
-    def languages(self) -> set[str]:
-        return set(self.phrases or {}) | set(self.patterns or {})
-
-
-class Said(Words):
-    """Who says what: a `speaker`, and the words."""
-
-    speaker: SpeakerRole = "agent"
-
+__all__ = ["Match", "PhraseCriterion", "PhraseSet", "Said", "Words", "not_applicable", "turns_in_scope"]
 
 class PhraseCriterion(CriterionConfig, Said):
     """Config of the kinds that look for something said, optionally in a window."""

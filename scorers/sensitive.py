@@ -128,8 +128,11 @@ def _best(run: Run, valid: Callable[[str], bool], slack: int = 2) -> tuple[int, 
 
 
 def payment_cards(text: str, language: str) -> Iterator[Found]:
+    # The digits of an IBAN ("GB52 NWBK 3878 6554 4136 82") can pass Luhn by chance; they are no card.
+    iban_spans = [(f.start, f.end) for f in ibans(text, language)]
     for run in digit_runs(text, language):
-        if (hit := _best(run, lambda d: 13 <= len(d) <= 19 and luhn_valid(d))) is not None:
+        hit = _best(run, lambda d: 13 <= len(d) <= 19 and luhn_valid(d))
+        if hit is not None and not any(start < hit[1] and hit[0] < end for start, end in iban_spans):
             yield Found("payment_card", hit[0], hit[1], f"[card number ending {hit[2][-4:]}]")
 
 
@@ -228,8 +231,8 @@ def emails(text: str, language: str) -> Iterator[Found]:
 
 # In order of precedence: where two detectors claim the same characters, the first wins.
 DETECTORS: dict[str, Callable[[str, str], Iterator[Found]]] = {
-    "payment_card": payment_cards,
     "iban": ibans,
+    "payment_card": payment_cards,
     "national_id": national_ids,
     "phone": phones,
     "email": emails,

@@ -8,9 +8,19 @@ Criterion kinds extend `CriterionConfig` with their own fields (see `scorers.kin
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from spacy.errors import MatchPatternError
+from spacy.matcher import Matcher
+from spacy.vocab import Vocab
 
 from ingest.interaction import Interaction, Language, Turn
 
@@ -91,6 +101,45 @@ class Window(StrictModel):
             position, total = index, len(turns)
         cut = total * share / 100
         return position < cut if self.first_percent is not None else position >= total - cut
+
+
+TokenPattern = list[dict[str, Any]]
+Patterns = dict[Language, list[TokenPattern]]
+
+
+class Words(StrictModel):
+    """What is said: `phrases` and/or token `patterns` per language."""
+
+    phrases: Phrases | None = None
+    patterns: Patterns | None = Field(default=None, description="spaCy Matcher token patterns per language; NORM is the lower-cased lemma")
+    # Whether a negated match ("I'm not sorry", "je ne peux pas vous transférer") is ignored.
+    skip_negated: bool = True
+
+    @field_validator("patterns")
+    @classmethod
+    def _valid_patterns(cls, patterns: Patterns | None) -> Patterns | None:
+        for lang, rules in (patterns or {}).items():
+            try:
+                Matcher(Vocab(), validate=True).add(lang, rules)
+            except (MatchPatternError, ValueError) as exc:
+                detail = " ".join(str(exc).split("\n")[2:]).strip() or str(exc)
+                raise ValueError(f"invalid token pattern for {lang!r}: {detail}") from None
+        return patterns
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> Words:
+        if not self.phrases and not self.patterns:
+            raise ValueError("give phrases, patterns, or both")
+        return self
+
+    def languages(self) -> set[str]:
+        return set(self.phrases or {}) | set(self.patterns or {})
+
+
+class Said(Words):
+    """Who says what: a `speaker`, and the words."""
+
+    speaker: SpeakerRole = "agent"
 
 
 class AppliesTo(StrictModel):
@@ -179,6 +228,37 @@ class Section(StrictModel):
     weight: float = Field(default=1, gt=0)
 
 
+class Topic(Said):
+    """A contact reason recognised by what the customer says early on ("my bill", "moving house")."""
+
+    id: Slug
+    title: str = Field(min_length=1)
+    speaker: SpeakerRole = "customer"
+    within: Window = Window(first_turns=4)
+    # "My order has not arrived" is still about an order.
+    skip_negated: bool = False
+
+
+class ContactReasons(StrictModel):
+    """Why customers get in touch: from the interaction's metadata, else from topic rules.
+
+    The first `from_metadata` key an interaction carries names its reason (a queue, an IVR choice);
+    without one, the first topic whose words are said wins, in the order written; else `other`.
+    """
+
+    from_metadata: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(default_factory=lambda: ["contact_reason"])
+    topics: list[Topic] = Field(default_factory=list)
+    # A customer turn whose sentiment (see `sentiment`) is at most this counts as distress.
+    distress_at_most: float = -1
+
+    @model_validator(mode="after")
+    def _unique_topics(self) -> ContactReasons:
+        ids = [t.id for t in self.topics]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"topic ids must be unique; repeated: {sorted({i for i in ids if ids.count(i) > 1})}")
+        return self
+
+
 class Standard(StrictModel):
     """One version of a standard: the unit that is loaded, versioned, and recorded with every score."""
 
@@ -194,6 +274,10 @@ class Standard(StrictModel):
     criteria: list[CriterionConfig] = Field(min_length=1)
     # The customer-sentiment lexicon per language, used by sentiment triggers and measures.
     sentiment: dict[Language, Lexicon] = Field(default_factory=dict)
+    # How contact reasons are named, for the report's automation view (frequency x complexity).
+    contact_reasons: ContactReasons = ContactReasons()
+    # The criterion triggered by a customer asking for a person: the report lists who asked and got one.
+    handover_criterion: Slug | None = None
     # Set by the loader: where the standard came from, the sha256 of its bytes, and the line of each
     # criterion and example ("greeting", "greeting.examples[1]") for messages.
     source: str = ""

@@ -136,3 +136,11 @@ def test_taskmaster_with_the_v2_criteria(standard_v2: CompiledStandard) -> None:
         outcomes.update((r.criterion.id, r.verdict.outcome.value) for r in standard_v2.score(ix).results)
     assert (outcomes[("sentiment_not_worse", "pass")], outcomes[("sentiment_not_worse", "not_applicable")]) == (34, 466)
     assert outcomes[("personal_address", "not_applicable")] == 500
+
+
+def test_contact_reasons_of_real_chats() -> None:
+    """ABCD customers say why they came in their first turn; the topic rules of eu_core 2.0 name it."""
+    compiled = CompiledStandard(load_standard(ROOT / "standards" / "eu_core.v2.yaml"))
+    reasons = {ix.interaction_id: compiled.score(ix).contact.reason for ix in abcd()}
+    # "I need to return an item", "check on the status of a refund", "I've got a promo code ..."
+    assert sorted(reasons.values()) == ["billing", "other", "returns"]

@@ -128,6 +128,7 @@ def run(
         f"scored {summary['scored']}, quarantined {summary['quarantined']} (run {summary['run_id']})"
     )
     console.print(f"Parquet: {summary['warehouse']}")
+    console.print(f"Report: {summary['report']}")
 
 
 def _source_settings(data_dir: Path | None, landing: str | None, conn_id: str | None, source_config: Path | None) -> Settings:
@@ -163,7 +164,13 @@ def backfill(
     """
     from datetime import timedelta
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from touchstone.pipeline import run_day
 
@@ -329,10 +336,13 @@ def query(sql: str | None, ready: str | None, data_dir: Path | None) -> None:
 @date_option
 @click.option("--human", "human_file", required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False), help="CSV: interaction_id, criterion_id, human_outcome.")
 @click.option("--top", default=20, show_default=True, help="How many disagreements to list.")
+@click.option("--keep/--no-keep", default=True, show_default=True, help="Keep the reviews for the date and add them to its report.")
 @data_option
 @user_errors
-def calibrate(day: date, human_file: Path, top: int, data_dir: Path | None) -> None:
+def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path | None) -> None:
     """Compare the verdicts of a date with human reviewers: agreement and Cohen's kappa per criterion.
+
+    The reviews are kept for the date and added to its HTML report (--no-keep only prints).
 
     \b
     Example:
@@ -341,16 +351,46 @@ def calibrate(day: date, human_file: Path, top: int, data_dir: Path | None) -> N
     from warehouse.calibration import calibrate as compare
     from warehouse.calibration import read_human_outcomes
     from warehouse.parquet import read_table
+    from warehouse.report import write_report
+    from warehouse.report.inputs import reviews_file
 
     settings = _settings(data_dir)
     results = read_table(settings.warehouse_dir, "criterion_results", day)
     if results.empty:
         raise TouchstoneError(f"nothing published for {day} in {settings.warehouse_dir}", f"run `touchstone run --date {day}` first")
-    report = compare(read_human_outcomes(human_file), results)
+    human = read_human_outcomes(human_file)
+    report = compare(human, results)
     _print_frame(report.per_criterion, f"calibration · {day} · agreement and Cohen's kappa")
     _print_frame(report.disagreements.head(top), f"disagreements ({len(report.disagreements)})")
     if report.not_scored:
         console.print(f"[yellow]{report.not_scored} reviewed row(s) have no automatic verdict for {day}[/]")
+    if keep:
+        kept = reviews_file(settings.reviews_dir, day)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        human.to_csv(kept, index=False)
+        page = write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day)
+        console.print(f"Reviews kept in {kept}; the report has them: {page}")
+
+
+@cli.command()
+@date_option
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write here instead of <data>/reports/<date>.html.")
+@data_option
+@user_errors
+def report(day: date, out: Path | None, data_dir: Path | None) -> None:
+    """Write the HTML report of a published date: league table, trends, evidence, bots, contact reasons.
+
+    One static file with inline charts; open it from disk, no server needed.
+
+    \b
+    Example:
+        touchstone report --date 2026-11-22
+        touchstone report --date 2026-11-22 --out /tmp/qa-2026-11-22.html
+    """
+    from warehouse.report import write_report
+
+    settings = _settings(data_dir)
+    console.print(f"Report: {write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out)}")
 
 
 @cli.group()

@@ -1,4 +1,4 @@
-"""The nightly steps for one date: ingest -> score -> aggregate -> publish.
+"""The nightly steps for one date: ingest -> score -> aggregate -> publish -> report.
 
 The Airflow DAG runs each step as a task; `touchstone run` runs them in a row. Steps hand over
 through the run's staging folder (`<data>/staging/<date>/<run_id>/`), never through memory, so a
@@ -40,7 +40,14 @@ from touchstone.settings import Settings
 from warehouse import parquet
 from warehouse.aggregate import agent_daily_rows
 from warehouse.checks import SuiteResult, check_input, check_output
-from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE, RUNS
+from warehouse.report import write_report
+from warehouse.tables import (
+    AGENT_DAILY_SCORES,
+    CRITERION_RESULTS,
+    INTERACTION_SCORES,
+    QUARANTINE,
+    RUNS,
+)
 
 COUNTS = "counts.json"
 DEFAULT_SHARD_SIZE = 2000
@@ -182,7 +189,7 @@ def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dic
 
 
 def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: str) -> dict[str, Any]:
-    ix, score = scored.interaction, scored.score
+    ix, score, contact = scored.interaction, scored.score, scored.contact
     started = ix.started_at
     if started is not None and started.tzinfo is None:
         started = started.replace(tzinfo=UTC)
@@ -204,6 +211,13 @@ def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: st
         "criteria_not_applicable": score.not_applicable,
         "section_scores": score.section_scores,
         "source": source,
+        "customer_id": ix.customer.id,
+        "contact_reason": contact.reason,
+        "reason_source": contact.reason_source,
+        "words": contact.words,
+        "transfers": contact.transfers,
+        "customer_distress": contact.customer_distress,
+        "handed_over": contact.handed_over,
         "run_id": run_id,
         "standard_id": standard.id,
         "standard_version": standard.version,
@@ -225,7 +239,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
             source = sources[interaction.interaction_id]
             try:
                 scored = compiled.score(interaction)
-            except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
+            except Exception as exc:
                 file, _, locator = source.partition(" ")
                 reason = f"scoring failed: {type(exc).__name__}: {exc}"
                 quarantine.append(_quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
@@ -326,6 +340,12 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     }
 
 
+def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+    """Write the date's HTML report from what is published (after publish; never changes the tables)."""
+    path = write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, plan.day)
+    return {**plan.to_dict(), "report": str(path)}
+
+
 def run_day(
     settings: Settings, day: date, standard: str | None = None, run_id: str | None = None, shard_size: int | None = None, processes: int = 1
 ) -> dict[str, Any]:
@@ -334,5 +354,6 @@ def run_day(
     ingest(settings, plan)
     score(settings, plan, processes)
     aggregate(settings, plan)
-    return publish(settings, plan)
+    published = publish(settings, plan)
+    return {**published, "report": report(settings, plan)["report"]}
 

@@ -250,8 +250,16 @@ TEXT: dict[str, dict[str, Any]] = {
 TEAMS = ("billing", "support", "sales")
 # How often things happen; a violation that needs its situation (a card, an upset customer) is
 # drawn only in that situation, at the second rate.
-RATES = {"violation": 0.07, "upset": 0.25, "no_empathy": 0.35, "ask_human": 0.4, "no_human_offer": 0.3, "read_back": 0.3, "no_vat": 0.3,
-         "swap": 0.3, "no_name": 0.1, "anonymous": 0.1}  # fmt: skip
+RATES = {"violation": 0.07, "upset": 0.25, "no_empathy": 0.35, "no_human_offer": 0.3, "read_back": 0.3, "no_vat": 0.3,
+         "swap": 0.3, "no_name": 0.1, "anonymous": 0.1}  # asking for a person: ASK_HUMAN  # fmt: skip
+# How often customers come about each topic (a real contact centre is skewed, not uniform).
+TOPIC_WEIGHTS = {"billing": 28, "delivery": 22, "payment": 16, "details": 14, "moving": 11, "contract": 9}
+# Contacts differ by reason: disputes come back and get passed on, card payments rarely do. Customers
+# ask a bot for a person more often about bills and contracts than about a parcel.
+ASK_HUMAN = {"billing": 0.6, "contract": 0.55, "delivery": 0.35, "moving": 0.3, "payment": 0.2, "details": 0.15}
+REPEAT = {"billing": 0.35, "delivery": 0.3, "contract": 0.15, "moving": 0.1, "payment": 0.05, "details": 0.05}
+TRANSFER = {"billing": 0.25, "contract": 0.2, "delivery": 0.1, "moving": 0.05, "payment": 0.05, "details": 0.05}
+RECURRING_CUSTOMERS = 120
 IBAN_COUNTRY = {"en": ("GB", "NWBK", 14), "de": ("DE", "", 18), "sv": ("SE", "", 20), "fr": ("FR", "", 23)}
 HANDLES = ("sunny", "meadow", "river", "stone", "maple", "cedar", "harbor", "willow")
 
@@ -347,12 +355,13 @@ def _timestamps(turns: list[dict[str, Any]], rng: random.Random, holds: dict[int
         clock += duration + rng.randint(200, 1200)
 
 
-def _interaction(rng: random.Random, day: date, number: int, agent: AgentProfile) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+def _interaction(rng: random.Random, day: date, number: int, agent: AgentProfile, seed: int = 7) -> tuple[dict[str, Any], list[str], dict[str, str]]:
     """One interaction, the violations injected into it, and the expected verdict per criterion."""
+    contact = random.Random(f"{seed}-{day.isoformat()}-{number}-contact")  # repeats and transfers, drawn apart
     t, lang = TEXT[agent.language], agent.language
     voice = rng.random() < (0.6 if agent.type == "human" else 0.3)
     speaker = "bot" if agent.type == "bot" else "agent"
-    topic = rng.choice([*sorted(t["topics"]), "details"])
+    topic = rng.choices(list(TOPIC_WEIGHTS), weights=list(TOPIC_WEIGHTS.values()))[0]
     request, reply, detail, resolution = t["details"] if topic == "details" else t["topics"][topic]
     hit = rng.random  # a fresh draw for each decision, so the day is reproducible from the seed
 
@@ -364,7 +373,7 @@ def _interaction(rng: random.Random, day: date, number: int, agent: AgentProfile
 
     violations: list[str] = []
     upset = hit() < RATES["upset"]
-    asks_human = agent.type == "bot" and hit() < RATES["ask_human"]
+    asks_human = agent.type == "bot" and hit() < ASK_HUMAN[topic]
     account = topic in ("billing", "contract")
     card = card_number(rng) if topic == "payment" else None
     contact_kind = rng.choice(["email", "phone", "iban"]) if topic == "details" else None
@@ -447,15 +456,22 @@ def _interaction(rng: random.Random, day: date, number: int, agent: AgentProfile
         assert not late_disclosure or c.turns[closing]["start_ms"] >= 30_000
 
     started = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(seconds=rng.randint(7 * 3600, 20 * 3600))
+    customer_id = f"k-{rng.randint(1000, 99999)}"
+    if contact.random() < REPEAT[topic]:  # one of the customers who keep coming back
+        customer_id = f"k-r{contact.randint(1, RECURRING_CUSTOMERS):04d}"
+    if agent.type == "bot":
+        transfers = int(asks_human and "no_human_offer" not in violations)
+    else:
+        transfers = contact.randint(1, 2) if contact.random() < TRANSFER[topic] else 0
     interaction = {
         "interaction_id": f"c-{day.isoformat()}-{number:06d}",
         "channel": "voice" if voice else "chat",
         "language": lang,
         "started_at": started.isoformat().replace("+00:00", "Z"),
         "agent": {"id": agent.id, "type": agent.type, "team": agent.team, "name": agent.name},
-        "customer": {"id": f"k-{rng.randint(1000, 99999)}", "name": customer_name},
+        "customer": {"id": customer_id, "name": customer_name},
         "turns": c.turns,
-        "metadata": {"queue": topic},
+        "metadata": {"queue": topic, "transfers": transfers},
     }
     expected = {criterion: "pass" for criterion in CRITERIA}
     not_applicable = {
@@ -486,7 +502,7 @@ def generate_day(landing_dir: Path, day: date, interactions: int = 400, seed: in
     try:
         with truth_path.open("w", encoding="utf-8") as truth:
             for number in range(1, interactions + 1):
-                record, violations, expected = _interaction(rng, day, number, rng.choice(agents))
+                record, violations, expected = _interaction(rng, day, number, rng.choice(agents), seed)
                 handles[record["channel"]].write(json.dumps(record, ensure_ascii=False) + "\n")
                 truth.write(json.dumps({"interaction_id": record["interaction_id"], "violations": violations, "expected": expected}) + "\n")
                 for violation in violations:

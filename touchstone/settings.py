@@ -47,6 +47,16 @@ class Settings:
     def staging_dir(self) -> Path:
         return self.data_dir / "staging"
 
+    @property
+    def reports_dir(self) -> Path:
+        """One HTML report per date: `<data>/reports/<date>.html`."""
+        return self.data_dir / "reports"
+
+    @property
+    def reviews_dir(self) -> Path:
+        """Human reviewers' outcomes per date (`<date>.csv`), kept by `touchstone calibrate` for the report."""
+        return self.data_dir / "reviews"
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         data = Path(os.environ.get("TOUCHSTONE_DATA_DIR", PROJECT_ROOT / "data")).resolve()

@@ -61,6 +61,8 @@ def output_suite(scored: int) -> list[Expect]:
         Expect("interaction_scores", "ExpectColumnValuesToBeUnique", {"column": "interaction_id"}),
         Expect("interaction_scores", "ExpectColumnValuesToBeBetween", {"column": "quality_score", "min_value": 0, "max_value": 100}),
         Expect("interaction_scores", "ExpectTableRowCountToEqual", {"value": scored}),
+        Expect("interaction_scores", "ExpectColumnValuesToNotBeNull", {"column": "contact_reason"}),
+        Expect("interaction_scores", "ExpectColumnValuesToBeBetween", {"column": "transfers", "min_value": 0}),
         Expect("criterion_results", "ExpectCompoundColumnsToBeUnique", {"column_list": ["interaction_id", "criterion_id"]}),
         Expect("criterion_results", "ExpectColumnValuesToBeInSet", {"column": "outcome", "value_set": OUTCOMES}),
         Expect("agent_daily_scores", "ExpectColumnValuesToBeUnique", {"column": "agent_id"}),

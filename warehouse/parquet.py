@@ -126,14 +126,20 @@ def publish(staging: Path, warehouse: Path, day: date, run_id: str, tables: Sequ
             os.replace(tmp, live / f"{run_id}.parquet")
 
 
-def read_table(warehouse: Path, name: str, day: date | None = None) -> pd.DataFrame:
-    """A published table as a DataFrame with its `date` column; one date, or all of them."""
+def read_table(warehouse: Path, name: str, day: date | None = None, since: date | None = None) -> pd.DataFrame:
+    """A published table as a DataFrame with its `date` column: one date, all of them, or from
+    `since` up to `day` (both included). Columns added to a table later read as nulls in older days."""
     table = TABLES[name]
     root = warehouse / name
     columns = [pa.field("date", pa.string()), *table.schema]
     if not root.is_dir():
         return pa.schema(columns).empty_table().to_pandas()
     dataset = ds.dataset(root, format="parquet", partitioning=_PARTITIONING, schema=pa.schema(columns))
-    filtered = dataset.to_table(filter=ds.field("date") == day.isoformat() if day is not None else None)
+    if since is not None:
+        last = (day or date.max).isoformat()
+        where = (ds.field("date") >= since.isoformat()) & (ds.field("date") <= last)
+    else:
+        where = ds.field("date") == day.isoformat() if day is not None else None
+    filtered = dataset.to_table(filter=where)
     order = ["date", "published_at"] if table.history else ["date"]
     return filtered.to_pandas(types_mapper=_PANDAS_TYPES.get).sort_values(order, kind="stable", ignore_index=True)

@@ -74,6 +74,14 @@ INTERACTION_SCORES = Table(
             pa.field("criteria_not_applicable", pa.int32(), nullable=False),
             pa.field("section_scores", pa.map_(pa.string(), pa.float64()), nullable=False),
             pa.field("source", pa.string(), nullable=False),  # file and line it was read from
+            # The contact itself, for the automation view: why the customer came and how hard it was.
+            pa.field("customer_id", pa.string()),  # pseudonymous; finds repeat contacts across dates
+            pa.field("contact_reason", pa.string(), nullable=False),
+            pa.field("reason_source", pa.string(), nullable=False),  # metadata | topic | none
+            pa.field("words", pa.int32(), nullable=False),
+            pa.field("transfers", pa.int32(), nullable=False),
+            pa.field("customer_distress", pa.bool_()),  # null when the sentiment lexicon lacks the language
+            pa.field("handed_over", pa.bool_(), nullable=False),  # a bot conversation that reached a person
             *_PROVENANCE,
         ]
     ),

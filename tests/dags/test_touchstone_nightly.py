@@ -33,8 +33,8 @@ def test_structure(dagbag) -> None:
     dag = dagbag.get_dag("touchstone_nightly")
     edges = {(t.task_id, d) for t in dag.tasks for d in sorted(t.downstream_task_ids)}
     assert edges == {
-        ("plan", "ingest"), ("plan", "score"), ("plan", "aggregate"), ("plan", "publish"),
-        ("ingest", "score"), ("score", "aggregate"), ("aggregate", "publish"),
+        ("plan", "ingest"), ("plan", "score"), ("plan", "aggregate"), ("plan", "publish"), ("plan", "report"),
+        ("ingest", "score"), ("score", "aggregate"), ("aggregate", "publish"), ("publish", "report"),
     }
     assert dag.max_active_runs == 1 and not dag.catchup
     assert {a.name for a in dag.get_task("publish").outlets} == {
@@ -62,6 +62,8 @@ def test_nightly_run_scores_the_previous_day_and_publishes_it(dagbag, airflow_db
     assert agents.interactions.sum() == 60 and set(agents.agent_id) == set(scores.agent_id)
     runs = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY)
     assert list(runs[["read", "scored", "quarantined", "status"]].iloc[0]) == [60, 60, 0, "published"]
+    report = (settings.reports_dir / f"{SAMPLE_DAY}.html").read_text()
+    assert f"report · {SAMPLE_DAY}" in report and runs.run_id.iat[0] in report
 
 
 def test_date_source_and_standard_params_and_a_rerun_replace_the_day(dagbag, airflow_db, data_dir: Path, tmp_path: Path) -> None:

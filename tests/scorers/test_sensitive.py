@@ -43,6 +43,13 @@ def test_ordinary_numbers_are_not_cards(text: str) -> None:
     assert find_sensitive(text, "en") == []
 
 
+def test_the_digits_of_an_iban_are_not_a_card() -> None:
+    # Found on a generated day: 5238 7865 5441 3682 inside this IBAN passes Luhn.
+    text = "So your bank account is GB52 NWBK 3878 6554 4136 82, correct?"
+    assert find_sensitive(text, "en", ["payment_card"]) == []
+    assert [f.kind for f in find_sensitive(text, "en")] == ["iban"]
+
+
 def test_redact_keeps_the_rest_of_the_text() -> None:
     assert redact(f"Card {VISA} noted.", "en") == "Card [card number ending 6467] noted."
 

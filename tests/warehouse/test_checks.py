@@ -36,11 +36,12 @@ def test_input_suite_rejects_what_pydantic_lets_through() -> None:
     assert not result.success and result.details["turns"]["success"]
 
 
-def _outputs(scores: list[float], agent_interactions: int, duplicate: bool = False) -> dict[str, pd.DataFrame]:
+def _outputs(scores: list[float], agent_interactions: int, duplicate: bool = False, transfers: int = 0) -> dict[str, pd.DataFrame]:
     ids = [f"i{n}" for n in range(len(scores))]
+    contact = {"contact_reason": ["billing"] * len(ids), "transfers": [0] * (len(ids) - 1) + [transfers]}
     criteria = pd.DataFrame({"interaction_id": ids + ids[:1] * duplicate, "criterion_id": ["c"] * (len(ids) + duplicate), "outcome": ["pass"] * (len(ids) + duplicate)})
     return {
-        "interaction_scores": pd.DataFrame({"interaction_id": ids, "quality_score": scores}),
+        "interaction_scores": pd.DataFrame({"interaction_id": ids, "quality_score": scores, **contact}),
         "criterion_results": criteria,
         "agent_daily_scores": pd.DataFrame({"agent_id": ["a"], "interactions": [agent_interactions], "compliance_rate": [1.0]}),
     }
@@ -53,6 +54,7 @@ def _outputs(scores: list[float], agent_interactions: int, duplicate: bool = Fal
         (_outputs([80.0, 140.0], 2), {"interaction_scores: ExpectColumnValuesToBeBetween(quality_score)"}),
         (_outputs([80.0, 100.0], 3), {"agent_daily_scores: ExpectColumnSumToBeBetween(interactions)"}),
         (_outputs([80.0, 100.0], 2, duplicate=True), {"criterion_results: ExpectCompoundColumnsToBeUnique(['interaction_id', 'criterion_id'])"}),
+        (_outputs([80.0, 100.0], 2, transfers=-1), {"interaction_scores: ExpectColumnValuesToBeBetween(transfers)"}),
     ],
 )
 def test_output_suite(frames: dict[str, pd.DataFrame], failed: set[str]) -> None:

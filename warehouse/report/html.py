@@ -1,0 +1,117 @@
+"""Render the report's sections into one self-contained HTML page (Jinja2, autoescaped, inline SVG)."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from scorers.sensitive import redact
+from warehouse.calibration import calibrate
+from warehouse.report import automation, sections, svg
+from warehouse.report.inputs import TREND_DAYS, ReportInputs
+
+TEMPLATES = Path(__file__).parent / "templates"
+# Compliance failures beyond this many are counted, not listed; the full list is one query away.
+MAX_LISTED = 300
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    return "–" if _missing(value) else f"{100 * float(value):.{digits}f}%"
+
+
+def number(value: Any, digits: int = 1) -> str:
+    return "–" if _missing(value) else f"{float(value):,.{digits}f}"
+
+
+def count(value: Any) -> str:
+    return "–" if _missing(value) else f"{int(value):,}"
+
+
+def heat_colour(rate: Any) -> str:
+    """White at 0 % failing to deep red at 50 % and above; grey where the criterion never applied."""
+    if _missing(rate):
+        return "#eaeef2"
+    strength = min(1.0, float(rate) / 0.5)
+    green_blue = int(255 - 190 * strength)
+    return f"rgb(255,{green_blue},{green_blue})"
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(percent=percent, number=number, count=count, heat=heat_colour)
+    return env
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [] if frame is None or frame.empty else frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _calibration(inputs: ReportInputs) -> dict[str, Any] | None:
+    if inputs.reviews is None:
+        return None
+    result = calibrate(inputs.reviews, inputs.results)
+    languages = inputs.interactions.set_index("interaction_id")["language"]
+    disagreements = result.disagreements.assign(
+        evidence=[redact(e, languages.get(i, "en")) if isinstance(e, str) else "" for i, e in zip(result.disagreements["interaction_id"], result.disagreements["evidence"])]
+    )
+    return {"per_criterion": _records(result.per_criterion), "disagreements": _records(disagreements), "not_scored": result.not_scored}
+
+
+def context(inputs: ReportInputs) -> dict[str, Any]:
+    """Everything the template shows, computed from the inputs."""
+    day = inputs.day
+    standard = inputs.standard
+    league = sections.league_table(inputs.agents, inputs.agent_history, day)
+    trends = sections.agent_trends(inputs.agent_history)
+    rates = sections.criterion_rates(inputs.results, inputs.interactions, standard) if not inputs.results.empty else pd.DataFrame()
+    criterion_order = list(rates["criterion_id"]) if not rates.empty else []
+    grid = sections.heat_map(inputs.results, list(league["agent_id"]), criterion_order) if criterion_order else pd.DataFrame()
+    failures = sections.compliance_failures(inputs.results, inputs.interactions, standard) if not inputs.results.empty else pd.DataFrame()
+    team_history = sections.team_trends(inputs.interaction_history[inputs.interaction_history["date"] >= (day - timedelta(days=TREND_DAYS - 1)).isoformat()])
+    dates = sorted(set(team_history["date"]))
+    team_series = {team: list(zip(part["date"], part["mean_quality"])) for team, part in team_history.dropna(subset=["mean_quality"]).groupby("team")}
+    asked, not_offered = sections.asked_for_a_person(inputs.results, inputs.interactions, standard.handover_criterion if standard else None)
+    reasons, thresholds = automation.contact_reasons(inputs.interactions, inputs.interaction_history)
+    for row in (league_rows := _records(league)):
+        row["interval_svg"] = Markup(svg.interval_bar(row["mean_quality_score"], row["quality_ci_low"], row["quality_ci_high"]))
+        row["trend_svg"] = Markup(svg.sparkline(trends.get(row["agent_id"], [])))
+    return {
+        "day": day.isoformat(),
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "standard": standard,
+        "headline": sections.headline(inputs.interactions, inputs.run),
+        "league": league_rows,
+        "min_ranked": sections.MIN_RANKED,
+        "teams": _records(sections.team_summary(inputs.interaction_history, day)),
+        "team_chart": Markup(svg.line_chart(team_series, dates)) if dates else "",
+        "trend_days": len(dates),
+        "rates": _records(rates),
+        "heat_criteria": criterion_order,
+        "heat_rows": [(agent, [grid.at[agent, c] for c in criterion_order]) for agent in grid.index] if not grid.empty else [],
+        "failures": _records(failures.head(MAX_LISTED)),
+        "failures_total": len(failures),
+        "humans_and_bots": _records(sections.humans_and_bots(inputs.interactions)),
+        "asked": _records(asked),
+        "not_offered": _records(not_offered),
+        "handover_criterion": standard.handover_criterion if standard else None,
+        "reasons": _records(reasons),
+        "thresholds": thresholds,
+        "quadrant_chart": Markup(svg.quadrant_chart(_records(reasons), thresholds["frequency"], thresholds["complexity"])) if not reasons.empty else "",
+        "signs": automation.SIGNS,
+        "calibration": _calibration(inputs),
+        "quarantine": _records(sections.quarantine_reasons(inputs.quarantine)),
+    }
+
+
+def render(inputs: ReportInputs) -> str:
+    return _environment().get_template("report.html.j2").render(**context(inputs))

@@ -1,0 +1,196 @@
+"""The numbers of each report section, as pure functions of the published tables.
+
+Each function takes DataFrames read by `warehouse.report.inputs` and returns a DataFrame (or a few
+numbers) ready to render, so tests compare them with the Parquet tables directly.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from scorers.sensitive import redact
+from scorers.standard import Standard
+
+# An agent needs this many scored interactions on the day to be ranked; fewer are listed apart, since
+# a mean over 3 calls says little (its confidence interval shows how little).
+MIN_RANKED = 10
+NOT_APPLICABLE = "not_applicable"
+
+
+def headline(interactions: pd.DataFrame, run: dict[str, object]) -> dict[str, object]:
+    """The day at a glance, with the run's reconciliation (read = scored + quarantined)."""
+    scores = interactions["quality_score"].dropna()
+    return {
+        "interactions": len(interactions),
+        "mean_quality": float(scores.mean()) if len(scores) else None,
+        "compliance_rate": float(interactions["compliance_passed"].mean()) if len(interactions) else None,
+        "critical_failures": int(interactions["critical_failures"].sum()),
+        "agents": int(interactions["agent_id"].nunique()),
+        "read": run.get("read"),
+        "scored": run.get("scored"),
+        "quarantined": run.get("quarantined"),
+        "duplicates_dropped": run.get("duplicates_dropped"),
+        "output_checks_passed": run.get("output_checks_passed"),
+        "run_id": run.get("run_id"),
+        "standard": f"{run.get('standard_id')}@{run.get('standard_version')}" if run else None,
+    }
+
+
+def _window_mean(history: pd.DataFrame, day: date, days: int) -> pd.DataFrame:
+    """Per agent: the mean quality over the last `days` days, weighted by scored interactions."""
+    since = (day - timedelta(days=days - 1)).isoformat()
+    window = history[(history["date"] >= since) & (history["date"] <= day.isoformat())].dropna(subset=["mean_quality_score"])
+    weighted = window.assign(total=window["mean_quality_score"] * window["scored_interactions"])
+    grouped = weighted.groupby("agent_id").agg(total=("total", "sum"), n=("scored_interactions", "sum"))
+    return pd.DataFrame({f"mean_{days}d": grouped["total"] / grouped["n"].where(grouped["n"] > 0), f"n_{days}d": grouped["n"]})
+
+
+def league_table(agents: pd.DataFrame, history: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Agents ranked by the lower bound of their 95% interval: a high mean over few calls ranks low.
+
+    Agents with fewer than MIN_RANKED scored interactions get no rank and come last.
+    """
+    table = agents[
+        ["agent_id", "agent_type", "team", "interactions", "scored_interactions", "mean_quality_score", "quality_ci_low", "quality_ci_high", "compliance_rate", "critical_failures"]
+    ].set_index("agent_id")
+    for days in (7, 30):
+        table = table.join(_window_mean(history, day, days))
+    table = table.reset_index()
+    table["ranked"] = table["scored_interactions"] >= MIN_RANKED
+    ranked = table[table["ranked"]].sort_values(["quality_ci_low", "mean_quality_score", "agent_id"], ascending=[False, False, True], na_position="last")
+    unranked = table[~table["ranked"]].sort_values(["scored_interactions", "agent_id"], ascending=[False, True])
+    ranked = ranked.assign(rank=range(1, len(ranked) + 1))
+    return pd.concat([ranked, unranked.assign(rank=None)], ignore_index=True)
+
+
+def agent_trends(history: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
+    """Per agent, its daily mean quality in date order (for sparklines)."""
+    rows = history.dropna(subset=["mean_quality_score"]).sort_values("date")
+    return {agent: list(zip(group["date"], group["mean_quality_score"])) for agent, group in rows.groupby("agent_id")}
+
+
+def team_trends(interaction_history: pd.DataFrame) -> pd.DataFrame:
+    """Per date and team (bots are their own team), the mean quality, compliance rate and count."""
+    frame = interaction_history.assign(team=interaction_history["team"].fillna("(no team)"))
+    grouped = frame.groupby(["date", "team"]).agg(
+        mean_quality=("quality_score", "mean"), compliance_rate=("compliance_passed", "mean"), interactions=("interaction_id", "count")
+    )
+    return grouped.reset_index().sort_values(["team", "date"], ignore_index=True)
+
+
+def team_summary(interaction_history: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Per team: mean quality on the day, over 7 days and over 30 days, with their counts."""
+    frame = interaction_history.assign(team=interaction_history["team"].fillna("(no team)"))
+    columns = {}
+    for label, days in (("day", 1), ("7d", 7), ("30d", 30)):
+        since = (day - timedelta(days=days - 1)).isoformat()
+        window = frame[(frame["date"] >= since) & (frame["date"] <= day.isoformat())]
+        columns[f"mean_{label}"] = window.groupby("team")["quality_score"].mean()
+        columns[f"n_{label}"] = window.groupby("team")["interaction_id"].count()
+    return pd.DataFrame(columns).reset_index(names="team").sort_values("team", ignore_index=True)
+
+
+def criterion_titles(standard: Standard | None) -> dict[str, str]:
+    return {c.id: c.title for c in standard.criteria} if standard else {}
+
+
+def _failure_rates(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    applicable = results[results["outcome"] != NOT_APPLICABLE]
+    grouped = applicable.groupby(by).agg(applicable=("outcome", "size"), failed=("outcome", lambda o: int((o == "fail").sum())))
+    grouped["failure_rate"] = grouped["failed"] / grouped["applicable"]
+    return grouped.reset_index()
+
+
+def criterion_rates(results: pd.DataFrame, interactions: pd.DataFrame, standard: Standard | None) -> pd.DataFrame:
+    """Per criterion: applicable, failed and failure rate, overall and for people and bots; worst first."""
+    rates = _failure_rates(results, ["criterion_id"])
+    meta = results.drop_duplicates("criterion_id").set_index("criterion_id")[["section", "critical"]]
+    by_type = _failure_rates(results.merge(interactions[["interaction_id", "agent_type"]], on="interaction_id"), ["criterion_id", "agent_type"])
+    rates = rates.join(meta, on="criterion_id")
+    for agent_type in ("human", "bot"):
+        part = by_type[by_type["agent_type"] == agent_type].set_index("criterion_id")[["applicable", "failure_rate"]]
+        rates = rates.join(part.add_prefix(f"{agent_type}_"), on="criterion_id")
+    titles = criterion_titles(standard)
+    rates["title"] = rates["criterion_id"].map(lambda c: titles.get(c, c))
+    return rates.sort_values(["failure_rate", "criterion_id"], ascending=[False, True], ignore_index=True)
+
+
+def heat_map(results: pd.DataFrame, agent_order: list[str], criterion_order: list[str]) -> pd.DataFrame:
+    """Failure rate per agent (rows) and criterion (columns); NaN where it never applied."""
+    rates = _failure_rates(results, ["agent_id", "criterion_id"])
+    grid = rates.pivot(index="agent_id", columns="criterion_id", values="failure_rate")
+    return grid.reindex(index=agent_order, columns=criterion_order)
+
+
+def format_time(start_ms: object) -> str:
+    """m:ss into the conversation, or empty for chats."""
+    if start_ms is None or pd.isna(start_ms):
+        return ""
+    seconds = int(start_ms) // 1000  # type: ignore[call-overload]
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def compliance_failures(results: pd.DataFrame, interactions: pd.DataFrame, standard: Standard | None) -> pd.DataFrame:
+    """Every failed critical criterion with its evidence: turn, time and a redacted snippet."""
+    failed = results[results["critical"] & (results["outcome"] == "fail")]
+    failed = failed.merge(interactions[["interaction_id", "language", "channel", "agent_type"]], on="interaction_id")
+    titles = criterion_titles(standard)
+    evidence = [redact(text, lang) if isinstance(text, str) else "" for text, lang in zip(failed["evidence"], failed["language"])]
+    return pd.DataFrame(
+        {
+            "agent_id": failed["agent_id"],
+            "agent_type": failed["agent_type"],
+            "interaction_id": failed["interaction_id"],
+            "channel": failed["channel"],
+            "criterion": failed["criterion_id"].map(lambda c: titles.get(c, c)),
+            "turn": failed["turn_index"].map(lambda t: "" if pd.isna(t) else int(t) + 1),  # 1-based for people
+            "time": failed["start_ms"].map(format_time),
+            "evidence": evidence,
+            "reason": failed["reason"],
+        }
+    ).sort_values(["agent_id", "interaction_id", "criterion"], ignore_index=True)
+
+
+def humans_and_bots(interactions: pd.DataFrame) -> pd.DataFrame:
+    """People against bots on the same standard: volume, quality, compliance, and bot containment."""
+    rows = []
+    for agent_type in ("human", "bot"):
+        part = interactions[interactions["agent_type"] == agent_type]
+        rows.append(
+            {
+                "agent_type": agent_type,
+                "interactions": len(part),
+                "mean_quality": part["quality_score"].mean() if len(part) else None,
+                "compliance_rate": part["compliance_passed"].mean() if len(part) else None,
+                "critical_failures": int(part["critical_failures"].sum()),
+                # Contained: a bot conversation that ended without a person taking over.
+                "containment_rate": (1 - part["handed_over"].astype(float).mean()) if agent_type == "bot" and len(part) else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def asked_for_a_person(results: pd.DataFrame, interactions: pd.DataFrame, criterion_id: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Who asked for a person: counts per agent type (offered, handed over), and those not offered."""
+    empty = pd.DataFrame(columns=["agent_type", "asked", "offered", "handed_over"])
+    if criterion_id is None:
+        return empty, pd.DataFrame()
+    asked = results[(results["criterion_id"] == criterion_id) & (results["outcome"] != NOT_APPLICABLE)]
+    asked = asked.merge(interactions[["interaction_id", "agent_type", "handed_over", "language"]], on="interaction_id")
+    counts = asked.groupby("agent_type").agg(
+        asked=("outcome", "size"), offered=("outcome", lambda o: int((o == "pass").sum())), handed_over=("handed_over", "sum")
+    )
+    refused = asked[asked["outcome"] == "fail"]
+    evidence = [redact(text, lang) if isinstance(text, str) else "" for text, lang in zip(refused["evidence"], refused["language"])]
+    not_offered = pd.DataFrame({"interaction_id": refused["interaction_id"], "agent_id": refused["agent_id"], "agent_type": refused["agent_type"], "evidence": evidence, "reason": refused["reason"]})
+    return counts.reset_index(), not_offered.sort_values("interaction_id", ignore_index=True)
+
+
+def quarantine_reasons(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Quarantined records per reason (the part before any detail after a colon), most first."""
+    if quarantine.empty:
+        return pd.DataFrame(columns=["reason", "records"])
+    reason = quarantine["reason"].str.split(":").str[0].str.slice(0, 120)
+    return reason.value_counts().rename_axis("reason").reset_index(name="records")
