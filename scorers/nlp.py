@@ -14,9 +14,11 @@ No trained model is needed and nothing is downloaded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
+import numpy
 import spacy
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
@@ -55,6 +57,7 @@ class LemmaNorm:
         self.lemmas = {lemma.lower() for lemma in self.table.values()}
         self.fixes = LEMMA_FIXES.get(lang, {})
         self.cache: dict[str, str] = {}
+        self.ids: dict[int, int] = {}  # orth id -> norm id
 
     def norm(self, text: str) -> str:
         cached = self.cache.get(text)
@@ -70,8 +73,17 @@ class LemmaNorm:
         return cached
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            token.norm_ = self.norm(token.text)
+        # Whole-array in and out: creating a Python Token per word cost more than the tokenizer.
+        strings = doc.vocab.strings
+        ids = self.ids
+        norms = []
+        for orth in doc.to_array(ORTH).tolist():
+            norm = ids.get(orth)
+            if norm is None:
+                norm = ids[orth] = strings.add(self.norm(strings[orth]))
+            norms.append(norm)
+        if norms:
+            doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))
         return doc
 
 
@@ -94,6 +106,11 @@ class Analysed:
 
     interaction: Interaction
     docs: tuple[Doc, ...]
+
+    @cached_property
+    def norms(self) -> tuple[frozenset[int], ...]:
+        """Per turn, the set of its norm ids: a matcher whose anchor words are absent is not run."""
+        return tuple(frozenset(doc.to_array(NORM).tolist()) for doc in self.docs)
 
 
 def analyse(interaction: Interaction) -> Analysed:

@@ -18,7 +18,7 @@ from ingest.interaction import Interaction
 from scorers.negation import is_negated
 from scorers.nlp import Analysed, pipeline
 from scorers.outcome import Evidence, NotApplicable, Verdict
-from scorers.standard import CriterionConfig, Said, SpeakerRole, Window, Words, said_by
+from scorers.standard import CriterionConfig, Said, SpeakerRole, TokenPattern, Window, Words, said_by
 
 __all__ = ["Match", "PhraseCriterion", "PhraseSet", "Said", "Words", "not_applicable", "turns_in_scope"]
 
@@ -48,6 +48,23 @@ class Match:
         return Evidence(self.turn_index, self.start_ms, self.text)
 
 
+def _anchor_norms(pattern: TokenPattern) -> set[str] | None:
+    """NORM values one of which a match of `pattern` must contain, or None if it has no such token.
+
+    A token without an operator (or with `+`, or `{n,m}` with n >= 1) must be there; its literal
+    `NORM` (or `NORM: {IN: [...]}`) values are the anchor. The smallest set is the sharpest filter.
+    """
+    best: set[str] | None = None
+    for spec in pattern:
+        op = str(spec.get("OP", "1"))
+        required = op in ("1", "+") or (op.startswith("{") and not op.startswith(("{0", "{,")))
+        norm = spec.get("NORM")
+        values = {norm} if isinstance(norm, str) else set(norm["IN"]) if isinstance(norm, dict) and set(norm) == {"IN"} else None
+        if required and values and (best is None or len(values) < len(best)):
+            best = values
+    return best
+
+
 class PhraseSet:
     """The phrases and patterns of one `Words` (or `Said`), compiled once per language."""
 
@@ -55,6 +72,8 @@ class PhraseSet:
         self.said = said
         self.speaker: SpeakerRole = getattr(said, "speaker", "any")
         self.matchers: dict[str, list[PhraseMatcher | Matcher]] = {}
+        # Per language, the norm ids without which the token patterns cannot match (None: always run).
+        self.anchors: dict[str, frozenset[int] | None] = {}
         for lang in said.languages():
             nlp = pipeline(lang)
             compiled: list[PhraseMatcher | Matcher] = []
@@ -66,6 +85,8 @@ class PhraseSet:
                 matcher = Matcher(nlp.vocab)
                 matcher.add("pattern", said.patterns[lang])
                 compiled.append(matcher)
+                anchors = [_anchor_norms(p) for p in said.patterns[lang]]
+                self.anchors[lang] = None if None in anchors else frozenset(nlp.vocab.strings.add(v) for a in anchors for v in a or ())
             self.matchers[lang] = compiled
 
     def covers(self, language: str) -> bool:
@@ -77,9 +98,11 @@ class PhraseSet:
         matchers = self.matchers.get(interaction.language)
         if not matchers:
             return
+        anchors = self.anchors.get(interaction.language)
         for index in turns_in_scope(interaction, speaker or self.speaker, window, turns):
             doc = analysed.docs[index]
-            spans = sorted({(start, end) for m in matchers for _, start, end in m(doc)})
+            run = matchers if anchors is None or not anchors.isdisjoint(analysed.norms[index]) else [m for m in matchers if isinstance(m, PhraseMatcher)]
+            spans = sorted({(start, end) for m in run for _, start, end in m(doc)})
             for start, end in spans:
                 if self.said.skip_negated and is_negated(doc, start, end, interaction.language):
                     continue

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, lru_cache
 
 DIGIT_WORDS: dict[str, dict[str, str]] = {
     "en": dict(zip("zero oh one two three four five six seven eight nine".split(), "00123456789")),
@@ -40,8 +41,6 @@ IBAN_LENGTHS = {
     "AT": 20, "BE": 16, "CH": 21, "DE": 22, "DK": 18, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "IE": 22,
     "IT": 27, "LU": 20, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "SE": 24,
 }  # fmt: skip
-_TOKEN = re.compile(r"\d+|[^\W\d_]+|\S")
-_SEPARATORS = {"-", ","}
 _IBAN_START = re.compile(r"\b([A-Z]{2})\s?(\d{2})", re.IGNORECASE)
 _NINO = re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
 # A spoken address must end in a real top-level domain: "look at this dot later" is no address.
@@ -90,22 +89,30 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+@cache
+def _number_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a run of number tokens, one number token) for `language`.
+
+    A number token is a run of digits or a whole digit word (letters on neither side); a run is
+    number tokens with only whitespace, "-" or "," between them. The regex engine finds the runs,
+    so ordinary words cost nothing in Python.
+    """
+    words = sorted(DIGIT_WORDS.get(language, {}), key=len, reverse=True)
+    word = rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, words))})(?![^\W\d_])" if words else r"(?!x)x"
+    number = rf"(?:\d+|{word})"
+    return re.compile(rf"{number}(?:[\s,-]*{number})*", re.IGNORECASE), re.compile(number, re.IGNORECASE)
+
+
 def digit_runs(text: str, language: str) -> Iterator[Run]:
     """Runs of consecutive number tokens (digits or digit words), separators skipped."""
     words = DIGIT_WORDS.get(language, {})
-    run: Run = []
-    for m in _TOKEN.finditer(text):
-        token = m.group()
-        digits = token if token.isdigit() else words.get(token.lower())
-        if digits is not None:
-            run.append(NumberToken(m.start(), m.end(), digits, not token.isdigit()))
-        elif token in _SEPARATORS and run:
-            continue
-        else:
-            if run:
-                yield run
-            run = []
-    if run:
+    runs, tokens = _number_patterns(language)
+    for span in runs.finditer(text):
+        run = []
+        for m in tokens.finditer(text, span.start(), span.end()):
+            token = m.group()
+            spoken = not token[0].isdigit()
+            run.append(NumberToken(m.start(), m.end(), words[token.lower()] if spoken else token, spoken))
         yield run
 
 
@@ -128,11 +135,8 @@ def _best(run: Run, valid: Callable[[str], bool], slack: int = 2) -> tuple[int, 
 
 
 def payment_cards(text: str, language: str) -> Iterator[Found]:
-    # The digits of an IBAN ("GB52 NWBK 3878 6554 4136 82") can pass Luhn by chance; they are no card.
-    iban_spans = [(f.start, f.end) for f in ibans(text, language)]
     for run in digit_runs(text, language):
-        hit = _best(run, lambda d: 13 <= len(d) <= 19 and luhn_valid(d))
-        if hit is not None and not any(start < hit[1] and hit[0] < end for start, end in iban_spans):
+        if (hit := _best(run, lambda d: 13 <= len(d) <= 19 and luhn_valid(d))) is not None:
             yield Found("payment_card", hit[0], hit[1], f"[card number ending {hit[2][-4:]}]")
 
 
@@ -221,15 +225,23 @@ def phones(text: str, language: str) -> Iterator[Found]:
 def emails(text: str, language: str) -> Iterator[Found]:
     for m in _EMAIL.finditer(text):
         yield Found("email", m.start(), m.end(), "[e-mail address]")
+    at_word, spoken = _spoken_email(language)
+    if at_word.search(text):  # the full pattern only where an "at" word is said
+        for m in spoken.finditer(text):
+            yield Found("email", m.start(), m.end(), "[e-mail address]")
+
+
+@cache
+def _spoken_email(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     at_words, dot_words = EMAIL_WORDS.get(language, EMAIL_WORDS["en"])
     at, dot = "|".join(map(re.escape, at_words)), "|".join(map(re.escape, dot_words))
     tld = "|".join(TLDS)
     spoken = re.compile(rf"\b[\w-]+(?:\s+(?:{dot})\s+[\w-]+)*\s+(?:{at})\s+[\w-]+(?:\s+(?:{dot})\s+[\w-]+)*\s+(?:{dot})\s+(?:{tld})\b", re.IGNORECASE)
-    for m in spoken.finditer(text):
-        yield Found("email", m.start(), m.end(), "[e-mail address]")
+    return re.compile(rf"\s(?:{at})\s", re.IGNORECASE), spoken
 
 
-# In order of precedence: where two detectors claim the same characters, the first wins.
+# In order of precedence: where two detectors claim the same characters, the first wins (an IBAN's
+# digits are not a card; a card's digits are not a national id or a phone number).
 DETECTORS: dict[str, Callable[[str, str], Iterator[Found]]] = {
     "iban": ibans,
     "payment_card": payment_cards,
@@ -240,14 +252,23 @@ DETECTORS: dict[str, Callable[[str, str], Iterator[Found]]] = {
 
 
 def find_sensitive(text: str, language: str, kinds: list[str] | None = None) -> list[Found]:
-    """Everything sensitive in `text`, in order and without overlaps, from the named detectors (default all)."""
-    chosen = [name for name in DETECTORS if kinds is None or name in kinds]
+    """Everything sensitive in `text` of the named kinds (default all), in order and without overlaps.
+
+    Every detector runs, in precedence order, whatever `kinds` asks for: the digits of an IBAN
+    ("GB52 NWBK 3878 6554 4136 82") can pass Luhn and a card number can hold a valid personnummer,
+    and a value is only ever what the first detector that claims it says it is.
+    """
+    return [f for f in _all_sensitive(text, language) if kinds is None or f.kind in kinds]
+
+
+@lru_cache(maxsize=4096)  # several criteria, and the redaction of their evidence, ask about the same turn
+def _all_sensitive(text: str, language: str) -> tuple[Found, ...]:
     found: list[Found] = []
-    for name in chosen:  # precedence order
-        for f in DETECTORS[name](text, language):
+    for detect in DETECTORS.values():  # precedence order
+        for f in detect(text, language):
             if all(f.end <= g.start or f.start >= g.end for g in found):
                 found.append(f)
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def redact(text: str, language: str) -> str:

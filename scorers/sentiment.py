@@ -44,6 +44,14 @@ class SentimentAnalyser:
         return language in self.matchers
 
     def turn(self, doc: Doc, language: str) -> TurnSentiment:
+        """The turn's sentiment, computed once per doc (triggers, outcomes and contact profiles ask again)."""
+        key = ("touchstone_sentiment", id(self))
+        cached = doc.user_data.get(key)
+        if cached is None:
+            cached = doc.user_data[key] = self._score(doc, language)
+        return cached
+
+    def _score(self, doc: Doc, language: str) -> TurnSentiment:
         matcher = self.matchers.get(language)
         if matcher is None:
             return TurnSentiment(0.0, ())

@@ -247,6 +247,65 @@ TEXT: dict[str, dict[str, Any]] = {
         "customers": ["Marie Dubois", "Pierre Martin", "Sophie Bernard", "Julien Petit", "Léa Moreau"],
     },
 }
+# What fills a long call between the request and the closing: explanations and acknowledgements
+# that trigger no criterion (no sentiment words, numbers, names, apologies or account details).
+FILLER: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "agent": (
+            "Let me walk you through what I can see on my screen.",
+            "The system shows that the last change was made in the spring.",
+            "I am reading the notes from the earlier contact now.",
+            "This usually takes a few working days to show up.",
+            "The letter we sent explains the same steps in writing.",
+            "I will put a note on the case so that the team can follow it up.",
+            "There are two ways to do this, and both work the same in the end.",
+            "You will get a confirmation by e-mail once it is done.",
+        ),
+        "customer": ("Okay, I see.", "Right, that makes sense to me.", "Could you go over that part once more?", "Alright, go on.", "Yes, I have the letter here in front of me.", "And what happens after that?"),
+    },
+    "de": {
+        "agent": (
+            "Ich gehe mit Ihnen durch, was ich hier auf dem Bildschirm sehe.",
+            "Das System zeigt, dass die letzte Änderung im Frühjahr gemacht wurde.",
+            "Ich lese gerade die Notizen vom letzten Kontakt.",
+            "Das dauert in der Regel ein paar Werktage.",
+            "Der Brief, den wir geschickt haben, erklärt dieselben Schritte schriftlich.",
+            "Ich schreibe eine Notiz in den Vorgang, damit das Team ihn weiter verfolgt.",
+            "Es gibt zwei Wege, und am Ende funktionieren beide gleich.",
+            "Sie bekommen eine Bestätigung per E-Mail, sobald es erledigt ist.",
+        ),
+        "customer": ("Okay, verstehe.", "Gut, das ergibt Sinn.", "Können Sie den Teil noch einmal erklären?", "In Ordnung, weiter.", "Ja, ich habe den Brief hier vor mir.", "Und was passiert danach?"),
+    },
+    "sv": {
+        "agent": (
+            "Jag går igenom det jag ser på min skärm med dig.",
+            "Systemet visar att den senaste ändringen gjordes i våras.",
+            "Jag läser anteckningarna från den förra kontakten nu.",
+            "Det brukar ta några arbetsdagar innan det syns.",
+            "Brevet vi skickade förklarar samma steg skriftligt.",
+            "Jag lägger en anteckning i ärendet så att teamet kan följa upp det.",
+            "Det finns två sätt att göra det, och båda fungerar likadant till slut.",
+            "Du får en bekräftelse via e-post när det är klart.",
+        ),
+        "customer": ("Okej, jag förstår.", "Ja, det låter rimligt.", "Kan du gå igenom den delen en gång till?", "Okej, fortsätt.", "Ja, jag har brevet framför mig.", "Och vad händer sedan?"),
+    },
+    "fr": {
+        "agent": (
+            "Je vous explique ce que je vois sur mon écran.",
+            "Le système montre que la dernière modification date du printemps.",
+            "Je lis les notes du contact précédent.",
+            "Cela prend en général quelques jours ouvrés.",
+            "Le courrier que nous avons envoyé explique les mêmes étapes par écrit.",
+            "Je mets une note dans le dossier pour que l'équipe puisse le suivre.",
+            "Il y a deux façons de faire, et les deux reviennent au même.",
+            "Vous recevrez une confirmation par e-mail une fois que ce sera fait.",
+        ),
+        "customer": ("D'accord, je vois.", "Oui, c'est logique.", "Pouvez-vous reprendre cette partie ?", "D'accord, allez-y.", "Oui, j'ai le courrier devant moi.", "Et ensuite, que se passe-t-il ?"),
+    },
+}
+# Realistic lengths (`generate_day(..., realistic_lengths=True)`): words per conversation.
+VOICE_WORDS = (1000, 1500)
+CHAT_WORDS = (150, 400)
 TEAMS = ("billing", "support", "sales")
 # How often things happen; a violation that needs its situation (a card, an upset customer) is
 # drawn only in that situation, at the second rate.
@@ -355,7 +414,9 @@ def _timestamps(turns: list[dict[str, Any]], rng: random.Random, holds: dict[int
         clock += duration + rng.randint(200, 1200)
 
 
-def _interaction(rng: random.Random, day: date, number: int, agent: AgentProfile, seed: int = 7) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+def _interaction(
+    rng: random.Random, day: date, number: int, agent: AgentProfile, seed: int = 7, realistic_lengths: bool = False
+) -> tuple[dict[str, Any], list[str], dict[str, str]]:
     """One interaction, the violations injected into it, and the expected verdict per criterion."""
     contact = random.Random(f"{seed}-{day.isoformat()}-{number}-contact")  # repeats and transfers, drawn apart
     t, lang = TEXT[agent.language], agent.language
@@ -438,6 +499,12 @@ def _interaction(rng: random.Random, day: date, number: int, agent: AgentProfile
     if topic == "contract":
         answer += " " + t["price"].format(price=rng.randint(19, 79), vat="" if "price_without_vat" in violations else t["vat"])
     c.say(speaker, answer)
+    if realistic_lengths:  # explanations and questions until the conversation has its length
+        low, high = VOICE_WORDS if voice else CHAT_WORDS
+        target, filler = contact.randint(low, high), FILLER[lang]
+        while sum(len(turn["text"].split()) for turn in c.turns) < target:
+            c.say(speaker, *contact.sample(filler["agent"], 3))
+            c.say("customer", contact.choice(filler["customer"]))
     if asks_human:
         c.say("customer", rng.choice(t["ask_human"]))
         c.say(speaker, t["refuse"] if "no_human_offer" in violations else t["transfer"])
@@ -489,8 +556,12 @@ def _interaction(rng: random.Random, day: date, number: int, agent: AgentProfile
     return interaction, violations, expected
 
 
-def generate_day(landing_dir: Path, day: date, interactions: int = 400, seed: int = 7) -> GeneratedDay:
-    """Write `<landing>/<date>/{voice,chat}.jsonl` and `<landing>/<date>.ground_truth.jsonl`."""
+def generate_day(landing_dir: Path, day: date, interactions: int = 400, seed: int = 7, realistic_lengths: bool = False) -> GeneratedDay:
+    """Write `<landing>/<date>/{voice,chat}.jsonl` and `<landing>/<date>.ground_truth.jsonl`.
+
+    By default conversations are short (the scripted exchange, ~80 words). `realistic_lengths`
+    fills calls to 1,000-1,500 words and chats to 150-400, as in a real contact centre.
+    """
     rng = random.Random(f"{seed}-{day.isoformat()}")
     agents = roster()
     folder = landing_dir / day.isoformat()
@@ -502,7 +573,7 @@ def generate_day(landing_dir: Path, day: date, interactions: int = 400, seed: in
     try:
         with truth_path.open("w", encoding="utf-8") as truth:
             for number in range(1, interactions + 1):
-                record, violations, expected = _interaction(rng, day, number, rng.choice(agents), seed)
+                record, violations, expected = _interaction(rng, day, number, rng.choice(agents), seed, realistic_lengths)
                 handles[record["channel"]].write(json.dumps(record, ensure_ascii=False) + "\n")
                 truth.write(json.dumps({"interaction_id": record["interaction_id"], "violations": violations, "expected": expected}) + "\n")
                 for violation in violations:

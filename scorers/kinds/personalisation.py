@@ -27,6 +27,9 @@ def personalisation(config: Personalisation, resources: Resources) -> Scorer:
             return Verdict.not_applicable(NotApplicable.NO_TIMESTAMPS, f"{config.within.describe()} needs turn timestamps")
         parts = {p.lower() for p in name.replace("-", " ").split() if len(p) > 1}
         for i in turns_in_scope(ix, config.speaker, config.within):
+            said = ix.turns[i].text.lower()
+            if not any(part in said for part in parts):  # whole-word matches are substrings too
+                continue
             for token in analysed.docs[i]:
                 if token.lower_ in parts:
                     return Verdict.passed("the customer was addressed by name", Evidence(i, ix.turns[i].start_ms, token.text))

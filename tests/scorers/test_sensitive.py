@@ -50,6 +50,16 @@ def test_the_digits_of_an_iban_are_not_a_card() -> None:
     assert [f.kind for f in find_sensitive(text, "en")] == ["iban"]
 
 
+def test_the_digits_of_a_card_are_not_a_national_id() -> None:
+    # Found on a generated day: a Swedish agent reading back a card number was also "reading a personnummer".
+    from touchstone.sample_data import card_number, spoken
+
+    cards = [card_number(__import__("random").Random(n)) for n in range(300)]
+    said = [f"Så kortnumret är {spoken(card, 'sv') if n % 2 else card}, stämmer det?" for n, card in enumerate(cards)]
+    assert all(find_sensitive(text, "sv", ["national_id", "phone"]) == [] for text in said)
+    assert all([f.kind for f in find_sensitive(text, "sv")] == ["payment_card"] for text in said)
+
+
 def test_redact_keeps_the_rest_of_the_text() -> None:
     assert redact(f"Card {VISA} noted.", "en") == "Card [card number ending 6467] noted."
 
@@ -107,3 +117,49 @@ def test_only_the_named_detectors_are_used() -> None:
     text = f"Card {VISA}, mail anna@example.com"
     assert [f.kind for f in find_sensitive(text, "en", ["email"])] == ["email"]
     assert redact(text, "en") == "Card [card number ending 6467], mail [e-mail address]"
+
+
+def _reference_digit_runs(text: str, language: str) -> list[list[tuple[int, int, str, bool]]]:
+    """The token-by-token digit runs the regex version replaced (kept here to prove them equal)."""
+    import re
+
+    from scorers.sensitive import DIGIT_WORDS
+
+    words, runs, run = DIGIT_WORDS.get(language, {}), [], []
+    for m in re.finditer(r"\d+|[^\W\d_]+|\S", text):
+        token = m.group()
+        digits = token if token.isdecimal() else words.get(token.lower())
+        if digits is not None:
+            run.append((m.start(), m.end(), digits, not token.isdecimal()))
+        elif token in ("-", ",") and run:
+            continue
+        else:
+            runs, run = runs + [run] if run else runs, []
+    return runs + [run] if run else runs
+
+
+def _texts() -> list[tuple[str, str]]:
+    import json
+    from pathlib import Path
+
+    from touchstone.sample_data import FILLER, TEXT
+
+    texts = [("en", "Call 0 7 1 2-3,4 five-six, seven x 8"), ("sv", "en två tre, fyra-fem sex"), ("fr", "un deux trois quatre"), ("de", "Null-eins zwei,drei")]
+    texts += [(lang, line) for lang, t in TEXT.items() for value in t.values() if isinstance(value, str) for line in [value]]
+    texts += [(lang, line) for lang, f in FILLER.items() for lines in f.values() for line in lines]
+    dstc = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "dialogues" / "dstc11"
+    for path in sorted(dstc.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            texts += [("en", str(value)) for value in row.values() if isinstance(value, str)]
+    return texts
+
+
+def test_digit_runs_equal_the_token_by_token_reference() -> None:
+    from scorers.sensitive import digit_runs
+
+    texts = _texts()
+    assert len(texts) > 50
+    for language, text in texts:
+        got = [[(t.start, t.end, t.digits, t.spoken) for t in run] for run in digit_runs(text, language)]
+        assert got == _reference_digit_runs(text, language), (language, text)
