@@ -12,7 +12,7 @@ export AIRFLOW__CORE__DAGS_FOLDER      := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES    := False
 export AIRFLOW__CORE__UNIT_TEST_MODE   := False
 
-.PHONY: setup browser demo test clean
+.PHONY: setup browser demo test benchmark clean
 
 $(BIN)/touchstone: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ browser:
 
 test: setup browser
 	TOUCHSTONE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+
+# Throughput and memory: 10,000 and 100,000 generated calls and the real dialogues (~20 minutes).
+benchmark: setup
+	$(BIN)/python scripts/benchmark.py $(ARGS)
 
 clean:
 	rm -rf data .venv

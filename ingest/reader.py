@@ -170,24 +170,55 @@ def read_metadata(root: ObjectStoragePath, day: date, config: SourceConfig) -> d
     return rows
 
 
-def read_day(root: ObjectStoragePath, day: date, config: SourceConfig | None = None) -> DayInput:
-    """Read and normalise every record of `day` from the landing area."""
+class DayStream:
+    """The records of some files, one at a time: an `Interaction` or a `Quarantined` entry each.
+
+    Only the ids seen (for duplicates) and their sources are kept, so a day of any size is read in
+    constant memory; `read`, `duplicates` and `sources` are complete once the stream is exhausted.
+    """
+
+    def __init__(self, root: ObjectStoragePath, paths: list[ObjectStoragePath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None) -> None:
+        self.root, self.paths, self.config, self.metadata = root, paths, config, metadata
+        self.files = [relative(root, p) for p in paths]
+        self.read = 0
+        self.duplicates = 0
+        # interaction id -> "file line N", where each kept interaction was read from
+        self.sources: dict[str, str] = {}
+
+    def __iter__(self) -> Iterator[Interaction | Quarantined]:
+        for path in self.paths:
+            for record, fmt in _read_file(path, relative(self.root, path)):
+                item = normalise(record, fmt, self.config, self.metadata)
+                if isinstance(item, Interaction):
+                    first = self.sources.get(item.interaction_id)
+                    if first is not None:
+                        self.duplicates += 1
+                        item = Quarantined.of(record, f"duplicate interaction_id {item.interaction_id!r}, first seen in {first}")
+                    else:
+                        self.sources[item.interaction_id] = f"{record.source} {record.locator}"
+                self.read += 1
+                yield item
+
+
+def stream_day(root: ObjectStoragePath, day: date, config: SourceConfig | None = None) -> DayStream:
+    """Stream every record of `day` from the landing area, normalised."""
     config = config or SourceConfig()
-    return read_paths(root, day_files(root, day, config.layouts), config, read_metadata(root, day, config))
+    return DayStream(root, day_files(root, day, config.layouts), config, read_metadata(root, day, config))
+
+
+def _collect(stream: DayStream) -> DayInput:
+    result = DayInput(files=stream.files)
+    for item in stream:
+        (result.interactions if isinstance(item, Interaction) else result.quarantined).append(item)
+    result.duplicates, result.sources = stream.duplicates, stream.sources
+    return result
+
+
+def read_day(root: ObjectStoragePath, day: date, config: SourceConfig | None = None) -> DayInput:
+    """Read and normalise every record of `day` from the landing area (all in memory: small days)."""
+    return _collect(stream_day(root, day, config))
 
 
 def read_paths(root: ObjectStoragePath, paths: list[ObjectStoragePath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None) -> DayInput:
     """Read and normalise the records of the given files (names relative to `root`)."""
-    result = DayInput(files=[relative(root, p) for p in paths])
-    for path in paths:
-        for record, fmt in _read_file(path, relative(root, path)):
-            item = normalise(record, fmt, config, metadata)
-            if isinstance(item, Interaction):
-                first = result.sources.get(item.interaction_id)
-                if first is not None:
-                    result.duplicates += 1
-                    item = Quarantined.of(record, f"duplicate interaction_id {item.interaction_id!r}, first seen in {first}")
-                else:
-                    result.sources[item.interaction_id] = f"{record.source} {record.locator}"
-            (result.interactions if isinstance(item, Interaction) else result.quarantined).append(item)
-    return result
+    return _collect(DayStream(root, paths, config, metadata))

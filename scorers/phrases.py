@@ -18,7 +18,15 @@ from ingest.interaction import Interaction
 from scorers.negation import is_negated
 from scorers.nlp import Analysed, pipeline
 from scorers.outcome import Evidence, NotApplicable, Verdict
-from scorers.standard import CriterionConfig, Said, SpeakerRole, TokenPattern, Window, Words, said_by
+from scorers.standard import (
+    CriterionConfig,
+    Said,
+    SpeakerRole,
+    TokenPattern,
+    Window,
+    Words,
+    said_by,
+)
 
 __all__ = ["Match", "PhraseCriterion", "PhraseSet", "Said", "Words", "not_applicable", "turns_in_scope"]
 

@@ -14,6 +14,7 @@ from scorers.engine import CompiledStandard
 from scorers.loader import load_standard
 from scorers.sensitive import find_sensitive
 from tests.builders import interaction
+from touchstone import public_dialogues
 
 ROOT = Path(__file__).resolve().parents[1]
 DIALOGUES = ROOT.parent / "shared" / "data" / "dialogues"
@@ -27,20 +28,12 @@ def standard() -> CompiledStandard:
 
 def abcd() -> list[Interaction]:
     """ABCD chats: agent and customer turns, plus 'action' turns (the agent's tool use) as system turns."""
-    role = {"agent": "agent", "customer": "customer", "action": "system"}
-    return [
-        interaction([(role[s], t) for s, t in c["original"]], interaction_id=f"abcd-{c['convo_id']}", customer={"name": c["scenario"]["personal"]["customer_name"]})
-        for c in json.loads((DIALOGUES / "abcd" / "abcd_sample.json").read_text(encoding="utf-8"))
-    ]
+    return [Interaction.model_validate(d) for d in public_dialogues.abcd(DIALOGUES / "abcd" / "abcd_sample.json")]
 
 
 def taskmaster() -> list[Interaction]:
     """Taskmaster-4 coffee orders: the assistant is a bot."""
-    role = {"user": "customer", "assistant": "bot"}
-    return [
-        interaction([(role[u["speaker"]], u["text"]) for u in d["utterances"]], agent_type="bot", interaction_id=d["conversation_id"])
-        for d in json.loads((DIALOGUES / "taskmaster" / "tm4_data_00.json").read_text(encoding="utf-8"))
-    ]
+    return [Interaction.model_validate(d) for d in public_dialogues.taskmaster(DIALOGUES / "taskmaster" / "tm4_data_00.json")]
 
 
 ABCD_EXPECTED = {

@@ -13,7 +13,9 @@ Counts reconcile: read = scored + quarantined, checked before anything is publis
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import re
 import shutil
 import uuid
@@ -23,33 +25,29 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingest.interaction import Interaction
 from ingest.landing import landing_root
-from ingest.reader import read_day
+from ingest.reader import stream_day
 from ingest.records import EXCERPT_CHARS
 from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standards, select_standard
+from scorers.nlp import pipeline
 from scorers.sensitive import redact
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
 from warehouse import parquet
-from warehouse.aggregate import agent_daily_rows
+from warehouse.aggregate import AgentAccumulator
 from warehouse.checks import SuiteResult, check_input, check_output
 from warehouse.report import write_report
-from warehouse.tables import (
-    AGENT_DAILY_SCORES,
-    CRITERION_RESULTS,
-    INTERACTION_SCORES,
-    QUARANTINE,
-    RUNS,
-)
+from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE, RUNS, TABLES
 
 COUNTS = "counts.json"
+# What the per-agent aggregation reads of each interaction score.
+AGENT_COLUMNS = ["agent_id", "agent_type", "team", "quality_score", "compliance_passed", "critical_failures", "section_scores", "run_id", "standard_id", "standard_version"]
 DEFAULT_SHARD_SIZE = 2000
 
 
@@ -128,30 +126,45 @@ def _quarantine_row(source: str, locator: str, reason: str, raw: str, run_id: st
 
 
 def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
-    """Read the day's landing files; stage the valid interactions and the quarantined records."""
+    """Read the day's landing files as a stream; stage the valid interactions in shards, and the
+    quarantined records. The input suite runs per shard, so memory does not grow with the day."""
     folder = staging(settings, plan)
     if folder.exists():
         shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    day = read_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
-    kept, rejected, checks = check_input(day.interactions)
+    (folder / "shards").mkdir(parents=True)
+    stream = stream_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
+    quarantine: list[dict[str, Any]] = []
+    checks = SuiteResult(True, {}, {})
+    shards = valid = rejected_total = 0
+    batch: list[Interaction] = []
+
+    def stage(batch: list[Interaction]) -> None:
+        nonlocal checks, shards, valid, rejected_total
+        kept, rejected, result = check_input(batch)
+        checks = checks.merged(result, f"shard {shards}")
+        with shard_file(folder, "interactions", shards, "jsonl").open("w", encoding="utf-8") as out:
+            out.writelines(item.model_dump_json() + "\n" for item in kept)
+        for interaction, reason in rejected:
+            file, _, locator = stream.sources[interaction.interaction_id].partition(" ")
+            quarantine.append(_quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
+        shards, valid, rejected_total = shards + 1, valid + len(kept), rejected_total + len(rejected)
+
+    for item in stream:
+        if isinstance(item, Interaction):
+            batch.append(item)
+            if len(batch) == plan.shard_size:
+                stage(batch)
+                batch = []
+        else:
+            quarantine.append(_quarantine_row(item.source, item.locator, item.reason, item.raw_excerpt, plan.run_id))
+    if batch or shards == 0:
+        stage(batch)
     _write_checks(folder, "input", checks)
-    shards = max(1, -(-len(kept) // plan.shard_size))
-    for shard in range(shards):
-        path = shard_file(folder, "interactions", shard, "jsonl")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as out:
-            for item in kept[shard * plan.shard_size : (shard + 1) * plan.shard_size]:
-                out.write(item.model_dump_json() + "\n")
     with (folder / "sources.json").open("w", encoding="utf-8") as out:
-        json.dump(day.sources, out)
-    quarantine = [_quarantine_row(q.source, q.locator, q.reason, q.raw_excerpt, plan.run_id) for q in day.quarantined]
-    for interaction, reason in rejected:
-        file, _, locator = day.sources[interaction.interaction_id].partition(" ")
-        quarantine.append(_quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
+        json.dump(stream.sources, out)
     parquet.write_staged(quarantine, QUARANTINE, folder)
-    counts = _update_counts(folder, files=len(day.files), read=day.read, duplicates_dropped=day.duplicates, input_checks_failed=len(rejected))
-    return {**plan.to_dict(), **counts, "valid": len(kept), "quarantined_on_read": len(quarantine), "shards": list(range(shards))}
+    counts = _update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=rejected_total)
+    return {**plan.to_dict(), **counts, "valid": valid, "quarantined_on_read": len(quarantine), "shards": list(range(shards))}
 
 
 def _write_checks(folder: Path, suite: str, result: SuiteResult) -> None:
@@ -260,36 +273,57 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
     """Score every shard: one after another, or in `processes` worker processes."""
     numbers = shards(settings, plan)
     if processes > 1 and len(numbers) > 1:
-        with ProcessPoolExecutor(min(processes, len(numbers))) as pool:
-            results = list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
+        # Load the language pipelines once, before forking: the workers share their memory pages
+        # (copy-on-write; frozen out of the garbage collector's reach so they stay shared).
+        for lang in load_standard_for(settings, plan.day, plan.standard_ref).languages:
+            pipeline(lang)
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(min(processes, len(numbers)), mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
+        finally:
+            gc.unfreeze()  # a backfill runs many days in this process: let their garbage go
     else:
         results = [score_shard(settings, plan, n) for n in numbers]
     return {**plan.to_dict(), "shards": len(results), "scored": sum(r["scored"] for r in results)}
 
 
 def aggregate(settings: Settings, plan: RunPlan) -> dict[str, Any]:
-    """Merge the scored shards in shard order, add scoring quarantines, and score the agents."""
+    """Merge the scored shards in shard order, add scoring quarantines, and score the agents.
+
+    Shards are copied one at a time (one row group each) and agents are accumulated as they pass,
+    so memory stays at one shard whatever the size of the day.
+    """
     folder = staging(settings, plan)
     numbers = shards(settings, plan)
-    merged = {}
+    agents = AgentAccumulator()
+    rows: dict[str, int] = {}
     for table in (CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE):
-        parts = [pq.read_table(shard_file(folder, table.name, n), schema=table.schema) for n in numbers]
+        parts = [shard_file(folder, table.name, n) for n in numbers]
         if table is QUARANTINE:
-            parts.insert(0, parquet.read_staged(QUARANTINE, folder))  # what ingest quarantined comes first
-        merged[table.name] = pa.concat_tables(parts)
-        parquet.write_staged(merged[table.name], table, folder)
-    _update_counts(folder, scored=merged[INTERACTION_SCORES.name].num_rows, quarantined=merged[QUARANTINE.name].num_rows)
-    rows = agent_daily_rows(merged[INTERACTION_SCORES.name].to_pylist())
-    parquet.write_staged(rows, AGENT_DAILY_SCORES, folder)
-    return {**plan.to_dict(), "agents": len(rows), "interactions": merged[INTERACTION_SCORES.name].num_rows}
+            parts.insert(0, parquet.staged_path(QUARANTINE, folder))  # what ingest quarantined comes first
+        merged = folder / f"{table.name}.merging.parquet"
+        with pq.ParquetWriter(merged, table.schema) as writer:
+            for part in parts:
+                shard_table = pq.read_table(part, schema=table.schema)
+                writer.write_table(shard_table)
+                if table is INTERACTION_SCORES:
+                    for row in shard_table.select(AGENT_COLUMNS).to_pylist():
+                        agents.add(row)
+        rows[table.name] = pq.ParquetFile(merged).metadata.num_rows
+        merged.replace(parquet.staged_path(table, folder))
+    _update_counts(folder, scored=rows[INTERACTION_SCORES.name], quarantined=rows[QUARANTINE.name])
+    agent_rows = agents.rows()
+    parquet.write_staged(agent_rows, AGENT_DAILY_SCORES, folder)
+    return {**plan.to_dict(), "agents": len(agent_rows), "interactions": rows[INTERACTION_SCORES.name]}
 
 
 def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     """Check the counts reconcile, then swap the day's partitions in and record the run."""
     folder = staging(settings, plan)
     counts = json.loads((folder / COUNTS).read_text())
-    staged_scores = parquet.read_staged(INTERACTION_SCORES, folder).num_rows
-    staged_quarantine = parquet.read_staged(QUARANTINE, folder).num_rows
+    staged_scores = parquet.staged_rows(INTERACTION_SCORES, folder)
+    staged_quarantine = parquet.staged_rows(QUARANTINE, folder)
     if (counts["scored"], counts["quarantined"]) != (staged_scores, staged_quarantine) or counts["read"] != staged_scores + staged_quarantine:
         raise TouchstoneError(
             f"counts do not reconcile for {plan.day}: read {counts['read']}, scored {staged_scores}, quarantined {staged_quarantine}",
@@ -302,8 +336,7 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             f"{limit:.0%}; nothing was published",
             f"inspect the reasons in {folder / 'quarantine.parquet'}",
         )
-    staged = {t.name: parquet.read_staged(t, folder).to_pandas() for t in (INTERACTION_SCORES, CRITERION_RESULTS, AGENT_DAILY_SCORES)}
-    output = check_output(staged, staged_scores)
+    output = check_output(lambda table, columns: parquet.read_staged(TABLES[table], folder, columns, compact=True).to_pandas(), staged_scores)
     _write_checks(folder, "output", output)
     if not output.success:
         raise TouchstoneError(

@@ -8,6 +8,7 @@ over the interactions where it applied.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,35 +29,60 @@ def mean_confidence_interval(values: list[float], level: float = 0.95) -> tuple[
     return mean, max(0.0, mean - half), min(100.0, mean + half)
 
 
+class AgentAccumulator:
+    """Per-agent running totals, fed one interaction row at a time: a day of any size is aggregated
+    without holding its rows (only each agent's quality scores, for the interval)."""
+
+    def __init__(self) -> None:
+        self.agents: dict[str, dict[str, Any]] = {}
+
+    def add(self, row: dict[str, Any]) -> None:
+        agent = self.agents.get(row["agent_id"])
+        if agent is None:
+            agent = self.agents[row["agent_id"]] = {
+                "agent_type": row["agent_type"], "teams": Counter(), "interactions": 0, "quality": [], "compliant": 0,
+                "critical_failures": 0, "sections": {}, **{key: row[key] for key in PROVENANCE},
+            }  # fmt: skip
+        agent["interactions"] += 1
+        if row["quality_score"] is not None:
+            agent["quality"].append(row["quality_score"])
+        if row["team"]:
+            agent["teams"][row["team"]] += 1
+        agent["compliant"] += bool(row["compliance_passed"])
+        agent["critical_failures"] += row["critical_failures"]
+        for section, score in dict(row["section_scores"]).items():
+            agent["sections"].setdefault(section, []).append(score)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per agent, ordered by agent id."""
+        out = []
+        for agent_id in sorted(self.agents):
+            agent = self.agents[agent_id]
+            mean, low, high = mean_confidence_interval(agent["quality"])
+            teams: Counter[str] = agent["teams"]
+            out.append(
+                {
+                    "agent_id": agent_id,
+                    "agent_type": agent["agent_type"],
+                    # The agent's most frequent team; ties go to the first by name.
+                    "team": max(sorted(teams), key=lambda t: teams[t]) if teams else None,
+                    "interactions": agent["interactions"],
+                    "scored_interactions": len(agent["quality"]),
+                    "mean_quality_score": mean,
+                    "quality_ci_low": low,
+                    "quality_ci_high": high,
+                    "compliance_rate": agent["compliant"] / agent["interactions"],
+                    "critical_failures": agent["critical_failures"],
+                    "section_scores": {s: sum(v) / len(v) for s, v in sorted(agent["sections"].items())},
+                    **{key: agent[key] for key in PROVENANCE},
+                }
+            )
+        return out
+
+
 def agent_daily_rows(interaction_rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per agent, ordered by agent id, from rows of the `interaction_scores` table."""
-    by_agent: dict[str, list[dict[str, Any]]] = {}
+    accumulator = AgentAccumulator()
     for row in interaction_rows:
-        by_agent.setdefault(row["agent_id"], []).append(row)
-    out = []
-    for agent_id in sorted(by_agent):
-        rows = by_agent[agent_id]
-        quality = [r["quality_score"] for r in rows if r["quality_score"] is not None]
-        mean, low, high = mean_confidence_interval(quality)
-        sections: dict[str, list[float]] = {}
-        for r in rows:
-            for section, score in dict(r["section_scores"]).items():
-                sections.setdefault(section, []).append(score)
-        teams = [r["team"] for r in rows if r["team"]]
-        out.append(
-            {
-                "agent_id": agent_id,
-                "agent_type": rows[0]["agent_type"],
-                "team": max(sorted(set(teams)), key=teams.count) if teams else None,
-                "interactions": len(rows),
-                "scored_interactions": len(quality),
-                "mean_quality_score": mean,
-                "quality_ci_low": low,
-                "quality_ci_high": high,
-                "compliance_rate": sum(r["compliance_passed"] for r in rows) / len(rows),
-                "critical_failures": sum(r["critical_failures"] for r in rows),
-                "section_scores": {s: sum(v) / len(v) for s, v in sorted(sections.items())},
-                **{key: rows[0][key] for key in PROVENANCE},
-            }
-        )
-    return out
+        accumulator.add(row)
+    return accumulator.rows()

@@ -15,7 +15,7 @@ Both suites' full results are kept with the run (`<warehouse>/checks/date=.../<r
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,8 +93,15 @@ def input_frames(interactions: Sequence[Interaction]) -> dict[str, pd.DataFrame]
 @dataclass(frozen=True)
 class SuiteResult:
     success: bool
-    failures: dict[str, list[int]]  # expectation label -> unexpected row indexes of its frame
+    failures: dict[str, list[Any]]  # expectation label -> unexpected rows (input suite: interaction ids)
     details: dict[str, Any]  # the Great Expectations results, as JSON
+
+    def merged(self, part: SuiteResult, name: str) -> SuiteResult:
+        """This result and the result of one more batch, its details kept under `name`."""
+        failures = {label: list(rows) for label, rows in self.failures.items()}
+        for label, rows in part.failures.items():
+            failures.setdefault(label, []).extend(rows)
+        return SuiteResult(self.success and part.success, failures, {**self.details, name: part.details})
 
 
 def run_suite(name: str, expectations: Sequence[Expect], frames: dict[str, pd.DataFrame]) -> SuiteResult:
@@ -135,8 +142,28 @@ def check_input(interactions: Sequence[Interaction]) -> tuple[list[Interaction],
             position = int(frame.iloc[row]["position"])
             rejected.setdefault(position, f"failed check {label}")
     kept = [ix for i, ix in enumerate(interactions) if i not in rejected]
-    return kept, [(interactions[i], reason) for i, reason in sorted(rejected.items())], result
+    # Name failing rows by interaction id, which means something outside this batch.
+    by_id = {label: sorted({interactions[int(frames[label.split(":")[0]].iloc[row]["position"])].interaction_id for row in rows}) for label, rows in result.failures.items()}
+    named = SuiteResult(result.success, by_id, result.details)
+    return kept, [(interactions[i], reason) for i, reason in sorted(rejected.items())], named
 
 
-def check_output(tables: dict[str, pd.DataFrame], scored: int) -> SuiteResult:
-    return run_suite("output", output_suite(scored), tables)
+def suite_columns(expectations: Sequence[Expect]) -> dict[str, list[str]]:
+    """Per frame, the columns its expectations look at: all that needs reading for a large day."""
+    columns: dict[str, list[str]] = {}
+    for expect in expectations:
+        named = [expect.kwargs["column"]] if "column" in expect.kwargs else list(expect.kwargs.get("column_list", []))
+        mine = columns.setdefault(expect.frame, [])
+        mine += [c for c in named if c not in mine]
+    return columns
+
+
+def check_output(tables: dict[str, pd.DataFrame] | Callable[[str, list[str]], pd.DataFrame], scored: int) -> SuiteResult:
+    """Run the output suite on the staged tables, given as frames or as a reader of (table, columns)."""
+    suite = output_suite(scored)
+    read = tables.__getitem__ if isinstance(tables, dict) else None
+    frames = {
+        name: (read(name)[columns] if read is not None else tables(name, columns))  # type: ignore[operator]
+        for name, columns in suite_columns(suite).items()
+    }
+    return run_suite("output", suite, frames)

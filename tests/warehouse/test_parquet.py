@@ -3,10 +3,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from warehouse import parquet
+from warehouse.parquet import read_table
 from warehouse.tables import AGENT_DAILY_SCORES, QUARANTINE, RUNS, TABLES
 
 DAY = date(2026, 11, 22)
@@ -92,3 +95,23 @@ def test_reading_an_unpublished_table_gives_empty_frame_with_columns(tmp_path: P
 def test_every_table_has_provenance() -> None:
     for table in TABLES.values():
         assert "run_id" in table.schema.names, table.name
+
+
+def test_compact_reads_equal_plain_reads_and_fill_columns_added_later(tmp_path: Path) -> None:
+    """Two days of interaction scores; the older file predates the contact columns."""
+    schema = pa.schema([f.with_nullable(True) for f in TABLES["interaction_scores"].schema])
+    old_fields = [f for f in schema if f.name not in ("contact_reason", "words")]
+    for when, fields in (("2026-11-01", old_fields), ("2026-11-02", list(schema))):
+        rows = {f.name: [None, None] for f in fields}
+        rows.update(interaction_id=[f"{when}-a", f"{when}-b"], agent_id=["a-1", "a-2"], team=["billing", None])
+        if "contact_reason" in rows:
+            rows.update(contact_reason=["billing", "moving"], words=[120, 80])
+        folder = tmp_path / "interaction_scores" / f"date={when}"
+        folder.mkdir(parents=True)
+        pq.write_table(pa.table(rows, schema=pa.schema(fields)), folder / "part-0.parquet")
+    columns = ["interaction_id", "agent_id", "team", "contact_reason", "words"]
+    plain = read_table(tmp_path, "interaction_scores", date(2026, 11, 2), since=date(2026, 11, 1), columns=columns)
+    compact = read_table(tmp_path, "interaction_scores", date(2026, 11, 2), since=date(2026, 11, 1), columns=columns, compact=True)
+    assert isinstance(compact["agent_id"].dtype, pd.CategoricalDtype)
+    assert compact.astype(object).where(compact.notna(), None).values.tolist() == plain.astype(object).where(plain.notna(), None).values.tolist()
+    assert compact["contact_reason"].astype(object).where(compact["contact_reason"].notna(), None).tolist() == [None, None, "billing", "moving"]

@@ -20,6 +20,13 @@ from warehouse.parquet import read_table
 
 TREND_DAYS = 30
 REPEAT_DAYS = 7
+# What the report reads of interaction_scores: a day of 100,000 calls over 30 days must fit in memory.
+DAY_COLUMNS = [
+    "interaction_id", "agent_id", "agent_type", "team", "channel", "language", "started_at", "quality_score", "compliance_passed",
+    "critical_failures", "customer_id", "contact_reason", "words", "transfers", "customer_distress", "handed_over", "run_id", "standard_id", "standard_version",
+]  # fmt: skip
+RESULT_COLUMNS = ["interaction_id", "agent_id", "criterion_id", "section", "outcome", "reason", "critical", "evidence", "turn_index", "start_ms"]
+HISTORY_COLUMNS = ["interaction_id", "team", "quality_score", "compliance_passed", "customer_id", "started_at"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def reviews_file(reviews_dir: Path, day: date) -> Path:
 
 def load_inputs(warehouse: Path, standards_dir: Path, reviews_dir: Path, day: date) -> ReportInputs:
     """Read the published day and its history; an unpublished day is an error that says what to run."""
-    interactions = read_table(warehouse, "interaction_scores", day)
+    interactions = read_table(warehouse, "interaction_scores", day, columns=DAY_COLUMNS)
     runs = read_table(warehouse, "runs", day)
     if interactions.empty and runs.empty:
         raise TouchstoneError(f"nothing published for {day} in {warehouse}", f"run `touchstone run --date {day}` first")
@@ -57,10 +64,10 @@ def load_inputs(warehouse: Path, standards_dir: Path, reviews_dir: Path, day: da
     return ReportInputs(
         day=day,
         interactions=interactions,
-        results=read_table(warehouse, "criterion_results", day),
+        results=read_table(warehouse, "criterion_results", day, compact=True, columns=RESULT_COLUMNS),
         agents=read_table(warehouse, "agent_daily_scores", day),
         agent_history=read_table(warehouse, "agent_daily_scores", day, since=window_start),
-        interaction_history=read_table(warehouse, "interaction_scores", day, since=min(window_start, day - timedelta(days=REPEAT_DAYS))),
+        interaction_history=read_table(warehouse, "interaction_scores", day, since=min(window_start, day - timedelta(days=REPEAT_DAYS)), compact=True, columns=HISTORY_COLUMNS),
         run=run.iloc[0].to_dict() if not run.empty else {},
         quarantine=read_table(warehouse, "quarantine", day),
         standard=standard,

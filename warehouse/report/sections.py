@@ -73,7 +73,7 @@ def agent_trends(history: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
 
 def team_trends(interaction_history: pd.DataFrame) -> pd.DataFrame:
     """Per date and team (bots are their own team), the mean quality, compliance rate and count."""
-    frame = interaction_history.assign(team=interaction_history["team"].fillna("(no team)"))
+    frame = interaction_history.assign(team=interaction_history["team"].astype(object).fillna("(no team)"))
     grouped = frame.groupby(["date", "team"]).agg(
         mean_quality=("quality_score", "mean"), compliance_rate=("compliance_passed", "mean"), interactions=("interaction_id", "count")
     )
@@ -82,7 +82,7 @@ def team_trends(interaction_history: pd.DataFrame) -> pd.DataFrame:
 
 def team_summary(interaction_history: pd.DataFrame, day: date) -> pd.DataFrame:
     """Per team: mean quality on the day, over 7 days and over 30 days, with their counts."""
-    frame = interaction_history.assign(team=interaction_history["team"].fillna("(no team)"))
+    frame = interaction_history.assign(team=interaction_history["team"].astype(object).fillna("(no team)"))
     columns = {}
     for label, days in (("day", 1), ("7d", 7), ("30d", 30)):
         since = (day - timedelta(days=days - 1)).isoformat()
@@ -97,8 +97,13 @@ def criterion_titles(standard: Standard | None) -> dict[str, str]:
 
 
 def _failure_rates(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    applicable = results[results["outcome"] != NOT_APPLICABLE]
-    grouped = applicable.groupby(by).agg(applicable=("outcome", "size"), failed=("outcome", lambda o: int((o == "fail").sum())))
+    """Applicable, failed and failure rate per group; only the columns needed are copied (a day of
+    100,000 calls has 1.5 million results)."""
+    columns = results[[*by, "outcome"]]
+    applicable = columns[columns["outcome"] != NOT_APPLICABLE]
+    failed = (applicable["outcome"] == "fail").rename("failed")
+    grouped = failed.groupby([applicable[column] for column in by], observed=True).agg(["size", "sum"]).rename(columns={"size": "applicable", "sum": "failed"})
+    grouped["failed"] = grouped["failed"].astype(int)
     grouped["failure_rate"] = grouped["failed"] / grouped["applicable"]
     return grouped.reset_index()
 
@@ -107,7 +112,8 @@ def criterion_rates(results: pd.DataFrame, interactions: pd.DataFrame, standard:
     """Per criterion: applicable, failed and failure rate, overall and for people and bots; worst first."""
     rates = _failure_rates(results, ["criterion_id"])
     meta = results.drop_duplicates("criterion_id").set_index("criterion_id")[["section", "critical"]]
-    by_type = _failure_rates(results.merge(interactions[["interaction_id", "agent_type"]], on="interaction_id"), ["criterion_id", "agent_type"])
+    agent_type = results["interaction_id"].astype(object).map(interactions.set_index("interaction_id")["agent_type"])
+    by_type = _failure_rates(results[["criterion_id", "outcome"]].assign(agent_type=agent_type.astype("category")), ["criterion_id", "agent_type"])
     rates = rates.join(meta, on="criterion_id")
     for agent_type in ("human", "bot"):
         part = by_type[by_type["agent_type"] == agent_type].set_index("criterion_id")[["applicable", "failure_rate"]]

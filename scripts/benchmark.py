@@ -1,0 +1,182 @@
+"""Throughput and memory of the whole nightly pipeline, against spaCy's blank tokenizer as the ceiling.
+
+    .venv/bin/python scripts/benchmark.py                       # 10,000 and 100,000 calls + real dialogues
+    .venv/bin/python scripts/benchmark.py --sizes 2000 --processes 1
+
+For each dataset, in one run:
+- the reference: `spacy.blank(lang).tokenizer` over every turn's text, one core (timed calls only);
+- end to end: `touchstone run --processes P` in a fresh process (read the landing JSONL, score
+  against the complete default standard, aggregate, check, write Parquet, write the report), wall
+  clock from start to exit, spaCy start-up included, peak memory of the whole process tree (PSS:
+  the pages forked workers share count once) sampled every 0.1 s;
+- words/s and interactions/s of both, their ratio per core and in wall time.
+
+Generated days are seeded (realistic lengths: calls 1,000-1,500 words, chats 150-400, voice and chat
+mixed, four languages). The real dialogues (ABCD, Taskmaster-4 from ../shared/data/dialogues) are
+repeated under new ids to make a day of similar size to measure. Words are whitespace-separated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import psutil
+import spacy
+from rich.console import Console
+from rich.table import Table
+
+from touchstone import public_dialogues
+from touchstone.sample_data import generate_day
+from touchstone.settings import PROJECT_ROOT
+
+DAY = date(2026, 11, 22)
+DIALOGUES = PROJECT_ROOT.parent / "shared" / "data" / "dialogues"
+TARGET_RATIO, TARGET_SECONDS_100K, TARGET_PEAK_MB = 0.5, 600, 1536
+console = Console(width=170)
+
+
+@dataclass
+class Result:
+    name: str
+    interactions: int
+    words: int
+    tokenizer_seconds: float
+    wall_seconds: float
+    peak_mb: float
+    processes: int
+
+    def row(self) -> list[str]:
+        tok, e2e = self.words / self.tokenizer_seconds, self.words / self.wall_seconds
+        return [
+            self.name, f"{self.interactions:,}", f"{self.words:,}", f"{tok:,.0f}", f"{self.wall_seconds:,.1f}", f"{e2e:,.0f}",
+            f"{self.interactions / self.wall_seconds:,.0f}", f"{e2e / tok:.2f}", f"{e2e / self.processes / tok:.2f}", f"{self.peak_mb:,.0f}",
+        ]  # fmt: skip
+
+
+def cpu_model() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")] if cpuinfo.exists() else []
+    return names[0] if names else platform.processor() or platform.machine()
+
+
+def landing_files(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "landing" / DAY.isoformat()).glob("*.jsonl"))
+
+
+def tokenizer_ceiling(files: list[Path]) -> tuple[int, int, float]:
+    """(interactions, words, seconds inside the blank tokenizer) over every turn of the files."""
+    tokenizers = {lang: spacy.blank(lang).tokenizer for lang in ("en", "de", "sv", "fr")}
+    interactions = words = 0
+    seconds = 0.0
+    for path in files:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                texts = [t["text"] for t in record["turns"]]
+                tokenize = tokenizers[record["language"]]
+                start = time.perf_counter()
+                for text in texts:
+                    tokenize(text)
+                seconds += time.perf_counter() - start
+                interactions += 1
+                words += sum(len(text.split()) for text in texts)
+    return interactions, words, seconds
+
+
+def run_measured(data_dir: Path, processes: int) -> tuple[float, float]:
+    """(wall seconds, peak MB of the process tree) of `touchstone run` on the day."""
+    command = [str(Path(sys.executable).with_name("touchstone")), "run", "--date", DAY.isoformat(), "--data-dir", str(data_dir), "--processes", str(processes)]
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "False"}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        root = psutil.Process(process.pid)
+        while not done.is_set():
+            try:
+                tree = [root, *root.children(recursive=True)]
+                # PSS: pages shared between the forked workers count once, split between them.
+                peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()) / 2**20)
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"touchstone run failed:\n{output[-3000:]}")
+    return wall, peak
+
+
+def generated(root: Path, count: int) -> Path:
+    data_dir = root / f"generated-{count}"
+    if not landing_files(data_dir):  # generation is seeded: reuse a day made before
+        with console.status(f"generating {count:,} interactions ..."):
+            generate_day(data_dir / "landing", DAY, interactions=count, seed=42, realistic_lengths=True)
+    return data_dir
+
+
+def real(root: Path, copies: int) -> Path:
+    data_dir = root / f"real-x{copies}"
+    folder = data_dir / "landing" / DAY.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    dialogues = public_dialogues.abcd(DIALOGUES / "abcd" / "abcd_sample.json") + public_dialogues.taskmaster(DIALOGUES / "taskmaster" / "tm4_data_00.json")
+    with (folder / "real.jsonl").open("w", encoding="utf-8") as out:
+        for copy in range(copies):
+            for record in dialogues:
+                out.write(json.dumps({**record, "interaction_id": f"{record['interaction_id']}-{copy}"}) + "\n")
+    return data_dir
+
+
+def measure(name: str, data_dir: Path, processes: int) -> Result:
+    interactions, words, tokenizer_seconds = tokenizer_ceiling(landing_files(data_dir))
+    with console.status(f"{name}: touchstone run --processes {processes} ..."):
+        wall, peak = run_measured(data_dir, processes)
+    return Result(name, interactions, words, tokenizer_seconds, wall, peak, processes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Throughput and memory of the nightly pipeline.")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000], help="generated days to measure")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--real-copies", type=int, default=20, help="copies of the real dialogues (0: skip)")
+    parser.add_argument("--work-dir", type=Path, default=PROJECT_ROOT / "data" / "benchmark")
+    args = parser.parse_args()
+
+    results = [measure(f"generated {n:,}", generated(args.work_dir, n), args.processes) for n in args.sizes]
+    if args.real_copies and DIALOGUES.is_dir():
+        results.append(measure(f"real dialogues x{args.real_copies}", real(args.work_dir, args.real_copies), args.processes))
+
+    table = Table(title=f"Touchstone benchmark · {cpu_model()} · {os.cpu_count()} cores · {psutil.virtual_memory().total / 2**30:.0f} GiB · {args.processes} processes")
+    for column in ("dataset", "interactions", "words", "tokenizer w/s (1 core)", "end-to-end s", "end-to-end w/s", "interactions/s", "ratio (wall)", "ratio (per core)", "peak MB"):
+        table.add_column(column, justify="left" if column == "dataset" else "right")
+    for result in results:
+        table.add_row(*result.row())
+    console.print(table)
+    for result in results:
+        ratio = result.words / result.wall_seconds / (result.words / result.tokenizer_seconds)
+        checks = [f"ratio {ratio:.2f} {'>=' if ratio >= TARGET_RATIO else '<'} {TARGET_RATIO}", f"peak {result.peak_mb:,.0f} MB {'<' if result.peak_mb < TARGET_PEAK_MB else '>='} {TARGET_PEAK_MB}"]
+        if result.interactions >= 100_000:
+            checks.append(f"{result.wall_seconds:,.0f} s {'<' if result.wall_seconds < TARGET_SECONDS_100K else '>='} {TARGET_SECONDS_100K} s for 100,000")
+        console.print(f"{result.name}: " + "; ".join(checks))
+
+
+if __name__ == "__main__":
+    main()
