@@ -41,9 +41,9 @@ from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
 from warehouse import parquet
 from warehouse.aggregate import AgentAccumulator
-from warehouse.checks import SuiteResult, check_input, check_output
+from warehouse.checks import SuiteResult, check_input, check_output, output_suite, suite_columns
 from warehouse.report import write_report
-from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE, RUNS, TABLES
+from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE, RUNS
 
 COUNTS = "counts.json"
 # What the per-agent aggregation reads of each interaction score.
@@ -336,7 +336,9 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             f"{limit:.0%}; nothing was published",
             f"inspect the reasons in {folder / 'quarantine.parquet'}",
         )
-    output = check_output(lambda table, columns: parquet.read_staged(TABLES[table], folder, columns, compact=True).to_pandas(), staged_scores)
+    needed = suite_columns(output_suite(staged_scores))
+    staged: dict[str, Any] = {t.name: parquet.read_staged(t, folder, needed[t.name], compact=True).to_pandas() for t in (INTERACTION_SCORES, AGENT_DAILY_SCORES)}
+    output = check_output({**staged, CRITERION_RESULTS.name: parquet.staged_path(CRITERION_RESULTS, folder)}, staged_scores)
     _write_checks(folder, "output", output)
     if not output.success:
         raise TouchstoneError(

@@ -53,7 +53,7 @@ def _outputs(scores: list[float], agent_interactions: int, duplicate: bool = Fal
         (_outputs([80.0, 100.0], 2), set()),
         (_outputs([80.0, 140.0], 2), {"interaction_scores: ExpectColumnValuesToBeBetween(quality_score)"}),
         (_outputs([80.0, 100.0], 3), {"agent_daily_scores: ExpectColumnSumToBeBetween(interactions)"}),
-        (_outputs([80.0, 100.0], 2, duplicate=True), {"criterion_results: ExpectCompoundColumnsToBeUnique(['interaction_id', 'criterion_id'])"}),
+        (_outputs([80.0, 100.0], 2, duplicate=True), {"criteria_per_interaction: ExpectColumnPairValuesToBeEqual(results, criteria)"}),
         (_outputs([80.0, 100.0], 2, transfers=-1), {"interaction_scores: ExpectColumnValuesToBeBetween(transfers)"}),
     ],
 )
@@ -80,7 +80,8 @@ def test_pipeline_quarantines_input_check_failures_and_keeps_the_results(tmp_pat
     assert (run.input_checks_failed, run.output_checks_passed) == (1, True)
     kept = json.loads((settings.warehouse_dir / "checks" / "date=2026-11-22" / "checked.json").read_text())
     assert kept["input"]["success"] is False and kept["output"]["success"] is True
-    assert kept["output"]["details"]["criterion_results"]["statistics"]["evaluated_expectations"] == 2
+    assert kept["output"]["details"]["criteria_per_interaction"]["statistics"]["evaluated_expectations"] == 1
+    assert kept["input"]["failures"] == {"interactions: ExpectColumnValuesToBeBetween(service_turns)": ["nobody-served"]}
 
 
 def test_failed_output_checks_publish_nothing_and_keep_the_previous_day(tmp_path: Path) -> None:

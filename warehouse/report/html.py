@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from markupsafe import Markup
 from scorers.sensitive import redact
 from warehouse.calibration import calibrate
 from warehouse.report import automation, sections, svg
-from warehouse.report.inputs import TREND_DAYS, ReportInputs
+from warehouse.report.inputs import ReportInputs
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Compliance failures beyond this many are counted, not listed; the full list is one query away.
@@ -73,15 +73,15 @@ def context(inputs: ReportInputs) -> dict[str, Any]:
     standard = inputs.standard
     league = sections.league_table(inputs.agents, inputs.agent_history, day)
     trends = sections.agent_trends(inputs.agent_history)
-    rates = sections.criterion_rates(inputs.results, inputs.interactions, standard) if not inputs.results.empty else pd.DataFrame()
+    rates = sections.criterion_rates(inputs.outcome_counts, standard) if not inputs.outcome_counts.empty else pd.DataFrame()
     criterion_order = list(rates["criterion_id"]) if not rates.empty else []
-    grid = sections.heat_map(inputs.results, list(league["agent_id"]), criterion_order) if criterion_order else pd.DataFrame()
+    grid = sections.heat_map(inputs.outcome_counts, list(league["agent_id"]), criterion_order) if criterion_order else pd.DataFrame()
     failures = sections.compliance_failures(inputs.results, inputs.interactions, standard) if not inputs.results.empty else pd.DataFrame()
-    team_history = sections.team_trends(inputs.interaction_history[inputs.interaction_history["date"] >= (day - timedelta(days=TREND_DAYS - 1)).isoformat()])
+    team_history = sections.team_trends(inputs.interaction_history)
     dates = sorted(set(team_history["date"]))
     team_series = {team: list(zip(part["date"], part["mean_quality"])) for team, part in team_history.dropna(subset=["mean_quality"]).groupby("team")}
     asked, not_offered = sections.asked_for_a_person(inputs.results, inputs.interactions, standard.handover_criterion if standard else None)
-    reasons, thresholds = automation.contact_reasons(inputs.interactions, inputs.interaction_history)
+    reasons, thresholds = automation.contact_reasons(inputs.interactions, inputs.contacts)
     for row in (league_rows := _records(league)):
         row["interval_svg"] = Markup(svg.interval_bar(row["mean_quality_score"], row["quality_ci_low"], row["quality_ci_high"]))
         row["trend_svg"] = Markup(svg.sparkline(trends.get(row["agent_id"], [])))

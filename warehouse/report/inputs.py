@@ -26,17 +26,22 @@ DAY_COLUMNS = [
     "critical_failures", "customer_id", "contact_reason", "words", "transfers", "customer_distress", "handed_over", "run_id", "standard_id", "standard_version",
 ]  # fmt: skip
 RESULT_COLUMNS = ["interaction_id", "agent_id", "criterion_id", "section", "outcome", "reason", "critical", "evidence", "turn_index", "start_ms"]
-HISTORY_COLUMNS = ["interaction_id", "team", "quality_score", "compliance_passed", "customer_id", "started_at"]
+HISTORY_COLUMNS = ["team", "quality_score", "compliance_passed"]  # 30 days: 3 million rows at 100,000 a day
+CONTACT_COLUMNS = ["customer_id", "started_at"]  # 7 days, for repeat contacts
 
 
 @dataclass(frozen=True)
 class ReportInputs:
     day: date
     interactions: pd.DataFrame  # interaction_scores of the day
-    results: pd.DataFrame  # criterion_results of the day
+    # The day's 1.5 million criterion results (at 100,000 calls) are never held: DuckDB counts them
+    # per agent, agent type, criterion and outcome, and hands over only the rows the report lists.
+    outcome_counts: pd.DataFrame  # agent_id, agent_type, criterion_id, section, critical, outcome, n
+    results: pd.DataFrame  # the rows listed: critical failures, the handover criterion, reviewed pairs
     agents: pd.DataFrame  # agent_daily_scores of the day
     agent_history: pd.DataFrame  # agent_daily_scores of the last TREND_DAYS days, the day included
-    interaction_history: pd.DataFrame  # interaction_scores of the same window (trends, repeat contacts)
+    interaction_history: pd.DataFrame  # interaction_scores of the same window, for trends (HISTORY_COLUMNS)
+    contacts: pd.DataFrame  # who was in touch when, over the REPEAT_DAYS before the day and the day
     run: dict[str, object]  # the `runs` row of the published run
     quarantine: pd.DataFrame
     standard: Standard | None  # the version that scored the day, for titles; None if no longer on disk
@@ -61,15 +66,52 @@ def load_inputs(warehouse: Path, standards_dir: Path, reviews_dir: Path, day: da
         ref = (interactions["standard_id"].iat[0], interactions["standard_version"].iat[0])
         standard = next((s for s in load_standards(standards_dir) if (s.id, s.version) == ref), None)
     reviews_path = reviews_file(reviews_dir, day)
+    reviews = read_human_outcomes(reviews_path) if reviews_path.exists() else None
+    counts, listed = _criterion_results(warehouse, day, standard.handover_criterion if standard else None, reviews)
     return ReportInputs(
         day=day,
         interactions=interactions,
-        results=read_table(warehouse, "criterion_results", day, compact=True, columns=RESULT_COLUMNS),
+        outcome_counts=counts,
+        results=listed,
         agents=read_table(warehouse, "agent_daily_scores", day),
         agent_history=read_table(warehouse, "agent_daily_scores", day, since=window_start),
-        interaction_history=read_table(warehouse, "interaction_scores", day, since=min(window_start, day - timedelta(days=REPEAT_DAYS)), compact=True, columns=HISTORY_COLUMNS),
+        interaction_history=read_table(warehouse, "interaction_scores", day, since=window_start, compact=True, columns=HISTORY_COLUMNS),
+        contacts=read_table(warehouse, "interaction_scores", day, since=day - timedelta(days=REPEAT_DAYS), compact=True, columns=CONTACT_COLUMNS),
         run=run.iloc[0].to_dict() if not run.empty else {},
         quarantine=read_table(warehouse, "quarantine", day),
         standard=standard,
-        reviews=read_human_outcomes(reviews_path) if reviews_path.exists() else None,
+        reviews=reviews,
     )
+
+
+def _criterion_results(warehouse: Path, day: date, handover: str | None, reviews: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(outcome counts, listed rows) of the day's criterion results, streamed through DuckDB."""
+    import duckdb
+
+    files = sorted((warehouse / "criterion_results" / f"date={day.isoformat()}").glob("*.parquet"))
+    if not files:
+        empty = pd.DataFrame(columns=RESULT_COLUMNS)
+        return pd.DataFrame(columns=["agent_id", "agent_type", "criterion_id", "section", "critical", "outcome", "n"]), empty
+    scores = sorted((warehouse / "interaction_scores" / f"date={day.isoformat()}").glob("*.parquet"))
+    def parquet(paths: list[Path]) -> str:
+        return "read_parquet([" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "])"
+
+    db = duckdb.connect()
+    db.execute(f"create view results as select * from {parquet(files)}")
+    db.execute(f"create view scores as select interaction_id, agent_type from {parquet(scores)}")
+    counts = db.sql(
+        """select r.agent_id, s.agent_type, r.criterion_id, any_value(r.section) as section, bool_or(r.critical) as critical,
+                  r.outcome, count(*) as n
+           from results r join scores s using (interaction_id)
+           group by r.agent_id, s.agent_type, r.criterion_id, r.outcome order by all"""
+    ).df()
+    reviewed = reviews[["interaction_id", "criterion_id"]].drop_duplicates() if reviews is not None else pd.DataFrame({"interaction_id": [], "criterion_id": []}, dtype=str)
+    db.register("reviewed", reviewed)
+    listed = db.execute(
+        f"""select {", ".join(RESULT_COLUMNS)} from results
+            where (critical and outcome = 'fail') or criterion_id = ?
+               or (interaction_id, criterion_id) in (select (interaction_id, criterion_id) from reviewed)
+            order by interaction_id, criterion_id""",
+        [handover or ""],
+    ).df()
+    return counts, listed

@@ -75,7 +75,7 @@ def team_trends(interaction_history: pd.DataFrame) -> pd.DataFrame:
     """Per date and team (bots are their own team), the mean quality, compliance rate and count."""
     frame = interaction_history.assign(team=interaction_history["team"].astype(object).fillna("(no team)"))
     grouped = frame.groupby(["date", "team"]).agg(
-        mean_quality=("quality_score", "mean"), compliance_rate=("compliance_passed", "mean"), interactions=("interaction_id", "count")
+        mean_quality=("quality_score", "mean"), compliance_rate=("compliance_passed", "mean"), interactions=("compliance_passed", "size")
     )
     return grouped.reset_index().sort_values(["team", "date"], ignore_index=True)
 
@@ -88,7 +88,7 @@ def team_summary(interaction_history: pd.DataFrame, day: date) -> pd.DataFrame:
         since = (day - timedelta(days=days - 1)).isoformat()
         window = frame[(frame["date"] >= since) & (frame["date"] <= day.isoformat())]
         columns[f"mean_{label}"] = window.groupby("team")["quality_score"].mean()
-        columns[f"n_{label}"] = window.groupby("team")["interaction_id"].count()
+        columns[f"n_{label}"] = window.groupby("team").size()
     return pd.DataFrame(columns).reset_index(names="team").sort_values("team", ignore_index=True)
 
 
@@ -97,23 +97,20 @@ def criterion_titles(standard: Standard | None) -> dict[str, str]:
 
 
 def _failure_rates(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Applicable, failed and failure rate per group; only the columns needed are copied (a day of
-    100,000 calls has 1.5 million results)."""
-    columns = results[[*by, "outcome"]]
-    applicable = columns[columns["outcome"] != NOT_APPLICABLE]
-    failed = (applicable["outcome"] == "fail").rename("failed")
-    grouped = failed.groupby([applicable[column] for column in by], observed=True).agg(["size", "sum"]).rename(columns={"size": "applicable", "sum": "failed"})
-    grouped["failed"] = grouped["failed"].astype(int)
+    """Applicable, failed and failure rate per group, from rows or from outcome counts (column `n`)."""
+    n = results["n"] if "n" in results else pd.Series(1, index=results.index)
+    frame = pd.DataFrame({**{c: results[c] for c in by}, "applicable": n.where(results["outcome"] != NOT_APPLICABLE, 0), "failed": n.where(results["outcome"] == "fail", 0)})
+    grouped = frame.groupby(by, observed=True)[["applicable", "failed"]].sum()
+    grouped = grouped[grouped["applicable"] > 0].astype(int)
     grouped["failure_rate"] = grouped["failed"] / grouped["applicable"]
     return grouped.reset_index()
 
 
-def criterion_rates(results: pd.DataFrame, interactions: pd.DataFrame, standard: Standard | None) -> pd.DataFrame:
+def criterion_rates(outcome_counts: pd.DataFrame, standard: Standard | None) -> pd.DataFrame:
     """Per criterion: applicable, failed and failure rate, overall and for people and bots; worst first."""
-    rates = _failure_rates(results, ["criterion_id"])
-    meta = results.drop_duplicates("criterion_id").set_index("criterion_id")[["section", "critical"]]
-    agent_type = results["interaction_id"].astype(object).map(interactions.set_index("interaction_id")["agent_type"])
-    by_type = _failure_rates(results[["criterion_id", "outcome"]].assign(agent_type=agent_type.astype("category")), ["criterion_id", "agent_type"])
+    rates = _failure_rates(outcome_counts, ["criterion_id"])
+    meta = outcome_counts.groupby("criterion_id").agg(section=("section", "first"), critical=("critical", "max"))
+    by_type = _failure_rates(outcome_counts, ["criterion_id", "agent_type"])
     rates = rates.join(meta, on="criterion_id")
     for agent_type in ("human", "bot"):
         part = by_type[by_type["agent_type"] == agent_type].set_index("criterion_id")[["applicable", "failure_rate"]]
@@ -123,9 +120,9 @@ def criterion_rates(results: pd.DataFrame, interactions: pd.DataFrame, standard:
     return rates.sort_values(["failure_rate", "criterion_id"], ascending=[False, True], ignore_index=True)
 
 
-def heat_map(results: pd.DataFrame, agent_order: list[str], criterion_order: list[str]) -> pd.DataFrame:
+def heat_map(outcome_counts: pd.DataFrame, agent_order: list[str], criterion_order: list[str]) -> pd.DataFrame:
     """Failure rate per agent (rows) and criterion (columns); NaN where it never applied."""
-    rates = _failure_rates(results, ["agent_id", "criterion_id"])
+    rates = _failure_rates(outcome_counts, ["agent_id", "criterion_id"])
     grid = rates.pivot(index="agent_id", columns="criterion_id", values="failure_rate")
     return grid.reindex(index=agent_order, columns=criterion_order)
 
