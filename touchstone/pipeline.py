@@ -41,9 +41,21 @@ from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
 from warehouse import parquet
 from warehouse.aggregate import AgentAccumulator
-from warehouse.checks import SuiteResult, check_input, check_output, output_suite, suite_columns
+from warehouse.checks import (
+    SuiteResult,
+    check_input,
+    check_output,
+    output_suite,
+    suite_columns,
+)
 from warehouse.report import write_report
-from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE, RUNS
+from warehouse.tables import (
+    AGENT_DAILY_SCORES,
+    CRITERION_RESULTS,
+    INTERACTION_SCORES,
+    QUARANTINE,
+    RUNS,
+)
 
 COUNTS = "counts.json"
 # What the per-agent aggregation reads of each interaction score.
