@@ -35,7 +35,7 @@ from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standards, select_standard
 from scorers.nlp import pipeline
-from scorers.sensitive import redact
+from scorers.sensitive import mask_long_numbers, redact_any_language
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
@@ -133,8 +133,10 @@ def _update_counts(folder: Path, **counts: int) -> dict[str, int]:
 
 
 def _quarantine_row(source: str, locator: str, reason: str, raw: str, run_id: str) -> dict[str, Any]:
-    """A quarantine row; the raw excerpt is redacted (cards, IBANs, ids, e-mail, phones in digits)."""
-    return {"source": source, "locator": locator, "reason": reason, "raw_excerpt": redact(raw, "en"), "run_id": run_id}
+    """A quarantine row; the raw excerpt is redacted (cards, IBANs, ids, e-mail, phones; written, or
+    spoken in any of the languages, since a broken record's language is not known), and what is left
+    of long numbers is masked: an excerpt cut in the middle of a card number passes no check."""
+    return {"source": source, "locator": locator, "reason": reason, "raw_excerpt": mask_long_numbers(redact_any_language(raw)), "run_id": run_id}
 
 
 def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:

@@ -163,3 +163,14 @@ def test_digit_runs_equal_the_token_by_token_reference() -> None:
     for language, text in texts:
         got = [[(t.start, t.end, t.digits, t.spoken) for t in run] for run in digit_runs(text, language)]
         assert got == _reference_digit_runs(text, language), (language, text)
+
+
+def test_excerpts_cut_inside_a_number_keep_none_of_it() -> None:
+    from scorers.sensitive import mask_long_numbers, redact_any_language
+
+    cut = "my card is 4539 1488 03"  # cut at 300 characters: too short for a card
+    assert find_sensitive(cut, "en") == []
+    assert mask_long_numbers(cut) == "my card is [number]"
+    assert mask_long_numbers("fyra fem tre nio ett fyra, order 12345, tel") == "[number], order 12345, tel"
+    spoken_de = "Karte vier fünf drei neun eins vier acht acht null drei vier drei sechs vier sechs sieben"
+    assert redact_any_language(spoken_de) == "Karte [card number ending 6467]"
