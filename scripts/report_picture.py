@@ -18,7 +18,7 @@ from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import PROJECT_ROOT, Settings
 from warehouse.parquet import read_table
-from warehouse.report import write_report
+from warehouse.report import report_day
 from warehouse.report.browser import open_page
 from warehouse.report.inputs import reviews_file
 
@@ -53,7 +53,7 @@ def main() -> None:
         run_day(settings, day)
         print(f"scored {day}")
     simulated_reviews(settings, args.date)
-    page = write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, args.date)
+    page = report_day(settings, args.date)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     opened = open_page(page, screenshot=args.out, width=1400, height=args.height)
     if opened.console:

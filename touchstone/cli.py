@@ -351,7 +351,7 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path 
     from warehouse.calibration import calibrate as compare
     from warehouse.calibration import read_human_outcomes
     from warehouse.parquet import read_table
-    from warehouse.report import write_report
+    from warehouse.report import report_day
     from warehouse.report.inputs import reviews_file
 
     settings = _settings(data_dir)
@@ -368,7 +368,7 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path 
         kept = reviews_file(settings.reviews_dir, day)
         kept.parent.mkdir(parents=True, exist_ok=True)
         human.to_csv(kept, index=False)
-        page = write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day)
+        page = report_day(settings, day)
         console.print(f"Reviews kept in {kept}; the report has them: {page}")
 
 
@@ -387,10 +387,10 @@ def report(day: date, out: Path | None, data_dir: Path | None) -> None:
         touchstone report --date 2026-11-22
         touchstone report --date 2026-11-22 --out /tmp/qa-2026-11-22.html
     """
-    from warehouse.report import write_report
+    from warehouse.report import report_day
 
     settings = _settings(data_dir)
-    console.print(f"Report: {write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out)}")
+    console.print(f"Report: {report_day(settings, day, out)}")
 
 
 @cli.group()

@@ -19,6 +19,7 @@ import multiprocessing
 import re
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -29,8 +30,8 @@ import pyarrow.parquet as pq
 
 from ingest.interaction import Interaction
 from ingest.landing import landing_root
-from ingest.reader import stream_day
-from ingest.records import EXCERPT_CHARS
+from ingest.reader import DayStream, stream_day
+from ingest.records import EXCERPT_CHARS, Quarantined
 from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standards, select_standard
@@ -48,7 +49,7 @@ from warehouse.checks import (
     output_suite,
     suite_columns,
 )
-from warehouse.report import write_report
+from warehouse.report import report_day
 from warehouse.tables import (
     AGENT_DAILY_SCORES,
     CRITERION_RESULTS,
@@ -139,6 +140,23 @@ def _quarantine_row(source: str, locator: str, reason: str, raw: str, run_id: st
     return {"source": source, "locator": locator, "reason": reason, "raw_excerpt": mask_long_numbers(redact_any_language(raw)), "run_id": run_id}
 
 
+def _batches(stream: DayStream, size: int, set_aside: Callable[[Quarantined], None]) -> Iterator[list[Interaction]]:
+    """The stream's interactions in batches of `size` (at least one batch, maybe empty); every
+    quarantined record goes to `set_aside` as it passes."""
+    batch: list[Interaction] = []
+    yielded = False
+    for item in stream:
+        if isinstance(item, Quarantined):
+            set_aside(item)
+            continue
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch, yielded = [], True
+    if batch or not yielded:
+        yield batch
+
+
 def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     """Read the day's landing files as a stream; stage the valid interactions in shards, and the
     quarantined records. The input suite runs per shard, so memory does not grow with the day."""
@@ -150,29 +168,19 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     quarantine: list[dict[str, Any]] = []
     checks = SuiteResult(True, {}, {})
     shards = valid = rejected_total = 0
-    batch: list[Interaction] = []
 
-    def stage(batch: list[Interaction]) -> None:
-        nonlocal checks, shards, valid, rejected_total
+    def set_aside(record: Quarantined) -> None:
+        quarantine.append(_quarantine_row(record.source, record.locator, record.reason, record.raw_excerpt, plan.run_id))
+
+    for shards, batch in enumerate(_batches(stream, plan.shard_size, set_aside), start=1):
         kept, rejected, result = check_input(batch)
-        checks = checks.merged(result, f"shard {shards}")
-        with shard_file(folder, "interactions", shards, "jsonl").open("w", encoding="utf-8") as out:
+        checks = checks.merged(result, f"shard {shards - 1}")
+        with shard_file(folder, "interactions", shards - 1, "jsonl").open("w", encoding="utf-8") as out:
             out.writelines(item.model_dump_json() + "\n" for item in kept)
         for interaction, reason in rejected:
             file, _, locator = stream.sources[interaction.interaction_id].partition(" ")
             quarantine.append(_quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
-        shards, valid, rejected_total = shards + 1, valid + len(kept), rejected_total + len(rejected)
-
-    for item in stream:
-        if isinstance(item, Interaction):
-            batch.append(item)
-            if len(batch) == plan.shard_size:
-                stage(batch)
-                batch = []
-        else:
-            quarantine.append(_quarantine_row(item.source, item.locator, item.reason, item.raw_excerpt, plan.run_id))
-    if batch or shards == 0:
-        stage(batch)
+        valid, rejected_total = valid + len(kept), rejected_total + len(rejected)
     _write_checks(folder, "input", checks)
     with (folder / "sources.json").open("w", encoding="utf-8") as out:
         json.dump(stream.sources, out)
@@ -266,7 +274,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
             source = sources[interaction.interaction_id]
             try:
                 scored = compiled.score(interaction)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
                 file, _, locator = source.partition(" ")
                 reason = f"scoring failed: {type(exc).__name__}: {exc}"
                 quarantine.append(_quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
@@ -391,7 +399,7 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
 
 def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     """Write the date's HTML report from what is published (after publish; never changes the tables)."""
-    path = write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, plan.day)
+    path = report_day(settings, plan.day)
     return {**plan.to_dict(), "report": str(path)}
 
 

@@ -309,8 +309,9 @@ CHAT_WORDS = (150, 400)
 TEAMS = ("billing", "support", "sales")
 # How often things happen; a violation that needs its situation (a card, an upset customer) is
 # drawn only in that situation, at the second rate.
+# (Asking for a person depends on the topic: ASK_HUMAN below.)
 RATES = {"violation": 0.07, "upset": 0.25, "no_empathy": 0.35, "no_human_offer": 0.3, "read_back": 0.3, "no_vat": 0.3,
-         "swap": 0.3, "no_name": 0.1, "anonymous": 0.1}  # asking for a person: ASK_HUMAN  # fmt: skip
+         "swap": 0.3, "no_name": 0.1, "anonymous": 0.1}  # fmt: skip
 # How often customers come about each topic (a real contact centre is skewed, not uniform).
 TOPIC_WEIGHTS = {"billing": 28, "delivery": 22, "payment": 16, "details": 14, "moving": 11, "contract": 9}
 # Contacts differ by reason: disputes come back and get passed on, card payments rarely do. Customers
@@ -502,9 +503,10 @@ def _interaction(
     if realistic_lengths:  # explanations and questions until the conversation has its length
         low, high = VOICE_WORDS if voice else CHAT_WORDS
         target, filler = contact.randint(low, high), FILLER[lang]
-        while sum(len(turn["text"].split()) for turn in c.turns) < target:
-            c.say(speaker, *contact.sample(filler["agent"], 3))
-            c.say("customer", contact.choice(filler["customer"]))
+        words = sum(len(turn["text"].split()) for turn in c.turns)
+        while words < target:
+            for turn in (c.say(speaker, *contact.sample(filler["agent"], 3)), c.say("customer", contact.choice(filler["customer"]))):
+                words += len(c.turns[turn]["text"].split())
     if asks_human:
         c.say("customer", rng.choice(t["ask_human"]))
         c.say(speaker, t["refuse"] if "no_human_offer" in violations else t["transfer"])

@@ -39,9 +39,20 @@ class Expect:
     kwargs: dict[str, Any]
 
     @property
+    def columns(self) -> list[str]:
+        """The columns the expectation looks at (none for table-level ones)."""
+        kwargs = self.kwargs
+        if "column" in kwargs:
+            return [kwargs["column"]]
+        if "column_A" in kwargs:
+            return [kwargs["column_A"], kwargs["column_B"]]
+        return list(kwargs.get("column_list", []))
+
+    @property
     def label(self) -> str:
-        column = self.kwargs.get("column") or self.kwargs.get("column_list") or f"{self.kwargs.get('column_A')}, {self.kwargs.get('column_B')}"
-        return f"{self.frame}: {self.type}({column})"
+        columns = self.columns
+        shown = columns[0] if "column" in self.kwargs else columns if "column_list" in self.kwargs else ", ".join(columns) or None
+        return f"{self.frame}: {self.type}({shown})"
 
 
 INPUT_SUITE = [
@@ -137,16 +148,14 @@ def check_input(interactions: Sequence[Interaction]) -> tuple[list[Interaction],
     """The interactions that pass the input suite, the ones that fail it with the reason, and the result."""
     frames = input_frames(interactions)
     result = run_suite("input", INPUT_SUITE, frames)
+    positions = {label: [int(frames[label.split(":")[0]].iloc[row]["position"]) for row in rows] for label, rows in result.failures.items()}
     rejected: dict[int, str] = {}
-    for label, rows in result.failures.items():
-        frame = frames[label.split(":")[0]]
-        for row in rows:
-            position = int(frame.iloc[row]["position"])
+    for label, failing in positions.items():
+        for position in failing:
             rejected.setdefault(position, f"failed check {label}")
     kept = [ix for i, ix in enumerate(interactions) if i not in rejected]
     # Name failing rows by interaction id, which means something outside this batch.
-    by_id = {label: sorted({interactions[int(frames[label.split(":")[0]].iloc[row]["position"])].interaction_id for row in rows}) for label, rows in result.failures.items()}
-    named = SuiteResult(result.success, by_id, result.details)
+    named = SuiteResult(result.success, {label: sorted({interactions[p].interaction_id for p in failing}) for label, failing in positions.items()}, result.details)
     return kept, [(interactions[i], reason) for i, reason in sorted(rejected.items())], named
 
 
@@ -154,10 +163,8 @@ def suite_columns(expectations: Sequence[Expect]) -> dict[str, list[str]]:
     """Per frame, the columns its expectations look at: all that needs reading for a large day."""
     columns: dict[str, list[str]] = {}
     for expect in expectations:
-        kwargs = expect.kwargs
-        named = [kwargs["column"]] if "column" in kwargs else [kwargs["column_A"], kwargs["column_B"]] if "column_A" in kwargs else list(kwargs.get("column_list", []))
         mine = columns.setdefault(expect.frame, [])
-        mine += [c for c in named if c not in mine]
+        mine += [c for c in expect.columns if c not in mine]
     return columns
 
 

@@ -55,9 +55,8 @@ def write_staged(rows: Sequence[dict[str, Any]] | pa.Table, table: Table, stagin
 def read_staged(table: Table, staging: Path, columns: Sequence[str] | None = None, compact: bool = False) -> pa.Table:
     """A staged table; `compact` keeps strings dictionary-encoded (categoricals in pandas)."""
     if compact:
-        names = list(columns) if columns is not None else table.schema.names
-        strings = [n for n in names if table.schema.field(n).type == pa.string()]
-        return pq.read_table(staged_path(table, staging), columns=names, read_dictionary=strings)
+        fields = [table.schema.field(n) for n in (columns if columns is not None else table.schema.names)]
+        return pq.read_table(staged_path(table, staging), columns=[f.name for f in fields], read_dictionary=_strings(fields))
     return pq.read_table(staged_path(table, staging), schema=table.schema, columns=list(columns) if columns is not None else None)
 
 
@@ -171,20 +170,25 @@ def _read_compact(root: Path, fields: list[pa.Field], day: date | None, since: d
     """The partitions' files one by one, strings dictionary-encoded as stored: the dataset scanner
     reads ahead and expands them, which took twice the memory for a day of 100,000 calls."""
     first, last = (since or day or date.min).isoformat(), (day or date.max).isoformat()
-    strings = [f.name for f in fields if f.type == pa.string() and f.name != "date"]
-    stored = [f.name for f in fields if f.name != "date"]
+    stored = [f for f in fields if f.name != "date"]
+    strings = _strings(stored)
     parts = []
     for folder in sorted(root.glob("date=*")):
         when = folder.name.removeprefix("date=")
         if first <= when <= last:
             for path in sorted(folder.glob("*.parquet")):
-                present = set(pq.read_schema(path).names)
-                part = pq.read_table(path, columns=[c for c in stored if c in present], read_dictionary=[c for c in strings if c in present])
-                for f in fields:  # columns the table gained after this day was written
-                    if f.name != "date" and f.name not in present:
+                present = set(pq.read_schema(path).names)  # the footer only
+                part = pq.read_table(path, columns=[f.name for f in stored if f.name in present], read_dictionary=[n for n in strings if n in present])
+                for f in stored:  # columns the table gained after this day was written
+                    if f.name not in present:
                         kind = pa.dictionary(pa.int32(), f.type) if f.name in strings else f.type
                         part = part.append_column(pa.field(f.name, kind), pa.nulls(part.num_rows, kind))
                 parts.append(part.append_column(pa.field("date", pa.string()), pa.array([when] * part.num_rows, pa.string())))
     if not parts:
         return pa.schema(fields).empty_table()
     return pa.concat_tables(parts, promote_options="default").select([f.name for f in fields])
+
+
+def _strings(fields: Sequence[pa.Field]) -> list[str]:
+    """The string columns among `fields`: read dictionary-encoded in compact reads."""
+    return [f.name for f in fields if f.type == pa.string()]

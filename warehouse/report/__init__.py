@@ -12,6 +12,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from touchstone.settings import Settings
 from warehouse.report.html import render
 from warehouse.report.inputs import load_inputs
 
@@ -25,3 +26,8 @@ def write_report(warehouse: Path, standards_dir: Path, reviews_dir: Path, report
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, target)
     return target
+
+
+def report_day(settings: Settings, day: date, out: Path | None = None) -> Path:
+    """`write_report` with the deployment's folders: what the pipeline, the CLI and scripts call."""
+    return write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out)

@@ -17,6 +17,7 @@ from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
 from warehouse.calibration import read_human_outcomes
 from warehouse.parquet import read_table
+from warehouse.queries import connect
 
 TREND_DAYS = 30
 REPEAT_DAYS = 7
@@ -85,33 +86,27 @@ def load_inputs(warehouse: Path, standards_dir: Path, reviews_dir: Path, day: da
 
 
 def _criterion_results(warehouse: Path, day: date, handover: str | None, reviews: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(outcome counts, listed rows) of the day's criterion results, streamed through DuckDB."""
-    import duckdb
-
-    files = sorted((warehouse / "criterion_results" / f"date={day.isoformat()}").glob("*.parquet"))
-    if not files:
+    """(outcome counts, listed rows) of the day's criterion results, streamed through the
+    warehouse's DuckDB views (only the day's partition is read)."""
+    db = connect(warehouse)
+    if not (warehouse / "criterion_results" / f"date={day.isoformat()}").is_dir():
         empty = pd.DataFrame(columns=RESULT_COLUMNS)
         return pd.DataFrame(columns=["agent_id", "agent_type", "criterion_id", "section", "critical", "outcome", "n"]), empty
-    scores = sorted((warehouse / "interaction_scores" / f"date={day.isoformat()}").glob("*.parquet"))
-    def parquet(paths: list[Path]) -> str:
-        return "read_parquet([" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "])"
-
-    db = duckdb.connect()
-    db.execute(f"create view results as select * from {parquet(files)}")
-    db.execute(f"create view scores as select interaction_id, agent_type from {parquet(scores)}")
-    counts = db.sql(
+    counts = db.execute(
         """select r.agent_id, s.agent_type, r.criterion_id, any_value(r.section) as section, bool_or(r.critical) as critical,
                   r.outcome, count(*) as n
-           from results r join scores s using (interaction_id)
-           group by r.agent_id, s.agent_type, r.criterion_id, r.outcome order by all"""
+           from criterion_results r join interaction_scores s using (date, interaction_id)
+           where r.date = ? and s.date = ?
+           group by r.agent_id, s.agent_type, r.criterion_id, r.outcome order by all""",
+        [day, day],
     ).df()
     reviewed = reviews[["interaction_id", "criterion_id"]].drop_duplicates() if reviews is not None else pd.DataFrame({"interaction_id": [], "criterion_id": []}, dtype=str)
     db.register("reviewed", reviewed)
     listed = db.execute(
-        f"""select {", ".join(RESULT_COLUMNS)} from results
-            where (critical and outcome = 'fail') or criterion_id = ?
-               or (interaction_id, criterion_id) in (select (interaction_id, criterion_id) from reviewed)
+        f"""select {", ".join(RESULT_COLUMNS)} from criterion_results
+            where date = ? and ((critical and outcome = 'fail') or criterion_id = ?
+               or (interaction_id, criterion_id) in (select (interaction_id, criterion_id) from reviewed))
             order by interaction_id, criterion_id""",
-        [handover or ""],
+        [day, handover or ""],
     ).df()
     return counts, listed
