@@ -2,14 +2,19 @@
 
 Validated at the edge with pydantic (unknown keys are errors) so that a scorer can trust every field.
 Timestamps are optional (chats have none); criteria that need them are not applicable without them.
+Sizes are bounded (`ingest.limits`) and metadata must be plain JSON, so a record that passes here
+can be staged, scored and written to Parquet without a later step failing on it.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from ingest.limits import MAX_ID_CHARS, MAX_OFFSET_MS, MAX_TURN_CHARS
 
 Language = Literal["en", "de", "sv", "fr"]
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "de", "sv", "fr")
@@ -18,6 +23,7 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "de", "sv", "fr")
 # hybrid conversation (a bot answers first, then hands over to a person). `system` turns (hold
 # music, "agent joined") are kept but are never said by anybody.
 Speaker = Literal["agent", "bot", "customer", "system"]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_CHARS)]
 
 
 class _Strict(BaseModel):
@@ -25,22 +31,22 @@ class _Strict(BaseModel):
 
 
 class Agent(_Strict):
-    id: str = Field(min_length=1)
+    id: Id
     type: Literal["human", "bot"]
     team: str | None = None
     name: str | None = None
 
 
 class Customer(_Strict):
-    id: str | None = None
+    id: Id | None = None
     name: str | None = None
 
 
 class Turn(_Strict):
     speaker: Speaker
-    text: str
-    start_ms: int | None = Field(default=None, ge=0)
-    end_ms: int | None = Field(default=None, ge=0)
+    text: str = Field(max_length=MAX_TURN_CHARS)
+    start_ms: int | None = Field(default=None, ge=0, le=MAX_OFFSET_MS)
+    end_ms: int | None = Field(default=None, ge=0, le=MAX_OFFSET_MS)
 
     @field_validator("text")
     @classmethod
@@ -57,7 +63,7 @@ class Turn(_Strict):
 
 
 class Interaction(_Strict):
-    interaction_id: str = Field(min_length=1)
+    interaction_id: Id
     channel: Literal["voice", "chat"]
     language: Language
     started_at: datetime | None = None
@@ -65,6 +71,16 @@ class Interaction(_Strict):
     customer: Customer = Customer()
     turns: tuple[Turn, ...] = Field(min_length=1)
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("metadata")
+    @classmethod
+    def _plain_json(cls, metadata: dict[str, Any]) -> dict[str, Any]:
+        """Metadata is carried through to the staged shards as JSON: it must be writable as such."""
+        try:
+            json.dumps(metadata, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except (ValueError, TypeError) as exc:  # NaN, infinities, text that is not Unicode
+            raise ValueError(f"metadata is not plain JSON text ({exc})") from None
+        return metadata
 
     @model_validator(mode="after")
     def _timestamps_all_or_none_and_ordered(self) -> Interaction:

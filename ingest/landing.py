@@ -17,6 +17,7 @@ from typing import IO
 
 from airflow.sdk import ObjectStoragePath
 
+from ingest.records import printable
 from ingest.source_config import DEFAULT_LAYOUT
 from touchstone.errors import TouchstoneError
 
@@ -29,17 +30,22 @@ def landing_root(location: str | Path, conn_id: str | None = None) -> ObjectStor
     return ObjectStoragePath(text, conn_id=conn_id)
 
 
-def _pattern(layout: str, day: date) -> str:
+def day_pattern(layout: str, day: date, what: str = "landing layout") -> str:
+    """`layout` with the date put in: a glob relative to the landing root, which it cannot leave.
+
+    Only the `{date}` placeholder is filled in (plain replacement, not `str.format`, which would
+    let a configuration reach into the date object's attributes)."""
     if "{date}" not in layout:
-        raise TouchstoneError(f"landing layout {layout!r} has no {{date}} placeholder", "e.g. '{date}/*.jsonl'")
-    pattern = layout.format(date=day.isoformat())
-    if pattern.startswith("/") or ".." in PurePosixPath(pattern).parts:
-        raise TouchstoneError(f"landing layout {layout!r} must stay inside the landing folder")
+        raise TouchstoneError(f"{what} {layout!r} has no {{date}} placeholder", "e.g. '{date}/*.jsonl'")
+    pattern = layout.replace("{date}", day.isoformat())
+    if pattern.startswith(("/", "\\")) or "://" in pattern or ".." in PurePosixPath(pattern.replace("\\", "/")).parts:
+        raise TouchstoneError(f"{what} {layout!r} must stay inside the landing folder")
     return pattern
 
 
 def relative(root: ObjectStoragePath, path: ObjectStoragePath) -> str:
-    return str(path)[len(str(root)) :].lstrip("/")
+    """The path's name under the root, as printable text (it is written into the tables)."""
+    return printable(str(path)[len(str(root)) :].lstrip("/"))
 
 
 def day_files(root: ObjectStoragePath, day: date, layouts: list[str] | str = DEFAULT_LAYOUT) -> list[ObjectStoragePath]:
@@ -49,7 +55,7 @@ def day_files(root: ObjectStoragePath, day: date, layouts: list[str] | str = DEF
     missing); an existing folder with no transcripts is an empty day.
     """
     found: dict[str, ObjectStoragePath] = {}
-    patterns = [_pattern(layout, day) for layout in ([layouts] if isinstance(layouts, str) else layouts)]
+    patterns = [day_pattern(layout, day) for layout in ([layouts] if isinstance(layouts, str) else layouts)]
     for pattern in patterns:
         for path in root.glob(pattern):
             if path.is_file() and not path.name.startswith(("_", ".")):

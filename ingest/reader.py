@@ -18,17 +18,18 @@ import csv
 import io
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 from airflow.sdk import ObjectStoragePath
 from pydantic import ValidationError
 
 from ingest.formats import Format, detect_document, line_format_for
 from ingest.interaction import Interaction
-from ingest.landing import day_files, open_text, relative
+from ingest.landing import day_files, day_pattern, open_text, relative
+from ingest.limits import MAX_DEPTH, MAX_DOCUMENT_CHARS, bounded_lines, too_deep
 from ingest.records import EXCERPT_CHARS, Quarantined, SourceRecord
 from ingest.source_config import SourceConfig
 
@@ -54,14 +55,24 @@ class DayInput:
         return len(self.interactions) + len(self.quarantined)
 
 
+def _shown(value: Any) -> str:
+    """A bad value as a reason may quote it: short words as they are; other text and large numbers
+    only by their size, since they could be a card number or an address in the wrong field."""
+    if isinstance(value, dict | list):
+        return ""
+    if isinstance(value, str) and (len(value) > 20 or any(ch.isdigit() or ch == "@" for ch in value)):
+        return f" (got text of {len(value)} characters)"
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 100_000:
+        return " (got a number of 100,000 or more)"
+    return f" (got {value!r})"[:40]
+
+
 def describe_validation_error(error: ValidationError) -> str:
     """One line per problem, `field.path: message (got value)`, for quarantine reasons."""
     parts = []
     for problem in error.errors(include_url=False):
         where = ".".join(str(p) for p in problem["loc"]) or "record"
-        got = problem.get("input")
-        shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"[:80]
-        parts.append(f"{where}: {problem['msg']}{shown}")
+        parts.append(f"{where}: {problem['msg']}{_shown(problem.get('input'))}")
     return "; ".join(parts)
 
 
@@ -99,6 +110,8 @@ def normalise(record: SourceRecord, fmt: Format | None = None, config: SourceCon
         return Quarantined.of(record, record.error or "no record")
     config = config or SourceConfig()
     payload = record.payload
+    if too_deep(payload):
+        return Quarantined.of(record, f"record nested more than {MAX_DEPTH} levels deep")
     if fmt is not None and fmt.read_lines is None:  # vendor documents: complete them
         if (problem := _map_speakers(payload, fmt, config)) is not None:
             return Quarantined.of(record, problem)
@@ -112,8 +125,15 @@ def normalise(record: SourceRecord, fmt: Format | None = None, config: SourceCon
         return Quarantined.of(record, f"invalid interaction: {describe_validation_error(exc)}")
 
 
+def _shape_problem(fmt: Format, exc: Exception) -> str:
+    """What a document that a format recognised but could not read lacks, for the quarantine reason."""
+    detail = f"no {exc.args[0]!r} where one was expected" if isinstance(exc, KeyError) and exc.args else f"{type(exc).__name__}: {exc}"
+    return f"{fmt.name} document in an unexpected shape ({detail})"[:500]
+
+
 def _read_file(path: ObjectStoragePath, name: str) -> Iterator[tuple[SourceRecord, Format | None]]:
-    """Records of one file with their format; a file that breaks off yields a quarantine record."""
+    """Records of one file with their format; a file that breaks off, or a document a format
+    recognises but cannot read, yields a quarantine record instead of stopping the day."""
     fmt = line_format_for(path.name)
     count = 0
     try:
@@ -123,51 +143,109 @@ def _read_file(path: ObjectStoragePath, name: str) -> Iterator[tuple[SourceRecor
                     count += 1
                     yield record, fmt
                 return
-            content = text.read()
+            content = text.read(MAX_DOCUMENT_CHARS + 1)
     except READ_ERRORS as exc:
         yield SourceRecord(name, f"after record {count}" if count else "file", "", error=f"file cannot be read to the end ({type(exc).__name__}: {exc}); the records before it were kept"), None
+        return
+    if len(content) > MAX_DOCUMENT_CHARS:
+        yield SourceRecord(name, "file", content[:EXCERPT_CHARS], error=f"document is longer than {MAX_DOCUMENT_CHARS:,} characters"), None
         return
     try:
         document = json.loads(content)
     except json.JSONDecodeError as exc:
         yield SourceRecord(name, f"line {exc.lineno}", content[exc.pos : exc.pos + EXCERPT_CHARS], error=f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"), None
         return
+    except (ValueError, RecursionError) as exc:  # numbers over 4,300 digits; nesting past the parser's depth
+        yield SourceRecord(name, "file", content[:EXCERPT_CHARS], error=f"JSON that cannot be read: {exc}"), None
+        return
+    if too_deep(document):
+        yield SourceRecord(name, "file", content[:EXCERPT_CHARS], error=f"JSON nested more than {MAX_DEPTH} levels deep"), None
+        return
     fmt = detect_document(document)
     if fmt is None or fmt.parse is None:
-        keys = ", ".join(sorted(document)[:8]) if isinstance(document, dict) else type(document).__name__
+        keys = ", ".join(sorted(map(str, document))[:8]) if isinstance(document, dict) else type(document).__name__
         yield SourceRecord(name, "file", content[:EXCERPT_CHARS], error=f"unknown transcript format (top-level keys: {keys})"), None
         return
-    for record in fmt.parse(document, name):
+    records = fmt.parse(document, name)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            # Formats read documents as their vendors write them; any other shape is bad input.
+            yield SourceRecord(name, "document", content[:EXCERPT_CHARS], error=_shape_problem(fmt, exc)), fmt
+            return
         yield record, fmt
 
 
-def read_metadata(root: ObjectStoragePath, day: date, config: SourceConfig) -> dict[str, dict[str, Any]]:
-    """The day's metadata (CSV or JSON Lines) by interaction id, as canonical-shaped partial records."""
-    if config.metadata is None:
-        return {}
+def _metadata_record(row: dict[str, str]) -> dict[str, Any]:
+    """A metadata CSV row as a canonical-shaped partial record (empty cells say nothing)."""
+    record: dict[str, Any] = {}
+    for column, value in row.items():
+        if not value or column == "interaction_id":
+            continue
+        if column in METADATA_COLUMNS:
+            outer, inner = METADATA_COLUMNS[column]
+            record.setdefault(outer, {})[inner] = value
+        elif column in ("language", "channel"):
+            record[column] = value
+        else:
+            record.setdefault("metadata", {})[column] = value
+    return record
+
+
+def _metadata_rows(text: IO[str], name: str) -> Iterator[tuple[str, dict[str, Any] | SourceRecord]]:
+    """`(interaction id, partial record)` per row of a metadata file, or `("", problem)` for a row
+    that cannot be used (it becomes a quarantine record: the interaction is scored without it)."""
+    if name.removesuffix(".gz").endswith(".csv"):
+        rows = csv.DictReader(text)
+        try:
+            for row in rows:
+                where = f"line {rows.line_num}"
+                if None in row or None in row.values():
+                    yield "", SourceRecord(name, where, str(row), error=f"metadata row has {len(row) - 1 + len(row.get(None) or [])} cells for {len(rows.fieldnames or [])} columns")
+                elif not row.get("interaction_id"):
+                    yield "", SourceRecord(name, where, str(row), error="metadata row has no interaction_id")
+                else:
+                    yield row["interaction_id"], _metadata_record(row)
+        except csv.Error as exc:
+            yield "", SourceRecord(name, f"line {rows.line_num}", "", error=f"metadata CSV cannot be read: {exc}")
+        return
+    for number, line, whole in bounded_lines(text):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line) if whole else None
+        except (json.JSONDecodeError, RecursionError) as exc:
+            item, problem = None, f"malformed JSON: {getattr(exc, 'msg', 'nested too deeply')}"
+        else:
+            problem = "metadata line is not a JSON object with an interaction_id"
+        if not isinstance(item, dict) or not isinstance(item.get("interaction_id"), str | int) or too_deep(item):
+            yield "", SourceRecord(name, f"line {number}", line, error=problem)
+            continue
+        yield str(item.pop("interaction_id")), item
+
+
+def read_metadata(root: ObjectStoragePath, day: date, config: SourceConfig) -> tuple[dict[str, dict[str, Any]], list[SourceRecord]]:
+    """The day's metadata (CSV or JSON Lines) by interaction id, as canonical-shaped partial
+    records, and the rows that could not be used."""
     rows: dict[str, dict[str, Any]] = {}
-    for path in sorted(root.glob(config.metadata.format(date=day.isoformat())), key=str):
-        with open_text(path) as text:
-            if path.name.removesuffix(".gz").endswith(".csv"):
-                for row in csv.DictReader(io.StringIO(text.read())):
-                    record: dict[str, Any] = {}
-                    for column, value in row.items():
-                        if not value or column == "interaction_id":
-                            continue
-                        if column in METADATA_COLUMNS:
-                            outer, inner = METADATA_COLUMNS[column]
-                            record.setdefault(outer, {})[inner] = value
-                        elif column in ("language", "channel"):
-                            record[column] = value
-                        else:
-                            record.setdefault("metadata", {})[column] = value
-                    rows[row["interaction_id"]] = record
-            else:
-                for line in text:
-                    if line.strip():
-                        item = json.loads(line)
-                        rows[str(item.pop("interaction_id"))] = item
-    return rows
+    problems: list[SourceRecord] = []
+    if config.metadata is None:
+        return rows, problems
+    for path in sorted(root.glob(day_pattern(config.metadata, day, "metadata")), key=str):
+        name = relative(root, path)
+        try:
+            with open_text(path) as text:
+                for interaction_id, row in _metadata_rows(text, name):
+                    if isinstance(row, SourceRecord):
+                        problems.append(row)
+                    else:
+                        rows[interaction_id] = row
+        except READ_ERRORS as exc:
+            problems.append(SourceRecord(name, "file", "", error=f"metadata file cannot be read to the end ({type(exc).__name__}: {exc})"))
+    return rows, problems
 
 
 class DayStream:
@@ -177,8 +255,11 @@ class DayStream:
     constant memory; `read`, `duplicates` and `sources` are complete once the stream is exhausted.
     """
 
-    def __init__(self, root: ObjectStoragePath, paths: list[ObjectStoragePath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, root: ObjectStoragePath, paths: list[ObjectStoragePath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None, unusable: Sequence[SourceRecord] = ()
+    ) -> None:
         self.root, self.paths, self.config, self.metadata = root, paths, config, metadata
+        self.unusable = list(unusable)  # metadata rows that could not be used: quarantined first
         self.files = [relative(root, p) for p in paths]
         self.read = 0
         self.duplicates = 0
@@ -186,6 +267,9 @@ class DayStream:
         self.sources: dict[str, str] = {}
 
     def __iter__(self) -> Iterator[Interaction | Quarantined]:
+        for record in self.unusable:
+            self.read += 1
+            yield Quarantined.of(record, record.error or "unusable metadata row")
         for path in self.paths:
             for record, fmt in _read_file(path, relative(self.root, path)):
                 item = normalise(record, fmt, self.config, self.metadata)
@@ -203,7 +287,9 @@ class DayStream:
 def stream_day(root: ObjectStoragePath, day: date, config: SourceConfig | None = None) -> DayStream:
     """Stream every record of `day` from the landing area, normalised."""
     config = config or SourceConfig()
-    return DayStream(root, day_files(root, day, config.layouts), config, read_metadata(root, day, config))
+    paths = day_files(root, day, config.layouts)
+    metadata, unusable = read_metadata(root, day, config)
+    return DayStream(root, paths, config, metadata, unusable)
 
 
 def _collect(stream: DayStream) -> DayInput:

@@ -34,4 +34,10 @@ class Quarantined:
 
     @classmethod
     def of(cls, record: SourceRecord, reason: str) -> Quarantined:
-        return cls(record.source, record.locator, reason, record.raw[:EXCERPT_CHARS])
+        return cls(printable(record.source), record.locator, printable(reason), printable(record.raw[:EXCERPT_CHARS]))
+
+
+def printable(text: str) -> str:
+    """`text` as valid UTF-8: lone surrogates (from JSON escapes or undecodable file names) are
+    written as `\\udXXX` escapes, so the quarantine table can always be written."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -18,6 +18,7 @@ from scorers.sentiment import SentimentAnalyser
 from scorers.standard import ContactReasons
 
 OTHER = "other"
+MAX_TRANSFERS = 1000  # more is a data error, not a contact: the count is ignored
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,12 @@ class ContactProfile:
 
 
 def transfer_count(metadata: dict[str, Any]) -> int | None:
-    """`metadata.transfers` when it is a whole number of at least 0 (int or digits), else None."""
+    """`metadata.transfers` when it is a plausible whole number (int or ASCII digits), else None."""
     value = metadata.get("transfers")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 6:
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_TRANSFERS:
+        return value
     return None
 
 

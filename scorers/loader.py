@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from scorers.registry import kinds, resolve
 from scorers.standard import CriterionConfig, Standard
@@ -24,6 +24,8 @@ from touchstone.errors import TouchstoneError
 
 Loc = tuple[str | int, ...]
 MAX_STANDARD_BYTES = 1_000_000
+MAX_STANDARD_DEPTH = 32  # eu_core 2.0 nests 9 levels
+MAX_STANDARD_VALUES = 200_000  # after aliases are expanded; eu_core 2.0 has 1,186
 
 
 class StandardError(TouchstoneError):
@@ -64,7 +66,7 @@ def _problems(error: ValidationError, prefix: Loc = ()) -> list[tuple[Loc, str]]
     found = []
     for problem in error.errors(include_url=False):
         loc = prefix + tuple(p for p in problem["loc"] if p != "[key]")
-        message = problem["msg"]
+        message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; unknown keys are not ignored)"
         elif problem["type"] == "missing":
@@ -127,6 +129,42 @@ def _phrase_languages(model: Any, path: Loc = ()) -> Iterable[tuple[Loc, list[st
             yield from _phrase_languages(value, path + (name,))
 
 
+def _too_big(root: Any) -> tuple[int, str] | None:
+    """`(line, problem)` when the YAML tree nests too deeply, refers to itself, or expands (through
+    aliases, `*name`, which repeat what `&name` marks) to more values than a standard could need:
+    an alias bomb is a few lines of text that would take hours to validate."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: Any, depth: int) -> int:
+        if not isinstance(node, dict | list):
+            return 1
+        if depth > MAX_STANDARD_DEPTH:
+            raise _Refused(node, f"nested more than {MAX_STANDARD_DEPTH} levels deep")
+        if id(node) in open_nodes:
+            raise _Refused(node, "an alias refers to a node that contains it")
+        if id(node) not in sizes:
+            open_nodes.add(id(node))
+            children = node.values() if isinstance(node, dict) else node
+            sizes[id(node)] = 1 + sum(size(child, depth + 1) for child in children)
+            open_nodes.discard(id(node))
+            if sizes[id(node)] > MAX_STANDARD_VALUES:
+                raise _Refused(node, f"expands to more than {MAX_STANDARD_VALUES:,} values (aliases repeat what they point at)")
+        return sizes[id(node)]
+
+    try:
+        size(root, 1)
+    except _Refused as refused:
+        lc = getattr(refused.node, "lc", None)
+        return (lc.line + 1 if lc is not None and lc.line is not None else 1), refused.problem
+    return None
+
+
+class _Refused(Exception):
+    def __init__(self, node: Any, problem: str) -> None:
+        self.node, self.problem = node, problem
+
+
 def parse_standard(text: str, source: str) -> Standard:
     """Validate a standard given as YAML text; `source` names it in messages."""
     if len(text.encode("utf-8")) > MAX_STANDARD_BYTES:
@@ -137,8 +175,15 @@ def parse_standard(text: str, source: str) -> Standard:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise StandardError(source, [f"{source}:{line}: not valid YAML: {exc.problem or exc.context}"]) from None
+    except YAMLError as exc:  # characters YAML does not allow (NUL, control characters)
+        position = getattr(exc, "position", 0) or 0
+        raise StandardError(source, [f"{source}:{text.count(chr(10), 0, position) + 1}: not valid YAML: {str(exc).splitlines()[0]}"]) from None
+    except RecursionError:
+        raise StandardError(source, [f"{source}:1: not valid YAML: nested too deeply to read"]) from None
     if not isinstance(root, dict):
         raise StandardError(source, [f"{source}:1: a standard is a YAML mapping with keys id, version, sections, criteria, ..."])
+    if (problem := _too_big(root)) is not None:
+        raise StandardError(source, [f"{source}:{problem[0]}: {problem[1]}"])
 
     problems: list[tuple[Loc, str]] = []
     raw_criteria = root.get("criteria")

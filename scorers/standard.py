@@ -7,6 +7,7 @@ Criterion kinds extend `CriterionConfig` with their own fields (see `scorers.kin
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -105,6 +106,28 @@ class Window(StrictModel):
 
 TokenPattern = list[dict[str, Any]]
 Patterns = dict[Language, list[TokenPattern]]
+MAX_REPEAT = 10  # the largest `{n,m}` a token pattern may use
+_BOUNDED_OP = re.compile(r"^(?:[?!]|\{(\d*),?(\d+)\}|\{(\d+)\})$")
+
+
+def unsafe_token(token: dict[str, Any]) -> str | None:
+    """Why a token of a Matcher pattern could make matching take unbounded time, or None.
+
+    Regular expressions can backtrack exponentially on one long token, and `*`, `+` and `{n,}`
+    let one pattern match quadratically many spans of a long turn; both are refused, with what to
+    write instead. Every other Matcher attribute compares a token in bounded time."""
+    values = [token, *(v for v in token.values() if isinstance(v, dict))]
+    if any("REGEX" in value for value in values):
+        return "REGEX is not allowed: a regular expression can take exponential time on one long token; use IN, NOT_IN, LENGTH, SHAPE, LIKE_NUM, IS_DIGIT or FUZZY"
+    op = token.get("OP")
+    if op is None:
+        return None
+    match = _BOUNDED_OP.match(str(op))
+    if match is None:
+        return f"OP {op!r} repeats without a bound: a long turn would have quadratically many matches; use a bounded repeat such as \"{{0,{MAX_REPEAT}}}\""
+    if int(match.group(2) or match.group(3) or 0) > MAX_REPEAT:
+        return f"OP {op!r} repeats more than {MAX_REPEAT} times"
+    return None
 
 
 class Words(StrictModel):
@@ -119,6 +142,10 @@ class Words(StrictModel):
     @classmethod
     def _valid_patterns(cls, patterns: Patterns | None) -> Patterns | None:
         for lang, rules in (patterns or {}).items():
+            for i, rule in enumerate(rules):
+                for j, token in enumerate(rule):
+                    if isinstance(token, dict) and (problem := unsafe_token(token)) is not None:
+                        raise ValueError(f"token pattern {lang}[{i}][{j}]: {problem}")
             try:
                 Matcher(Vocab(), validate=True).add(lang, rules)
             except (MatchPatternError, ValueError) as exc:

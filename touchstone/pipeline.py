@@ -106,8 +106,8 @@ def new_run_id(prefix: str = "cli") -> str:
 
 
 def safe_run_id(run_id: str) -> str:
-    """A run id usable in file names (Airflow's contain ':' and '+')."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+    """A run id usable as one file name (Airflow's contain ':' and '+'; none may be `..` or hidden)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id).lstrip(".") or "run"
 
 
 def load_standard_for(settings: Settings, day: date, ref: str | None = None) -> Standard:
@@ -136,8 +136,10 @@ def _update_counts(folder: Path, **counts: int) -> dict[str, int]:
 def _quarantine_row(source: str, locator: str, reason: str, raw: str, run_id: str) -> dict[str, Any]:
     """A quarantine row; the raw excerpt is redacted (cards, IBANs, ids, e-mail, phones; written, or
     spoken in any of the languages, since a broken record's language is not known), and what is left
-    of long numbers is masked: an excerpt cut in the middle of a card number passes no check."""
-    return {"source": source, "locator": locator, "reason": reason, "raw_excerpt": mask_long_numbers(redact_any_language(raw)), "run_id": run_id}
+    of long numbers is masked: an excerpt cut in the middle of a card number passes no check. Reasons
+    never quote long input values (`ingest.reader.describe_validation_error`) and are redacted too,
+    for what an exception's message might quote."""
+    return {"source": source, "locator": locator, "reason": redact_any_language(reason), "raw_excerpt": mask_long_numbers(redact_any_language(raw)), "run_id": run_id}
 
 
 def _batches(stream: DayStream, size: int, set_aside: Callable[[Quarantined], None]) -> Iterator[list[Interaction]]:
@@ -384,11 +386,14 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         "published_at": datetime.now(UTC),
     }
     parquet.write_staged([run_row], RUNS, folder)
+    try:  # the run's check results are kept whether or not the publish then succeeds
+        kept_checks = settings.warehouse_dir / "checks" / f"date={plan.day.isoformat()}"
+        kept_checks.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(folder / "checks.json", kept_checks / f"{plan.run_id}.json")
+    except OSError as exc:
+        raise parquet.unwritable(settings.warehouse_dir, plan.day, exc) from exc
     tables = [CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS]
     parquet.publish(folder, settings.warehouse_dir, plan.day, plan.run_id, tables)
-    kept_checks = settings.warehouse_dir / "checks" / f"date={plan.day.isoformat()}"
-    kept_checks.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(folder / "checks.json", kept_checks / f"{plan.run_id}.json")
     shutil.rmtree(folder)
     return {
         **plan.to_dict(),

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from touchstone.errors import TouchstoneError
 from warehouse.tables import TABLES, Table
 
 PART = "part-0.parquet"
@@ -111,28 +112,68 @@ def _copy(source: Path, target: Path) -> None:
         os.fsync(handle.fileno())
 
 
+class PublishError(TouchstoneError):
+    """The warehouse could not be written (full disk, no permission, read-only file system)."""
+
+
+FIX = "free space or fix the warehouse's permissions, then run the date again"
+
+
 def publish(staging: Path, warehouse: Path, day: date, run_id: str, tables: Sequence[Table]) -> None:
-    """Make this run's staged tables the published `day`, all tables at once."""
-    with date_lock(warehouse, day):
-        daily = [t for t in tables if not t.history]
-        if daily:
-            days = warehouse / DAYS / day.isoformat()
-            version = days / run_id
-            shutil.rmtree(version, ignore_errors=True)
-            for table in daily:
-                _copy(staged_path(table, staging), version / table.name / PART)
-            _flip(days, run_id)
+    """Make this run's staged tables the published `day`, all tables at once.
+
+    Everything that writes data (the version's copies, the history rows under temporary names)
+    happens before the switch, so a full disk or an unwritable warehouse fails with the previous day
+    untouched; after the switch only renames and links remain, which need no space for data.
+    """
+    daily = [t for t in tables if not t.history]
+    history = [t for t in tables if t.history]
+    days = warehouse / DAYS / day.isoformat()
+    pending: list[tuple[Path, Path]] = []
+    try:
+        with date_lock(warehouse, day):
+            # A retry of this run after a crash past the switch finds its version complete and in force.
+            in_force = (days / "current").is_symlink() and os.readlink(days / "current") == run_id
+            try:
+                if not in_force:
+                    shutil.rmtree(days / run_id, ignore_errors=True)  # a version a crash left half-copied
+                    for table in daily:
+                        _copy(staged_path(table, staging), days / run_id / table.name / PART)
+                for table in history:
+                    live = partition(warehouse, table, day) / f"{run_id}.parquet"
+                    pending.append((live.with_name(f".{run_id}.parquet.tmp"), live))
+                    _copy(staged_path(table, staging), pending[-1][0])
+            except OSError as exc:
+                for tmp, _ in pending:
+                    tmp.unlink(missing_ok=True)
+                if not in_force:
+                    shutil.rmtree(days / run_id, ignore_errors=True)
+                raise unwritable(warehouse, day, exc) from exc
+            if daily:
+                _flip(days, run_id)
+            for tmp, live in pending:
+                os.replace(tmp, live)
             for table in daily:
                 _link_partition(warehouse, table, day)
-            for old in days.iterdir():  # earlier versions, and what crashed runs left behind
+            for old in days.iterdir() if daily else ():  # earlier versions, and what crashed runs left behind
                 if old.name not in (run_id, "current"):
                     shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
-        for table in (t for t in tables if t.history):
-            live = partition(warehouse, table, day)
-            live.mkdir(parents=True, exist_ok=True)
-            tmp = live / f".{run_id}.parquet.tmp"
-            _copy(staged_path(table, staging), tmp)
-            os.replace(tmp, live / f"{run_id}.parquet")
+            for table in history:  # history rows of runs that died before their switch (under the lock: no one else's)
+                for stale in partition(warehouse, table, day).glob(".*.parquet.tmp"):
+                    stale.unlink()
+    except OSError as exc:  # before any copy (the lock) or after the switch (links, clean-up)
+        published = daily and os.path.realpath(days / "current") == os.path.realpath(days / run_id)
+        state = "the new data is published, the clean-up was not finished" if published else f"nothing was published for {day.isoformat()}, its previous data is intact"
+        raise PublishError(f"{_cannot_write(warehouse, exc)}; {state}", FIX) from exc
+
+
+def _cannot_write(warehouse: Path, exc: OSError) -> str:
+    return f"cannot write the warehouse {warehouse}: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+
+
+def unwritable(warehouse: Path, day: date, exc: OSError) -> PublishError:
+    """The error for a write that failed before anything of `day` was published."""
+    return PublishError(f"{_cannot_write(warehouse, exc)}; nothing was published for {day.isoformat()}, its previous data is intact", FIX)
 
 
 def read_table(

@@ -81,9 +81,16 @@ def line_format_for(name: str) -> Format | None:
     return next((f for f in formats().values() if f.read_lines and name.endswith(f.suffixes)), None)
 
 
+def _recognises(fmt: Format, document: Any) -> bool:
+    try:
+        return bool(fmt.detect and fmt.detect(document))
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):  # a predicate meeting an odd shape
+        return False
+
+
 def detect_document(document: Any) -> Format | None:
-    """The document format that recognises `document`."""
-    return next((f for f in formats().values() if f.detect and f.detect(document)), None)
+    """The document format that recognises `document` (a predicate that fails does not)."""
+    return next((f for f in formats().values() if _recognises(f, document)), None)
 
 
 def turn_offsets_ms(seconds: float | str | None) -> int | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE_DAY
+from tests.sensitive_day import leaks, write_sensitive_day
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
 from warehouse.parquet import read_table
@@ -104,3 +105,18 @@ def test_a_sharded_run_publishes_the_same_rows_as_one_process(dagbag, airflow_db
         b = read_table(sharded.warehouse_dir, table, SAMPLE_DAY).drop(columns="run_id")
         assert len(a) > 0 or table == "quarantine"
         assert a.equals(b), table
+
+
+def test_task_logs_hold_no_sensitive_value(dagbag, airflow_db, data_dir: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    """What the tasks log (captured at the file descriptors, from the loggers, and any log file in
+    the Airflow home) over a day full of card numbers, addresses and phone numbers: none in clear."""
+    settings = Settings.from_env()
+    values = write_sensitive_day(settings.landing_dir, SAMPLE_DAY, interactions=60)
+    caplog.set_level("DEBUG")
+    run = dagbag.get_dag("touchstone_nightly").test(run_conf={"date": SAMPLE_DAY.isoformat()})
+    assert run.state == "success"
+    out, err = capfd.readouterr()
+    files = {str(p): p.read_text(errors="replace") for p in (airflow_db / "logs").rglob("*") if p.is_file()}
+    assert "Returned value was" in out + err + caplog.text + "".join(files.values())  # the task logs were seen
+    found = leaks(data_dir, values, stdout=out, stderr=err, records=caplog.text, **files)
+    assert not found, found[:5]

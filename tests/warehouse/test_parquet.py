@@ -70,7 +70,7 @@ def test_a_crash_while_publishing_leaves_the_previous_day_whole(tmp_path: Path, 
         real_copy(source, target)
 
     monkeypatch.setattr(parquet, "_copy" if crash_at == "copy" else "_flip", copy_once_then_crash if crash_at == "copy" else crash)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(parquet.PublishError, match="No space left on device; nothing was published for 2026-11-22, its previous data is intact"):
         parquet.publish(tmp_path / "r2", warehouse, DAY, "r2", tables)
     for name in ("quarantine", "agent_daily_scores"):  # every table still the previous run, all of it
         frame = parquet.read_table(warehouse, name, DAY)

@@ -9,6 +9,7 @@ after `touchstone calibrate` has added the reviewers' outcomes.
 from __future__ import annotations
 
 import os
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def write_report(warehouse: Path, standards_dir: Path, reviews_dir: Path, report
     page = render(load_inputs(warehouse, standards_dir, reviews_dir, day))
     target = out or reports_dir / f"{day.isoformat()}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # concurrent writers apart
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, target)
     return target
