@@ -15,7 +15,6 @@ order) and quarantines the others.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import zlib
 from collections.abc import Iterator, Sequence

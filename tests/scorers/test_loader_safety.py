@@ -16,7 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorers.loader import MAX_STANDARD_BYTES, MAX_STANDARD_VALUES, StandardError, parse_standard
+from scorers.loader import (
+    MAX_STANDARD_BYTES,
+    MAX_STANDARD_VALUES,
+    StandardError,
+    parse_standard,
+)
 from scorers.standard import Standard
 
 ROOT = Path(__file__).resolve().parents[2]
