@@ -216,8 +216,8 @@ def _metadata_rows(text: IO[str], name: str) -> Iterator[tuple[str, dict[str, An
             continue
         try:
             item = json.loads(line) if whole else None
-        except (json.JSONDecodeError, RecursionError) as exc:
-            item, problem = None, f"malformed JSON: {getattr(exc, 'msg', 'nested too deeply')}"
+        except (ValueError, RecursionError) as exc:  # malformed, numbers over 4,300 digits, too deep
+            item, problem = None, f"malformed JSON: {getattr(exc, 'msg', exc)}"
         else:
             problem = "metadata line is not a JSON object with an interaction_id"
         if not isinstance(item, dict) or not isinstance(item.get("interaction_id"), str | int) or too_deep(item):

@@ -236,6 +236,7 @@ def test_a_document_a_format_recognises_but_cannot_read_names_the_format_and_wha
         ("_metadata.csv", "agent_id\na-9\n", "line 2", "metadata row has no interaction_id"),
         ("_metadata.jsonl", '{"interaction_id": "c-1", \n', "line 1", "malformed JSON"),
         ("_metadata.jsonl", "[1, 2]\n", "line 1", "metadata line is not a JSON object with an interaction_id"),
+        ("_metadata.jsonl", '{"interaction_id": "c-1", "n": 1' + "0" * 5000 + "}\n", "line 1", "malformed JSON: Exceeds the limit"),
     ],
 )
 def test_unusable_metadata_rows_are_quarantined_and_the_day_goes_on(name: str, content: str, where: str, reason: str) -> None:
