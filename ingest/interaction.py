@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from ingest.limits import MAX_ID_CHARS, MAX_OFFSET_MS, MAX_TURN_CHARS
+from ingest.limits import MAX_DEPTH, MAX_ID_CHARS, MAX_OFFSET_MS, MAX_TURN_CHARS, too_deep
 
 Language = Literal["en", "de", "sv", "fr"]
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "de", "sv", "fr")
@@ -82,7 +82,10 @@ class Interaction(_Strict):
     @field_validator("metadata")
     @classmethod
     def _plain_json(cls, metadata: dict[str, Any]) -> dict[str, Any]:
-        """Metadata is carried through to the staged shards as JSON: it must be writable as such."""
+        """Metadata is carried through to the staged shards as JSON: it must be writable as such.
+        (The only free-form field: everything else has a fixed shape, so only its depth is checked.)"""
+        if too_deep(metadata):
+            raise ValueError(f"metadata nested more than {MAX_DEPTH} levels deep")
         try:
             json.dumps(metadata, ensure_ascii=False, allow_nan=False).encode("utf-8")
         except (ValueError, TypeError) as exc:  # NaN, infinities, text that is not Unicode

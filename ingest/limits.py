@@ -21,19 +21,14 @@ MAX_OFFSET_MS = 7 * 24 * 3600 * 1000  # a turn's offset from the start: a week
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
-    """Whether `value` nests objects or arrays more than `limit` levels deep (without recursing)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list | tuple):
-            children = item
-        else:
-            continue
+    """Whether `value` nests objects or arrays more than `limit` levels deep (without recursing;
+    only containers are visited, so a record of many flat turns costs little)."""
+    level, depth = [value] if isinstance(value, dict | list) else [], 1
+    while level:
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        level = [child for item in level for child in (item.values() if isinstance(item, dict) else item) if isinstance(child, dict | list)]
+        depth += 1
     return False
 
 

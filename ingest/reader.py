@@ -109,14 +109,12 @@ def normalise(record: SourceRecord, fmt: Format | None = None, config: SourceCon
         return Quarantined.of(record, record.error or "no record")
     config = config or SourceConfig()
     payload = record.payload
-    if too_deep(payload):
-        return Quarantined.of(record, f"record nested more than {MAX_DEPTH} levels deep")
     if fmt is not None and fmt.read_lines is None:  # vendor documents: complete them
         if (problem := _map_speakers(payload, fmt, config)) is not None:
             return Quarantined.of(record, problem)
         defaults = config.defaults.model_dump(exclude_none=True)
         payload = _merge(defaults, payload)
-    if metadata and (extra := metadata.get(str(payload.get("interaction_id")))):
+    if metadata and isinstance(key := payload.get("interaction_id"), str | int) and (extra := metadata.get(str(key))):
         payload = _merge(payload, extra)
     try:
         return Interaction.model_validate(payload)

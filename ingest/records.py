@@ -34,7 +34,7 @@ class Quarantined:
 
     @classmethod
     def of(cls, record: SourceRecord, reason: str) -> Quarantined:
-        return cls(printable(record.source), record.locator, printable(reason), printable(record.raw[:EXCERPT_CHARS]))
+        return cls(record.source, record.locator, printable(reason), printable(record.raw[:EXCERPT_CHARS]))  # sources are printable already (`ingest.landing.relative`)
 
 
 def printable(text: str) -> str:

@@ -34,8 +34,8 @@ class ContactProfile:
 def transfer_count(metadata: dict[str, Any]) -> int | None:
     """`metadata.transfers` when it is a plausible whole number (int or ASCII digits), else None."""
     value = metadata.get("transfers")
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 6:
-        value = int(value)
+    if isinstance(value, str) and (text := value.strip()).isascii() and text.isdigit() and len(text) <= 6:
+        value = int(text)
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_TRANSFERS:
         return value
     return None

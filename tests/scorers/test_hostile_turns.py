@@ -3,8 +3,8 @@
 Each case is text a naive pattern spends quadratic or exponential time on (long runs of characters an
 e-mail, phone or number pattern accepts, with the one character that would complete it missing or at
 the very end). Before the e-mail patterns were bounded, one 200,000-character turn of "+1+1..." took
-16 s and the time grew with the square of its length; `scripts/hostile_turns.py`-style timings are
-in the README. The bound here only catches a hang, it is not a speed goal.
+16 s, growing with the square of its length; now every case takes at most ~2.4 s at 200,000
+characters. The bound here only catches a hang, it is not a speed goal.
 """
 
 from __future__ import annotations
