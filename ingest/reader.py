@@ -201,7 +201,8 @@ def _metadata_rows(text: IO[str], name: str) -> Iterator[tuple[str, dict[str, An
             for row in rows:
                 where = f"line {rows.line_num}"
                 if None in row or None in row.values():
-                    yield "", SourceRecord(name, where, str(row), error=f"metadata row has {len(row) - 1 + len(row.get(None) or [])} cells for {len(rows.fieldnames or [])} columns")
+                    cells = sum(value is not None for column, value in row.items() if column is not None) + len(row.get(None) or [])
+                    yield "", SourceRecord(name, where, str(row), error=f"metadata row has {cells} cells for {len(rows.fieldnames or [])} columns")
                 elif not row.get("interaction_id"):
                     yield "", SourceRecord(name, where, str(row), error="metadata row has no interaction_id")
                 else:

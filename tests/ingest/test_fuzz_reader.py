@@ -234,6 +234,7 @@ def test_a_document_a_format_recognises_but_cannot_read_names_the_format_and_wha
     [
         ("_metadata.csv", "interaction_id,agent_id\nc-1,a-9,extra\n", "line 2", "metadata row has 3 cells for 2 columns"),
         ("_metadata.csv", "agent_id\na-9\n", "line 2", "metadata row has no interaction_id"),
+        ("_metadata.csv", "interaction_id,agent_id,team\nc-1\n", "line 2", "metadata row has 1 cells for 3 columns"),
         ("_metadata.jsonl", '{"interaction_id": "c-1", \n', "line 1", "malformed JSON"),
         ("_metadata.jsonl", "[1, 2]\n", "line 1", "metadata line is not a JSON object with an interaction_id"),
         ("_metadata.jsonl", '{"interaction_id": "c-1", "n": 1' + "0" * 5000 + "}\n", "line 1", "malformed JSON: Exceeds the limit"),
