@@ -12,6 +12,8 @@ speakers:                          # per format: speaker label -> role
 defaults: {language: en, channel: voice, agent: {id: unknown, type: human}}
 metadata: "{date}/_metadata.csv"   # per-day CSV or JSON Lines joined by interaction_id
 max_quarantine_share: 0.5          # a day with more quarantined records fails loudly
+non_speech:                        # this source's own non-speech markup, besides the common ones
+  patterns: ['\*\*[a-z]+\*\*']        # e.g. **cough**; `defaults: false` drops the common ones
 ```
 """
 
@@ -24,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
+from ingest.markup import NonSpeech
 from touchstone.errors import TouchstoneError
 
 Role = Literal["agent", "bot", "customer", "system"]
@@ -48,6 +51,8 @@ class SourceConfig(_Strict):
     defaults: Defaults = Defaults()
     metadata: str | None = "{date}/_metadata.*"
     max_quarantine_share: float = Field(default=0.5, ge=0, le=1)
+    # Markup in this source's transcripts that nobody said (see `scorers.listening`).
+    non_speech: NonSpeech = NonSpeech()
 
     @property
     def layouts(self) -> list[str]:

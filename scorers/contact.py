@@ -66,7 +66,7 @@ class ContactProfiler:
             return None
         return any(
             self.sentiment.turn(doc, interaction.language).score <= self.config.distress_at_most
-            for turn, doc in zip(interaction.turns, analysed.docs)
+            for turn, doc in zip(analysed.turns, analysed.docs)
             if turn.speaker == "customer"
         )
 

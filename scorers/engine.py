@@ -1,7 +1,8 @@
 """Compile a standard into one scorer per criterion, and score interactions with it.
 
-Compilation (phrase matchers, kind lookup) happens once per run; scoring an interaction processes
-its turns through spaCy once and hands the result to every criterion.
+Compilation (phrase matchers, kind lookup) happens once per run; scoring an interaction hears its
+turns (`scorers.listening`), processes them through spaCy once and hands the result to every
+criterion.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 
 from ingest.interaction import Interaction
 from scorers.contact import ContactProfile, ContactProfiler
+from ingest.markup import NonSpeech
+from scorers.listening import Listener
 from scorers.nlp import Analysed, analyse
 from scorers.outcome import NotApplicable, Verdict
 from scorers.registry import Resources, Scorer, resolve
@@ -39,8 +42,10 @@ def applies(criterion: CriterionConfig, interaction: Interaction) -> Verdict | N
 class CompiledStandard:
     """A standard ready to score: each criterion bound to its kind's scorer."""
 
-    def __init__(self, standard: Standard) -> None:
+    def __init__(self, standard: Standard, non_speech: NonSpeech | None = None) -> None:
         self.standard = standard
+        # How turns are heard: the standard's listening settings, the source's non-speech markup.
+        self.listener = Listener(standard.listening, non_speech)
         resources = Resources(sentiment=SentimentAnalyser(standard.sentiment))
         self.profiler = ContactProfiler(standard.contact_reasons, resources.sentiment)
         self.scorers: list[tuple[CriterionConfig, Scorer]] = []
@@ -54,7 +59,7 @@ class CompiledStandard:
         return applies(criterion, interaction) or scorer(analysed)
 
     def score(self, interaction: Interaction) -> Scored:
-        analysed = analyse(interaction)
+        analysed = analyse(interaction, self.listener)
         results = tuple(
             CriterionResult(criterion, self.applies_or_score(criterion, scorer, interaction, analysed)) for criterion, scorer in self.scorers
         )

@@ -24,6 +24,8 @@ from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
 
 from ingest.interaction import Interaction
+from scorers.listening import HeardTurn, Listener
+from scorers.outcome import Evidence
 
 LEMMA_NORM = "touchstone_lemma_norm"
 
@@ -102,9 +104,12 @@ def pipeline(lang: str) -> Language:
 
 @dataclass(frozen=True)
 class Analysed:
-    """An interaction with every turn processed once, shared by all criteria that score it."""
+    """An interaction as heard (`scorers.listening`), every heard turn processed once, shared by all
+    criteria that score it. `turns[i]` and `docs[i]` are the same heard turn; evidence names the
+    interaction's own turn (segment) through `segment_of`."""
 
     interaction: Interaction
+    turns: tuple[HeardTurn, ...]
     docs: tuple[Doc, ...]
 
     @cached_property
@@ -112,7 +117,30 @@ class Analysed:
         """Per turn, the set of its norm ids: a matcher whose anchor words are absent is not run."""
         return tuple(frozenset(doc.to_array(NORM).tolist()) for doc in self.docs)
 
+    @cached_property
+    def segment_breaks(self) -> tuple[frozenset[int], ...]:
+        """Per turn, the token indexes where a later segment begins (a clause boundary for negation)."""
+        breaks = []
+        for turn, doc in zip(self.turns, self.docs):
+            starts = set(turn.offsets[1:])
+            breaks.append(frozenset(t.i for t in doc if t.idx in starts) if starts else frozenset())
+        return tuple(breaks)
 
-def analyse(interaction: Interaction) -> Analysed:
+    def segment_of(self, turn: int, token: int = 0) -> int:
+        """The interaction turn (segment) in which token `token` of heard turn `turn` was said."""
+        doc = self.docs[turn]
+        return self.turns[turn].segment_at(doc[token].idx if token < len(doc) else 0)
+
+    def evidence(self, turn: int, text: str, token: int = 0) -> Evidence:
+        """Evidence at token `token` of heard turn `turn`: its segment, that segment's start, `text`."""
+        segment = self.segment_of(turn, token)
+        return Evidence(segment, self.interaction.turns[segment].start_ms, text)
+
+
+def analyse(interaction: Interaction, listener: Listener | None = None) -> Analysed:
     nlp = pipeline(interaction.language)
-    return Analysed(interaction, tuple(nlp.pipe(t.text for t in interaction.turns)))
+    turns = (listener or DEFAULT_LISTENER).hear(interaction)
+    return Analysed(interaction, turns, tuple(nlp.pipe(t.text for t in turns)))
+
+
+DEFAULT_LISTENER = Listener()

@@ -4,7 +4,8 @@ Phrases match on lower-cased lemmas (see `scorers.nlp`), so matching is case-ins
 inflection-aware. Token patterns in spaCy's Matcher syntax cover what a fixed phrase cannot
 (`[{"NORM": "record"}, {"OP": "?"}, {"NORM": "call"}]`); `NORM` is the lower-cased lemma. A search is
 restricted by who said it and by a window, and by default ignores negated matches ("I can't
-transfer you" is not an offer to transfer).
+transfer you" is not an offer to transfer). Phrases marked `sounds_like` also match speech-to-text
+near-misses (`scorers.sounds_like`), after the exact matches.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
 
-from ingest.interaction import Interaction
 from scorers.negation import is_negated
 from scorers.nlp import Analysed, pipeline
 from scorers.outcome import Evidence, NotApplicable, Verdict
+from scorers.sounds_like import MIN_KEY, find_sounds_like, phrase_key
 from scorers.standard import (
     CriterionConfig,
     Said,
@@ -25,8 +27,8 @@ from scorers.standard import (
     TokenPattern,
     Window,
     Words,
-    said_by,
 )
+from scorers.windows import turns_in_scope
 
 __all__ = ["Match", "PhraseCriterion", "PhraseSet", "Said", "Words", "not_applicable", "turns_in_scope"]
 
@@ -36,24 +38,16 @@ class PhraseCriterion(CriterionConfig, Said):
     within: Window | None = None
 
 
-def turns_in_scope(interaction: Interaction, speaker: SpeakerRole, window: Window | None = None, turns: range | None = None) -> Iterator[int]:
-    """Indexes of the turns said by `speaker` inside `window` (and inside `turns`, if given)."""
-    for index in turns if turns is not None else range(len(interaction.turns)):
-        if said_by(speaker, interaction.turns[index], interaction) and (window is None or window.contains(index, interaction)):
-            yield index
-
-
 @dataclass(frozen=True)
 class Match:
-    turn_index: int
-    start_ms: int | None
-    text: str  # the words as said in the turn
-    start: int  # token offsets in the turn's doc
+    turn_index: int  # the heard turn (see `scorers.listening`)
+    evidence: Evidence  # the interaction turn (segment) it was said in, its start, the words
+    start: int  # token offsets in the heard turn's doc
     end: int
 
     @property
-    def evidence(self) -> Evidence:
-        return Evidence(self.turn_index, self.start_ms, self.text)
+    def text(self) -> str:
+        return self.evidence.text
 
 
 def _anchor_norms(pattern: TokenPattern) -> set[str] | None:
@@ -82,6 +76,8 @@ class PhraseSet:
         self.matchers: dict[str, list[PhraseMatcher | Matcher]] = {}
         # Per language, the norm ids without which the token patterns cannot match (None: always run).
         self.anchors: dict[str, frozenset[int] | None] = {}
+        # Per language, the phrases (with their sound keys) that may also match by sound.
+        self.sounds: dict[str, list[tuple[str, str]]] = {}
         for lang in said.languages():
             nlp = pipeline(lang)
             compiled: list[PhraseMatcher | Matcher] = []
@@ -96,25 +92,44 @@ class PhraseSet:
                 anchors = [_anchor_norms(p) for p in said.patterns[lang]]
                 self.anchors[lang] = None if None in anchors else frozenset(nlp.vocab.strings.add(v) for a in anchors for v in a or ())
             self.matchers[lang] = compiled
+            heard_as = said.sounds_like_phrases(lang)
+            if isinstance(said.sounds_like, dict) and heard_as:
+                # Phrases listed only under `sounds_like` are matched exactly as well.
+                extra = PhraseMatcher(nlp.vocab, attr="NORM")
+                extra.add("sounds_like", list(nlp.pipe(heard_as)))
+                compiled.append(extra)
+            keys = [(p, phrase_key(p.lower().split(), lang)) for p in heard_as]
+            self.sounds[lang] = [(p, k) for p, k in keys if len(k) >= MIN_KEY]
 
     def covers(self, language: str) -> bool:
         return language in self.matchers
 
     def find(self, analysed: Analysed, window: Window | None = None, turns: range | None = None, speaker: SpeakerRole | None = None) -> Iterator[Match]:
         """Matches in turn order, in the speaker's turns inside `window` and `turns`."""
-        interaction = analysed.interaction
-        matchers = self.matchers.get(interaction.language)
+        language = analysed.interaction.language
+        matchers = self.matchers.get(language)
         if not matchers:
             return
-        anchors = self.anchors.get(interaction.language)
-        for index in turns_in_scope(interaction, speaker or self.speaker, window, turns):
+        anchors = self.anchors.get(language)
+        for index in turns_in_scope(analysed, speaker or self.speaker, window, turns):
             doc = analysed.docs[index]
             run = matchers if anchors is None or not anchors.isdisjoint(analysed.norms[index]) else [m for m in matchers if isinstance(m, PhraseMatcher)]
-            spans = sorted({(start, end) for m in run for _, start, end in m(doc)})
-            for start, end in spans:
-                if self.said.skip_negated and is_negated(doc, start, end, interaction.language):
+            spans = {(start, end): doc[start:end].text for m in run for _, start, end in m(doc)}
+            if self.sounds.get(language):
+                spans |= self._sounds_like(doc, language, spans)
+            for (start, end), said in sorted(spans.items()):
+                if self.said.skip_negated and is_negated(doc, start, end, language, analysed.segment_breaks[index]):
                     continue
-                yield Match(index, interaction.turns[index].start_ms, doc[start:end].text, start, end)
+                yield Match(index, analysed.evidence(index, said, start), start, end)
+
+    def _sounds_like(self, doc: Doc, language: str, exact: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+        """Near-misses that no exact match covers, with what was heard and what it was taken for."""
+        found = find_sounds_like([t.text for t in doc], self.sounds[language], language)
+        return {
+            (m.start, m.end): f"{doc[m.start:m.end].text} (heard; taken for '{m.phrase}')"
+            for m in found
+            if all(m.end <= start or m.start >= end for start, end in exact)
+        }
 
     def first(self, analysed: Analysed, window: Window | None = None, turns: range | None = None) -> Match | None:
         return next(self.find(analysed, window, turns), None)

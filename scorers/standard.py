@@ -23,7 +23,8 @@ from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
-from ingest.interaction import Interaction, Language, Turn
+from ingest.interaction import Interaction, Language, Speaker
+from scorers.listening import Listening
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -37,24 +38,26 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def said_by(role: SpeakerRole, turn: Turn, interaction: Interaction) -> bool:
-    """Whether `turn` was spoken by the participant that `role` names."""
-    if turn.speaker == "system":
+def said_by(role: SpeakerRole, speaker: Speaker, interaction: Interaction) -> bool:
+    """Whether a turn of `speaker` was spoken by the participant that `role` names."""
+    if speaker == "system":
         return False
     if role == "any":
         return True
     if role == "customer":
-        return turn.speaker == "customer"
+        return speaker == "customer"
     if role == "agent":
-        return turn.speaker in ("agent", "bot")
-    return turn.speaker == "bot" or (turn.speaker == "agent" and interaction.agent.type == "bot")
+        return speaker in ("agent", "bot")
+    return speaker == "bot" or (speaker == "agent" and interaction.agent.type == "bot")
 
 
 class Window(StrictModel):
     """Where in the conversation a phrase counts. Exactly one bound; none means anywhere.
 
-    Turns are counted over the whole conversation (every speaker). Percentages are of the
-    conversation's duration when it has timestamps, else of its turns.
+    Turns are turns as heard (`scorers.listening`: markup out, one speaker's segments merged,
+    backchannels not counted), counted over the whole conversation, or over one speaker's turns with
+    `of: agent` ("in the agent's first 2 turns": everything up to the end of the agent's second
+    turn). Percentages are of the conversation's duration when it has timestamps, else of its turns.
     """
 
     first_turns: int | None = Field(default=None, gt=0)
@@ -63,45 +66,35 @@ class Window(StrictModel):
     last_seconds: float | None = Field(default=None, gt=0)
     first_percent: float | None = Field(default=None, gt=0, le=100)
     last_percent: float | None = Field(default=None, gt=0, le=100)
+    # Whose turns `first_turns` / `last_turns` count: the whole conversation's, or one speaker's.
+    of: Literal["conversation", "agent", "bot", "customer"] = "conversation"
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Window:
-        given = [name for name, value in self if value is not None]
+        bounds = [name for name in type(self).model_fields if name != "of"]
+        given = [name for name in bounds if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of {', '.join(type(self).model_fields)}; got {given or 'none'}")
+            raise ValueError(f"give exactly one of {', '.join(bounds)}; got {given or 'none'}")
+        if self.of != "conversation" and given[0] not in ("first_turns", "last_turns"):
+            raise ValueError(f"`of: {self.of}` goes with first_turns or last_turns, not {given[0]}")
         return self
 
     @property
     def needs_timestamps(self) -> bool:
         return self.first_seconds is not None or self.last_seconds is not None
 
+    @property
+    def bound(self) -> tuple[str, float]:
+        """The one bound given: (`first_turns`, 4.0)."""
+        return next((n, v) for n, v in self if n != "of" and v is not None)
+
     def describe(self) -> str:
-        name, value = next((n, v) for n, v in self if v is not None)
+        name, value = self.bound
         edge, unit = name.split("_")
+        if self.of != "conversation":
+            return f"within the {self.of}'s {edge} {value:g} turns"
         unit = {"percent": "%", "seconds": " seconds", "turns": " turns"}[unit]
         return f"within the {edge} {value:g}{unit}"
-
-    def contains(self, index: int, interaction: Interaction) -> bool:
-        """Whether turn `index` of `interaction` lies inside the window."""
-        turns = interaction.turns
-        if self.first_turns is not None:
-            return index < self.first_turns
-        if self.last_turns is not None:
-            return index >= len(turns) - self.last_turns
-        start = turns[index].start_ms
-        if self.first_seconds is not None:
-            return start is not None and start < self.first_seconds * 1000
-        duration = interaction.duration_ms
-        if self.last_seconds is not None:
-            return start is not None and duration is not None and start >= duration - self.last_seconds * 1000
-        share = self.first_percent if self.first_percent is not None else self.last_percent
-        assert share is not None
-        if start is not None and duration:
-            position, total = start, duration
-        else:
-            position, total = index, len(turns)
-        cut = total * share / 100
-        return position < cut if self.first_percent is not None else position >= total - cut
 
 
 TokenPattern = list[dict[str, Any]]
@@ -137,6 +130,9 @@ class Words(StrictModel):
     patterns: Patterns | None = Field(default=None, description="spaCy Matcher token patterns per language; NORM is the lower-cased lemma")
     # Whether a negated match ("I'm not sorry", "je ne peux pas vous transférer") is ignored.
     skip_negated: bool = True
+    # Speech-to-text near-misses (`scorers.sounds_like`): `true` for every phrase, or per language
+    # the phrases (a brand, a key phrase) that may also match by how they sound.
+    sounds_like: bool | Phrases = False
 
     @field_validator("patterns")
     @classmethod
@@ -157,10 +153,18 @@ class Words(StrictModel):
     def _something_to_match(self) -> Words:
         if not self.phrases and not self.patterns:
             raise ValueError("give phrases, patterns, or both")
+        if self.sounds_like is True and not self.phrases:
+            raise ValueError("sounds_like needs phrases: token patterns are not matched by sound")
         return self
 
+    def sounds_like_phrases(self, language: str) -> list[str]:
+        """The phrases of `language` that may also match by sound."""
+        if self.sounds_like is True:
+            return list((self.phrases or {}).get(language, []))  # type: ignore[call-overload]
+        return list(self.sounds_like.get(language, [])) if isinstance(self.sounds_like, dict) else []  # type: ignore[call-overload]
+
     def languages(self) -> set[str]:
-        return set(self.phrases or {}) | set(self.patterns or {})
+        return set(self.phrases or {}) | set(self.patterns or {}) | (set(self.sounds_like) if isinstance(self.sounds_like, dict) else set())
 
 
 class Said(Words):
@@ -301,6 +305,8 @@ class Standard(StrictModel):
     criteria: list[CriterionConfig] = Field(min_length=1)
     # The customer-sentiment lexicon per language, used by sentiment triggers and measures.
     sentiment: dict[Language, Lexicon] = Field(default_factory=dict)
+    # How turns are heard: segments merged, backchannels counted or not (see `scorers.listening`).
+    listening: Listening = Listening()
     # How contact reasons are named, for the report's automation view (frequency x complexity).
     contact_reasons: ContactReasons = ContactReasons()
     # The criterion triggered by a customer asking for a person: the report lists who asked and got one.

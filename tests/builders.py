@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.interaction import Interaction
+from scorers.listening import Listener
 from scorers.nlp import analyse
 from scorers.outcome import Verdict
 from scorers.registry import Resources, resolve
@@ -19,19 +20,21 @@ def interaction(
     agent_type: str = "human",
     **extra: Any,
 ) -> Interaction:
-    """Turns as (speaker, text) or (speaker, text, start_ms)."""
+    """Turns as (speaker, text), (speaker, text, start_ms) or (speaker, text, start_ms, end_ms)."""
     built = []
     for turn in turns:
         item: dict[str, Any] = {"speaker": turn[0], "text": turn[1]}
-        if len(turn) == 3:
+        if len(turn) >= 3:
             item["start_ms"] = turn[2]
+        if len(turn) == 4:
+            item["end_ms"] = turn[3]
         built.append(item)
     return Interaction.model_validate(
         {
             "interaction_id": extra.pop("interaction_id", "t-1"),
             "channel": channel,
             "language": language,
-            "agent": {"id": "a-1", "type": agent_type},
+            "agent": {"id": "a-1", "type": agent_type, "name": extra.pop("agent_name", None)},
             "turns": built,
             **extra,
         }
@@ -45,9 +48,10 @@ def criterion(kind: str, **fields: Any) -> Any:
     return spec.config.model_validate({"id": "c", "kind": spec.name, "title": "t", "section": "s", **fields})
 
 
-def verdict(config: Any, ix: Interaction, sentiment: dict[str, Any] | None = None) -> Verdict:
-    """Score one criterion; `sentiment` is the standard's lexicon ({lang: {negative: [...], ...}})."""
+def verdict(config: Any, ix: Interaction, sentiment: dict[str, Any] | None = None, listener: Listener | None = None) -> Verdict:
+    """Score one criterion; `sentiment` is the standard's lexicon ({lang: {negative: [...], ...}});
+    `listener` how turns are heard (default: as every standard hears them unless it says otherwise)."""
     spec = resolve(config.kind)
     assert spec is not None
     lexicons = {lang: Lexicon.model_validate(words) for lang, words in (sentiment or {}).items()}
-    return spec.factory(config, Resources(SentimentAnalyser(lexicons)))(analyse(ix))
+    return spec.factory(config, Resources(SentimentAnalyser(lexicons)))(analyse(ix, listener))

@@ -530,6 +530,12 @@ def try_(standard_file: Path, paths: tuple[Path, ...], failures_only: bool) -> N
     from touchstone.trial import try_standard
 
     trial = try_standard(standard_file, list(paths))
+    summary = RichTable(title=f"{standard_file} on {len(trial.scored)} interaction(s): summary per criterion")
+    for label in ("criterion", "pass", "fail", "not applicable"):
+        summary.add_column(label, justify="left" if label == "criterion" else "right")
+    for criterion_id, passed, failed, not_applicable in trial.summary():
+        summary.add_row(escape(criterion_id), str(passed), str(failed), str(not_applicable))
+    console.print(summary)
     table = RichTable(title=f"{standard_file} on {len(trial.scored)} interaction(s)")
     for label in ("interaction", "quality", "criterion", "outcome", "reason", "evidence", "turn"):
         table.add_column(label, overflow="fold")

@@ -265,7 +265,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     """Score one shard; an interaction a scorer cannot handle is quarantined, not fatal."""
     folder = staging(settings, plan)
     standard = load_standard_for(settings, plan.day, plan.standard_ref)
-    compiled = CompiledStandard(standard)
+    compiled = CompiledStandard(standard, load_source_config(settings.source_config).non_speech)
     sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []

@@ -7,6 +7,7 @@ run, so what is quarantined here would be quarantined there.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,14 @@ from touchstone.errors import TouchstoneError
 class Trial:
     scored: list[Scored] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
+
+    def summary(self) -> list[tuple[str, int, int, int]]:
+        """Per criterion, in the standard's order: (criterion id, passed, failed, not applicable)."""
+        counts: dict[str, Counter[str]] = {}
+        for scored in self.scored:
+            for result in scored.results:
+                counts.setdefault(result.criterion.id, Counter())[result.verdict.outcome.value] += 1
+        return [(cid, c["pass"], c["fail"], c["not_applicable"]) for cid, c in counts.items()]
 
 
 def input_files(paths: list[Path]) -> list[Path]:
@@ -41,8 +50,9 @@ def input_files(paths: list[Path]) -> list[Path]:
 
 
 def try_standard(standard_file: Path, paths: list[Path], config: SourceConfig | None = None) -> Trial:
-    compiled = CompiledStandard(load_standard(standard_file))
+    config = config or SourceConfig()
+    compiled = CompiledStandard(load_standard(standard_file), config.non_speech)
     files = input_files(paths)
     root = landing_root("/")
-    day = read_paths(root, [root / str(f.resolve()).lstrip("/") for f in files], config or SourceConfig())
+    day = read_paths(root, [root / str(f.resolve()).lstrip("/") for f in files], config)
     return Trial([compiled.score(ix) for ix in day.interactions], day.quarantined)

@@ -15,6 +15,7 @@ from scorers.outcome import Evidence, NotApplicable, Verdict
 from scorers.phrases import PhraseSet, Said, not_applicable, turns_in_scope
 from scorers.registry import Resources, Scorer, register_kind
 from scorers.standard import CriterionConfig, SpeakerRole
+from scorers.windows import describe_span
 
 
 class Trigger(Said):
@@ -51,10 +52,10 @@ def conditional(config: Conditional, resources: Resources) -> Scorer:
         ix = analysed.interaction
         found: dict[int, Evidence] = {}
         if sentiment is not None:
-            for i in turns_in_scope(ix, trigger.speaker):
+            for i in turns_in_scope(analysed, trigger.speaker):
                 felt = sentiment.turn(analysed.docs[i], ix.language)
                 if felt.words and felt.score <= (trigger.sentiment_at_most or 0):
-                    found[i] = Evidence(i, ix.turns[i].start_ms, f"sentiment {felt.score:+g}: {', '.join(felt.words)}")
+                    found[i] = analysed.evidence(i, f"sentiment {felt.score:+g}: {', '.join(felt.words)}")
         for match in said.find(analysed) if said else ():
             found.setdefault(match.turn_index, match.evidence)
         return dict(sorted(found.items()))
@@ -70,10 +71,11 @@ def conditional(config: Conditional, resources: Resources) -> Scorer:
             return Verdict.not_applicable(NotApplicable.TRIGGER_NOT_OBSERVED, "the trigger never happened")
         answer = None
         for turn, evidence in triggers.items():
-            replies = list(turns_in_scope(ix, responder, turns=range(turn + 1, len(ix.turns))))[:n]
+            replies = list(turns_in_scope(analysed, responder, turns=range(turn + 1, len(analysed.turns))))[:n]
             answer = next((m for i in replies for m in responses.find(analysed, turns=range(i, i + 1))), None)
             if answer is None:
-                return Verdict.failed(f"triggered in turn {turn} but the {responder} did not respond within {n} turn(s)", evidence)
+                searched = describe_span(analysed, replies) if replies else f"no {responder} turn followed"
+                return Verdict.failed(f"triggered in turn {evidence.turn_index} but the {responder} did not respond within {n} turn(s) (searched {searched})", evidence)
         assert answer is not None
         return Verdict.passed(f"the {responder} responded to every trigger ({len(triggers)})", answer.evidence)
 

@@ -46,7 +46,10 @@ def conversation_metric(config: ConversationMetric, resources: Resources) -> Sco
         if any(t.end_ms is None for t in ix.turns if t.speaker != "system"):
             return Verdict.not_applicable(NotApplicable.DATA_MISSING, f"{config.metric} needs the end time of every turn")
         value, turn = measure(ix, config.hold_gap_seconds)
-        evidence = Evidence(turn, ix.turns[turn].start_ms, f"{config.metric} = {value:g}") if turn is not None else None
+        if turn is not None:
+            evidence = Evidence(turn, ix.turns[turn].start_ms, f"{config.metric} = {value:g}")
+        else:  # a total over the conversation: the evidence says so
+            evidence = Evidence(0, ix.turns[0].start_ms, f"{config.metric} = {value:g} over the whole call ({len(ix.turns)} turns, {(ix.duration_ms or 0) / 1000:g} s)")
         within = (config.min is None or value >= config.min) and (config.max is None or value <= config.max)
         reason = f"{config.metric} {value:.3g} ({bounds})"
         return Verdict.passed(reason, evidence) if within else Verdict.failed(reason, evidence)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from scorers.nlp import Analysed
-from scorers.outcome import Evidence, NotApplicable, Verdict
+from scorers.outcome import NotApplicable, Verdict
 from scorers.phrases import turns_in_scope
 from scorers.registry import Resources, Scorer, register_kind
 from scorers.standard import CriterionConfig
@@ -29,17 +29,17 @@ def customer_sentiment(config: CustomerSentiment, resources: Resources) -> Score
         ix = analysed.interaction
         if not sentiment.covers(ix.language):
             return Verdict.not_applicable(NotApplicable.LANGUAGE_NOT_COVERED, f"no sentiment lexicon for {ix.language!r}")
-        n = len(ix.turns)
+        n = len(analysed.turns)
         thirds = (range(0, max(1, n // 3)), range(n - max(1, n // 3), n))
         scores = []
         for third in thirds:
-            turns = list(turns_in_scope(ix, "customer", turns=third))
+            turns = list(turns_in_scope(analysed, "customer", turns=third))
             if not turns:
                 return Verdict.not_applicable(NotApplicable.DATA_MISSING, "the customer says nothing in the first or last third")
             scores.append((sum(sentiment.turn(analysed.docs[i], ix.language).score for i in turns) / len(turns), turns[-1]))
         (start, _), (end, last_turn) = scores
         ok = {"improved": end > start, "not_worse": end >= start, "ends_non_negative": end >= 0}[config.require]
-        evidence = Evidence(last_turn, ix.turns[last_turn].start_ms, f"customer sentiment {start:+.2g} in the first third, {end:+.2g} in the last")
+        evidence = analysed.evidence(last_turn, f"customer sentiment {start:+.2g} in the first third, {end:+.2g} in the last")
         reason = f"required {config.require.replace('_', ' ')}: {start:+.2g} -> {end:+.2g}"
         return Verdict.passed(reason, evidence) if ok else Verdict.failed(reason, evidence)
 

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from scorers.nlp import Analysed
-from scorers.outcome import Evidence, NotApplicable, Verdict
+from scorers.outcome import NotApplicable, Verdict
 from scorers.phrases import Match, PhraseCriterion, PhraseSet, Words, not_applicable
 from scorers.registry import Resources, Scorer, register_kind
 
@@ -43,7 +43,7 @@ def proximity(config: Proximity, resources: Resources) -> Scorer:
                     return Verdict.failed(f"said without its companion phrase {near}", a.evidence)
                 continue
             doc = analysed.docs[a.turn_index]
-            seen = Evidence(a.turn_index, a.start_ms, doc[min(a.start, b.start) : max(a.end, b.end)].text)
+            seen = analysed.evidence(a.turn_index, doc[min(a.start, b.start) : max(a.end, b.end)].text, min(a.start, b.start))
             if config.expect == "absent":
                 return Verdict.failed(f"both said {near} of each other", seen)
         if config.expect == "absent":

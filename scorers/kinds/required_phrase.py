@@ -6,6 +6,7 @@ from scorers.nlp import Analysed
 from scorers.outcome import Verdict
 from scorers.phrases import PhraseCriterion, PhraseSet, not_applicable
 from scorers.registry import Resources, Scorer, register_kind
+from scorers.windows import searched, turns_in_scope
 
 
 class RequiredPhrase(PhraseCriterion):
@@ -23,7 +24,8 @@ def required_phrase(config: RequiredPhrase, resources: Resources) -> Scorer:
             return na
         match = phrases.first(analysed, config.within)
         if match is None:
-            return Verdict.failed(f"the {config.speaker} did not say it {where}")
+            span, evidence = searched(analysed, list(turns_in_scope(analysed, config.speaker, config.within)))
+            return Verdict.failed(f"the {config.speaker} did not say it {where} (searched {span})", evidence)
         return Verdict.passed(f"the {config.speaker} said it {where}", match.evidence)
 
     return score

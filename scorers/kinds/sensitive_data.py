@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from scorers.nlp import Analysed
-from scorers.outcome import Evidence, Verdict
+from scorers.outcome import Verdict
 from scorers.phrases import not_applicable, turns_in_scope
 from scorers.registry import Resources, Scorer, register_kind
 from scorers.sensitive import DETECTORS, find_sensitive, redact
@@ -38,13 +38,14 @@ def sensitive_data(config: SensitiveData, resources: Resources) -> Scorer:
     def score(analysed: Analysed) -> Verdict:
         if (na := not_applicable(analysed, window=config.within)) is not None:
             return na
-        interaction = analysed.interaction
-        for index in turns_in_scope(interaction, config.speaker, config.within):
-            turn = interaction.turns[index]
-            found = find_sensitive(turn.text, interaction.language, config.detect)
+        language = analysed.interaction.language
+        for index in turns_in_scope(analysed, config.speaker, config.within):
+            # The heard text: a number read out over several segments is found whole, and the
+            # evidence is redacted on the same text that was searched.
+            said = analysed.turns[index].text
+            found = find_sensitive(said, language, config.detect)
             if found:
-                evidence = Evidence(index, turn.start_ms, redact(turn.text, interaction.language))
-                return Verdict.failed(f"the {config.speaker} said a {found[0].kind.replace('_', ' ')}", evidence)
+                return Verdict.failed(f"the {config.speaker} said a {found[0].kind.replace('_', ' ')}", analysed.evidence(index, redact(said, language)))
         return Verdict.passed(f"the {config.speaker} said no {', '.join(config.detect)}")
 
     return score

@@ -30,7 +30,7 @@ def sequence(config: Sequence, resources: Resources) -> Scorer:
             return Verdict.not_applicable(NotApplicable.TRIGGER_NOT_OBSERVED, "the second step never happened")
         earlier = first.first(analysed, turns=range(0, later.turn_index + 1))
         if earlier is None or (earlier.turn_index, earlier.start) > (later.turn_index, later.start):
-            return Verdict.failed(f"the second step came in turn {later.turn_index} before the first", later.evidence)
-        return Verdict.passed(f"the first step (turn {earlier.turn_index}) came before the second (turn {later.turn_index})", earlier.evidence)
+            return Verdict.failed(f"the second step came in turn {later.evidence.turn_index} before the first", later.evidence)
+        return Verdict.passed(f"the first step (turn {earlier.evidence.turn_index}) came before the second (turn {later.evidence.turn_index})", earlier.evidence)
 
     return score

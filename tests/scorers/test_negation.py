@@ -23,6 +23,8 @@ def _span(language: str, text: str, words: str) -> tuple:
         ("en", "I cannot transfer you.", "transfer you", True),
         ("en", "I will transfer you now.", "transfer you", False),
         ("en", "No, I will transfer you.", "transfer you", False),  # the clause boundary stops it
+        ("en", "oh no this is harper valley", "harper valley", False),  # real ASR: "no" is an answer here
+        ("en", "there is no charge", "charge", True),  # ... and a determiner here
         ("en", "I'm not sorry.", "sorry", True),
         ("de", "Ich kann Sie nicht verbinden.", "verbinden", True),
         ("de", "Ich verstehe Sie nicht.", "ich verstehe", True),  # negation after the verb

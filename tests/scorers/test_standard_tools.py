@@ -47,7 +47,7 @@ def test_an_example_that_is_not_a_valid_conversation_is_reported() -> None:
 
 
 def test_diff_between_the_shipped_versions() -> None:
-    v1, v2 = sorted(load_standards(STANDARDS), key=lambda s: s.version)
+    v1, v2 = sorted((s for s in load_standards(STANDARDS) if s.id == "eu_core"), key=lambda s: s.version)
     changes = {str(c) for c in diff_standards(v1, v2)}
     assert "added criterion identify_before_account_details" in changes
     assert "added section identification" in changes

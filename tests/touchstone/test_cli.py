@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from scorers.loader import load_standard
 from touchstone.cli import cli
+from touchstone.trial import try_standard
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,12 +81,19 @@ def test_standards_validate(tmp_path: Path) -> None:
 def test_standards_test_diff_try_and_schema(tmp_path: Path) -> None:
     runner = CliRunner()
     tested = runner.invoke(cli, ["standards", "test"])
-    assert tested.exit_code == 0 and "eu_core@2.0: 47 examples, 0 broken" in tested.output
+    assert tested.exit_code == 0 and "eu_core@2.0: 48 examples, 0 broken" in tested.output
     diffed = runner.invoke(cli, ["standards", "diff", "eu_core@1.0", str(ROOT / "standards" / "eu_core.v2.yaml")])
     assert diffed.exit_code == 0 and "added criterion price_with_vat" in diffed.output
     assert runner.invoke(cli, ["generate", "--date", "2026-11-22", "-n", "12", "--data-dir", str(tmp_path)]).exit_code == 0
     tried = runner.invoke(cli, ["standards", "try", str(ROOT / "standards" / "eu_core.v2.yaml"), "--on", str(tmp_path / "landing" / "2026-11-22")])
     assert tried.exit_code == 0 and "on 12 interaction(s)" in tried.output and "greeting" in tried.output
+    assert tried.output.index("summary per criterion") < tried.output.index("on 12 interaction(s)\n")
+    trial = try_standard(ROOT / "standards" / "eu_core.v2.yaml", [tmp_path / "landing" / "2026-11-22"])
+    summary = trial.summary()
+    assert [row[0] for row in summary] == [c.id for c in load_standard(ROOT / "standards" / "eu_core.v2.yaml").criteria]
+    assert all(passed + failed + na == 12 for _, passed, failed, na in summary)
+    for criterion_id, passed, failed, na in summary:  # the printed summary row has the same counts
+        assert re.search(rf"{criterion_id}\s*│\s*{passed}\s*│\s*{failed}\s*│\s*{na}\s*│", tried.output)
     assert not (tmp_path / "warehouse").exists()  # trying writes nothing
     schema = runner.invoke(cli, ["standards", "schema"])
     assert schema.exit_code == 0 and '"title": "Touchstone standard"' in schema.output

@@ -2,8 +2,11 @@
 
 `golden/sample_day_verdicts.jsonl.gz` holds every criterion result (outcome, points, reason,
 evidence, turn, time) and interaction score of the sample day (300 interactions, seed 11), written
-by commit a323500, before the scorers were made faster. Regenerate it only for a change that is
-meant to change verdicts, and say so in the commit.
+by commit a323500, before the scorers were made faster, and rewritten once since, by the change that
+made turns heard as a listener hears them: no outcome, points or score changed, but failed searches
+now give the span searched in the reason and an excerpt as evidence, and sensitive-data evidence is
+the heard turn (a speaker's segments less than 1.5 s apart together). Regenerate it only for a
+change that is meant to change verdicts, and say so in the commit.
 """
 
 from __future__ import annotations

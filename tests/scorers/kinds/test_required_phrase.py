@@ -43,7 +43,7 @@ def test_missing_phrase_fails(language: str) -> None:
 def test_first_turns_window() -> None:
     config = criterion("required_phrase", phrases={"en": ["hello"]}, within={"first_turns": 2})
     early = interaction([("agent", "Hello!"), ("customer", "Hi"), ("agent", "Yes")])
-    late = interaction([("agent", "Yes?"), ("customer", "Hi"), ("agent", "Hello!")])
+    late = interaction([("agent", "Who is calling?"), ("customer", "Hi"), ("agent", "Hello!")])
     assert verdict(config, early).outcome is Outcome.PASS
     assert verdict(config, late).outcome is Outcome.FAIL
     assert "first 2 turns" in verdict(config, late).reason
