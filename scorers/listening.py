@@ -138,7 +138,7 @@ class Listener:
             self._words[language] = (self.listening.filler_words(language), self.listening.backchannel_words(language))
         return self._words[language]
 
-    def segments(self, interaction: Interaction) -> list[_Segment]:
+    def _segments(self, interaction: Interaction) -> list[_Segment]:
         """The spoken segments, each with its speech; segments with none (only markup) are left out."""
         fillers, backchannels = self._vocabulary(interaction.language)
         out = []
@@ -154,7 +154,7 @@ class Listener:
         gap_ms = self.listening.merge_gap_seconds * 1000
         groups: list[list[_Segment]] = []
         open_group: list[_Segment] | None = None  # the last turn that holds the floor
-        for segment in self.segments(interaction):
+        for segment in self._segments(interaction):
             if open_group is not None and segment.speaker == open_group[-1].speaker and segment.speaker != "system" and _within_gap(open_group[-1], segment, gap_ms):
                 open_group.append(segment)
             elif segment.backchannel:

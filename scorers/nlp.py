@@ -13,8 +13,9 @@ No trained model is needed and nothing is downloaded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import Any
 
 import numpy
 import spacy
@@ -111,6 +112,8 @@ class Analysed:
     interaction: Interaction
     turns: tuple[HeardTurn, ...]
     docs: tuple[Doc, ...]
+    # Heard turns inside each window asked for (`scorers.windows`), filled on first use.
+    windows: dict[Any, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def norms(self) -> tuple[frozenset[int], ...]:

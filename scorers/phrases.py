@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from scorers.negation import is_negated
 from scorers.nlp import Analysed, pipeline
 from scorers.outcome import Evidence, NotApplicable, Verdict
-from scorers.sounds_like import MIN_KEY, find_sounds_like, phrase_key
+from scorers.sounds_like import SoundPhrase, find_sounds_like, sound_phrase
 from scorers.standard import (
     CriterionConfig,
     Said,
@@ -76,8 +76,8 @@ class PhraseSet:
         self.matchers: dict[str, list[PhraseMatcher | Matcher]] = {}
         # Per language, the norm ids without which the token patterns cannot match (None: always run).
         self.anchors: dict[str, frozenset[int] | None] = {}
-        # Per language, the phrases (with their sound keys) that may also match by sound.
-        self.sounds: dict[str, list[tuple[str, str]]] = {}
+        # Per language, the phrases that may also match by sound, compiled.
+        self.sounds: dict[str, list[SoundPhrase]] = {}
         for lang in said.languages():
             nlp = pipeline(lang)
             compiled: list[PhraseMatcher | Matcher] = []
@@ -98,8 +98,7 @@ class PhraseSet:
                 extra = PhraseMatcher(nlp.vocab, attr="NORM")
                 extra.add("sounds_like", list(nlp.pipe(heard_as)))
                 compiled.append(extra)
-            keys = [(p, phrase_key(p.lower().split(), lang)) for p in heard_as]
-            self.sounds[lang] = [(p, k) for p, k in keys if len(k) >= MIN_KEY]
+            self.sounds[lang] = [c for c in (sound_phrase(p, lang) for p in heard_as) if c.matchable]
 
     def covers(self, language: str) -> bool:
         return language in self.matchers

@@ -71,6 +71,27 @@ def phrase_key(words: list[str], language: str) -> str:
 
 
 @dataclass(frozen=True)
+class SoundPhrase:
+    """A phrase compiled for sound matching once, when the standard is compiled."""
+
+    phrase: str
+    key: str  # the whole phrase's sound key
+    words: int
+    anchors: frozenset[str] | None  # its words' keys, one of which must be heard; None for one word
+
+    @property
+    def matchable(self) -> bool:
+        """Long enough in sound for a near-miss to mean something."""
+        return len(self.key) >= MIN_KEY
+
+
+def sound_phrase(phrase: str, language: str) -> SoundPhrase:
+    words = phrase.lower().split()
+    anchors = frozenset(sound_key(w, language) for w in words) - {""} if len(words) > 1 else None
+    return SoundPhrase(phrase, phrase_key(words, language), len(words), anchors)
+
+
+@dataclass(frozen=True)
 class SoundMatch:
     start: int  # word offsets in the turn
     end: int
@@ -78,26 +99,24 @@ class SoundMatch:
     similarity: float
 
 
-def find_sounds_like(words: list[str], phrases: list[tuple[str, str]], language: str) -> list[SoundMatch]:
-    """Runs of `words` that sound like one of `phrases` ((phrase, its key)), best first per start,
-    not overlapping, in word order."""
+def find_sounds_like(words: list[str], phrases: list[SoundPhrase], language: str) -> list[SoundMatch]:
+    """Runs of `words` that sound like one of `phrases`, the most similar where runs overlap, in
+    word order."""
     keys = [sound_key(w, language) for w in words]
     found: list[SoundMatch] = []
-    for phrase, key in phrases:
-        phrase_words = phrase.split()
-        n = len(phrase_words)
-        anchors = {sound_key(w, language) for w in phrase_words} - {""} if n > 1 else None
+    for phrase in phrases:
+        n = phrase.words
         for start in range(len(words)):
             best: SoundMatch | None = None
             for size in range(max(1, n - 1), n + 2):
                 end = start + size
                 if end > len(words):
                     break
-                if anchors is not None and anchors.isdisjoint(keys[start:end]):
+                if phrase.anchors is not None and phrase.anchors.isdisjoint(keys[start:end]):
                     continue
-                similarity = Levenshtein.normalized_similarity(key, _joined(keys[start:end]))
+                similarity = Levenshtein.normalized_similarity(phrase.key, _joined(keys[start:end]))
                 if similarity >= MIN_SIMILARITY and (best is None or similarity > best.similarity):
-                    best = SoundMatch(start, end, phrase, similarity)
+                    best = SoundMatch(start, end, phrase.phrase, similarity)
             if best is not None:
                 found.append(best)
     chosen: list[SoundMatch] = []

@@ -23,7 +23,15 @@ def _counted(analysed: Analysed, of: str) -> list[bool]:
 
 
 def window_turns(analysed: Analysed, window: Window) -> frozenset[int]:
-    """Indexes of the heard turns inside `window`."""
+    """Indexes of the heard turns inside `window`; computed once per interaction and window, as
+    several criteria (and each trigger of one) ask for the same."""
+    cached = analysed.windows.get(window)
+    if cached is None:
+        cached = analysed.windows[window] = _window_turns(analysed, window)
+    return cached
+
+
+def _window_turns(analysed: Analysed, window: Window) -> frozenset[int]:
     turns = analysed.turns
     name, value = window.bound
     if name in ("first_turns", "last_turns"):

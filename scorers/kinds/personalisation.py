@@ -39,8 +39,10 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "herr", "frau", "fru", "frÃ
 def _cues(language: str) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
     """The introduction cues as lower-cased token sequences, tokenised as turns are."""
     tokenizer = pipeline(language).tokenizer
+
     def tokens(cues: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         return tuple(tuple(t.lower_ for t in tokenizer(cue)) for cue in cues)
+
     return tokens(INTRODUCES_BEFORE.get(language, ())), tokens(INTRODUCES_AFTER.get(language, ()))
 
 

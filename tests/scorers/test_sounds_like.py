@@ -10,7 +10,7 @@ import pytest
 
 from ingest.interaction import Interaction
 from scorers.outcome import Outcome
-from scorers.sounds_like import find_sounds_like, phrase_key, sound_key
+from scorers.sounds_like import find_sounds_like, phrase_key, sound_key, sound_phrase
 from tests.builders import criterion, interaction, verdict
 from touchstone.public_dialogues import harper_valley
 
@@ -81,7 +81,7 @@ def test_no_new_pass_on_human_transcripts() -> None:
     ],
 )
 def test_near_misses_in_every_language(language: str, phrase: str, heard: str) -> None:
-    found = find_sounds_like(heard.split(), [(phrase, phrase_key(phrase.split(), language))], language)
+    found = find_sounds_like(heard.split(), [sound_phrase(phrase, language)], language)
     assert [m.phrase for m in found] == [phrase]
 
 
