@@ -5,6 +5,7 @@ User errors print a message and a hint and exit 1, never a traceback.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -85,8 +86,23 @@ def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
     return Settings.from_env(data_dir=data_dir, **overrides)
 
 
+def _verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta["verbose"] = True
+        logging.disable(logging.NOTSET)
+    return value
+
+
+# Third-party info logging (Great Expectations alone prints ~220 lines a run) is off unless asked for;
+# warnings and errors still show. Accepted before or after the command: `touchstone run -v ...`.
+verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, expose_value=False, is_eager=True, callback=_verbose, help="Show the libraries' info logging."
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="touchstone")
+@verbose_option
 def cli() -> None:
     """Score customer-service interactions against a written standard.
 
@@ -96,6 +112,10 @@ def cli() -> None:
         touchstone run --date 2026-11-22
         touchstone show agents --date 2026-11-22
     """
+    ctx = click.get_current_context()
+    if not ctx.meta.get("verbose"):
+        logging.disable(logging.INFO)
+        ctx.call_on_close(lambda: logging.disable(logging.NOTSET))  # for callers in the same process
 
 
 @cli.command()
@@ -104,6 +124,7 @@ def cli() -> None:
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Score shards in this many processes.")
 @source_options
 @data_option
+@verbose_option
 @user_errors
 def run(
     day: date, standard: str | None, shard_size: int | None, processes: int, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None
@@ -121,14 +142,19 @@ def run(
     from touchstone.pipeline import run_day
 
     settings = _source_settings(data_dir, landing, conn_id, source_config)
-    with console.status(f"Scoring {day} ..."):
-        summary = run_day(settings, day, standard, shard_size=shard_size, processes=processes)
-    console.print(
-        f"[green]Published {day}[/] with {summary['standard_ref']}: read {summary['read']}, "
-        f"scored {summary['scored']}, quarantined {summary['quarantined']} (run {summary['run_id']})"
+    with console.status(f"{day}: planning ...") as status:
+        summary = run_day(settings, day, standard, shard_size=shard_size, processes=processes, on_step=lambda step: status.update(f"{day}: {step} ..."))
+    console.print(run_summary(day, summary), highlight=False)
+
+
+def run_summary(day: date, summary: dict[str, Any]) -> str:
+    """The one paragraph a run ends with: what was read, scored, set aside, and where it went."""
+    dropped = f", {summary['duplicates_dropped']} duplicates dropped" if summary["duplicates_dropped"] else ""
+    return (
+        f"[green]Published {day}[/] with {summary['standard_ref']} (run {summary['run_id']}): read {summary['read']:,} interactions, "
+        f"scored {summary['scored']:,} across {summary['agents']} agents, quarantined {summary['quarantined']:,}{dropped}. "
+        f"Tables: {summary['warehouse']}. Report: {summary['report']}."
     )
-    console.print(f"Parquet: {summary['warehouse']}")
-    console.print(f"Report: {summary['report']}")
 
 
 def _source_settings(data_dir: Path | None, landing: str | None, conn_id: str | None, source_config: Path | None) -> Settings:
@@ -148,6 +174,7 @@ def _source_settings(data_dir: Path | None, landing: str | None, conn_id: str | 
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Re-score with this version (default: each date's version in force).")
 @source_options
 @data_option
+@verbose_option
 @user_errors
 def backfill(
     first: date, last: date, standard: str | None, shard_size: int | None, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None

@@ -409,13 +409,24 @@ def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:
 
 
 def run_day(
-    settings: Settings, day: date, standard: str | None = None, run_id: str | None = None, shard_size: int | None = None, processes: int = 1
+    settings: Settings,
+    day: date,
+    standard: str | None = None,
+    run_id: str | None = None,
+    shard_size: int | None = None,
+    processes: int = 1,
+    on_step: Callable[[str], None] = lambda _step: None,
 ) -> dict[str, Any]:
-    """All steps for one date, without a scheduler."""
+    """All steps for one date, without a scheduler; `on_step` hears each step as it starts."""
     plan = plan_run(settings, day, run_id or new_run_id(), standard, shard_size)
-    ingest(settings, plan)
+    on_step("reading the landing files")
+    ingested = ingest(settings, plan)
+    on_step(f"scoring {ingested['valid']:,} interactions in {len(ingested['shards'])} shards")
     score(settings, plan, processes)
-    aggregate(settings, plan)
+    on_step("scoring the agents")
+    aggregated = aggregate(settings, plan)
+    on_step("checking and publishing the tables")
     published = publish(settings, plan)
-    return {**published, "report": report(settings, plan)["report"]}
+    on_step("writing the report")
+    return {**published, "agents": aggregated["agents"], "report": report(settings, plan)["report"]}
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -36,13 +38,27 @@ def test_generate_run_and_show(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["generate", "--date", "2026-11-22", "-n", "30", "--seed", "2", *data]).exit_code == 0
     result = runner.invoke(cli, ["run", "--date", "2026-11-22", *data])
     assert result.exit_code == 0, result.output
-    assert "read 30, scored 30, quarantined 0" in result.output
+    assert "read 30 interactions, scored 30 across" in result.output and "quarantined 0." in result.output
     agents = runner.invoke(cli, ["show", "agents", "--date", "2026-11-22", *data])
     assert agents.exit_code == 0 and "agents · 2026-11-22" in agents.output and "a-" in agents.output
     failures = runner.invoke(cli, ["show", "failures", "--date", "2026-11-22", *data])
     assert failures.exit_code == 0 and "failures · 2026-11-22" in failures.output
     # Redacted evidence is shown as text, not swallowed as console markup.
     assert failures.output.count("[card") == failures.output.count("no_card_number_read_out") > 0
+
+
+def test_run_prints_its_summary_and_no_library_logging_unless_verbose(tmp_path: Path) -> None:
+    """A real process: Airflow's log handler writes to the real stdout, which CliRunner would not see."""
+    touchstone = [sys.executable, "-m", "touchstone.cli"]
+    data = ["--data-dir", str(tmp_path)]
+    subprocess.run([*touchstone, "generate", "--date", "2026-11-22", "-n", "20", *data], check=True, capture_output=True)
+    quiet = subprocess.run([*touchstone, "run", "--date", "2026-11-22", *data], capture_output=True, text=True)
+    assert quiet.returncode == 0, quiet.stderr
+    lines = (quiet.stdout + quiet.stderr).strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Published 2026-11-22 with eu_core@2.0"), lines
+    assert "read 20 interactions, scored 20 across" in lines[0] and "Report: " in lines[0]
+    verbose = subprocess.run([*touchstone, "run", "--date", "2026-11-22", "--verbose", *data], capture_output=True, text=True)
+    assert verbose.returncode == 0 and "great_expectations" in verbose.stdout + verbose.stderr
 
 
 @pytest.mark.parametrize(
