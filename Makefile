@@ -30,8 +30,7 @@ demo: setup
 	$(BIN)/airflow dags test touchstone_nightly -c '{"date": "$(DATE)"}' > "$(AIRFLOW_HOME)/dags-test.log" 2>&1 \
 		|| (tail -n 60 "$(AIRFLOW_HOME)/dags-test.log"; exit 1)
 	@echo "Airflow run log: $(AIRFLOW_HOME)/dags-test.log"
-	@echo "Parquet written for $(DATE):"
-	@find -L "$(TOUCHSTONE_DATA_DIR)/warehouse" -path "*/.days" -prune -o -path "*date=$(DATE)*" -name "*.parquet" -print | sort | sed 's/^/  /'
+	@echo "Delta tables in $(TOUCHSTONE_DATA_DIR)/warehouse: $$(ls "$(TOUCHSTONE_DATA_DIR)/warehouse" | grep -v '^[.]\|checks' | tr '\n' ' ')"
 	$(BIN)/touchstone show runs --date $(DATE)
 	$(BIN)/touchstone show agents --date $(DATE) --top 15
 	@echo "The QA managers' report (open it in a browser): $(TOUCHSTONE_DATA_DIR)/reports/$(DATE).html"

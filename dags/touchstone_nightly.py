@@ -2,13 +2,17 @@
 ### Touchstone nightly scoring
 
 Scores every interaction of the previous day against the compliance standard in force on that day
-and publishes per-criterion, per-interaction and per-agent scores to the Parquet warehouse.
+and publishes per-criterion, per-interaction and per-agent scores to the warehouse: Delta Lake
+tables in a local folder, or in an object store with `TOUCHSTONE_WAREHOUSE_URL` (`s3://...`) and
+`TOUCHSTONE_WAREHOUSE_CONN_ID` (an `aws` connection with the credentials and endpoint).
 
 `plan -> ingest -> score (one mapped task per shard) -> aggregate -> publish -> report`: each task is one step
 of `touchstone.pipeline`, the same code that `touchstone run` calls. Tasks hand over through the
 run's staging folder, which must be shared storage when workers are separate machines; only
-`publish` writes the warehouse, switching the date's version in one atomic step. At most one run is
-active at a time (`max_active_runs=1`), and a per-date lock keeps backfills of one date apart.
+`publish` writes the warehouse: the date's rows of every table, then the run's row in `runs`, the one
+commit at which the whole day switches (`warehouse.store`). At most one run is active at a time
+(`max_active_runs=1`); runs of one date from elsewhere (a backfill, the command line) end as if one
+had run after the other. A scoring task whose worker dies is retried; it rewrites its shard.
 `report` then writes the QA managers' HTML report of the date (`<data>/reports/<date>.html`).
 
 **Params**: `date` (YYYY-MM-DD) scores that date instead of the day before the run;
@@ -92,7 +96,7 @@ def touchstone_nightly() -> None:
         """Read the day's landing files, quarantine what cannot be read, split the rest into shards."""
         return _step("ingest", plan)["shards"]
 
-    @task
+    @task(**IO_RETRIES)
     def score(plan: dict[str, Any], shard: int) -> dict[str, Any]:
         """Score one shard against every criterion (one mapped task per shard)."""
         return _step("score_shard", plan, shard)
@@ -104,7 +108,7 @@ def touchstone_nightly() -> None:
 
     @task(outlets=ASSETS, **IO_RETRIES)
     def publish(plan: dict[str, Any]) -> dict[str, Any]:
-        """Reconcile counts, then swap the date's partitions into the warehouse."""
+        """Reconcile counts, then publish the date's tables; the day switches at one commit."""
         return _step("publish", plan)
 
     @task

@@ -17,7 +17,7 @@ from pathlib import Path
 from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import PROJECT_ROOT, Settings
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 from warehouse.report import report_day
 from warehouse.report.browser import open_page
 from warehouse.report.inputs import reviews_file
@@ -26,7 +26,7 @@ from warehouse.report.inputs import reviews_file
 def simulated_reviews(settings: Settings, day: date, rows: int = 120, disagree: float = 0.08, seed: int = 3) -> Path:
     """Reviewers who re-scored a sample of the day and disagree with the machine now and then."""
     rng = random.Random(seed)
-    results = read_table(settings.warehouse_dir, "criterion_results", day)
+    results = read_table(settings.warehouse, "criterion_results", day)
     sample = results.sample(n=min(rows, len(results)), random_state=seed)
     flip = {"pass": "fail", "fail": "pass", "not_applicable": "not_applicable"}
     human = [flip[o] if rng.random() < disagree else o for o in sample["outcome"]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -58,6 +58,19 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter(f"{exc.message}; {exc.hint}") from None
 
 
+def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a timestamp; e.g. 2026-11-30T08:00:00Z or '2026-11-30 08:00'") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", default=None, callback=_moment, metavar="TIMESTAMP", help="Read the tables as they were at this moment (ISO 8601; UTC unless a zone is given)."
+)
 date_option = click.option("--date", "day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The date to work on.")
 data_option = click.option(
     "--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Data folder (default: TOUCHSTONE_DATA_DIR or ./data)."
@@ -288,9 +301,10 @@ def _cell(value: Any) -> str:
 @click.argument("what", type=click.Choice(sorted(SHOW)))
 @date_option
 @click.option("--top", default=0, help="Show only the first N rows (0: all).")
+@as_of_option
 @data_option
 @user_errors
-def show(what: str, day: date, top: int, data_dir: Path | None) -> None:
+def show(what: str, day: date, top: int, as_of: datetime | None, data_dir: Path | None) -> None:
     """Print a published table for a date: agents, interactions, failures, quarantine or runs.
 
     Agents and interactions are ordered best score first; failures lists every failed
@@ -300,22 +314,25 @@ def show(what: str, day: date, top: int, data_dir: Path | None) -> None:
     Example:
         touchstone show agents --date 2026-11-22
         touchstone show failures --date 2026-11-22 --top 20
+        touchstone show agents --date 2026-11-22 --as-of 2026-11-23T06:00:00Z
     """
-    from warehouse.parquet import read_table
+    from warehouse.store import read_table
 
     settings = _settings(data_dir)
     table_name, columns, order = SHOW[what]
-    frame = read_table(settings.warehouse_dir, table_name, day)
+    frame = read_table(settings.warehouse, table_name, day, as_of=as_of)
     if what == "failures":
         frame = frame[frame["outcome"] == "fail"]
     if frame.empty and what in ("agents", "interactions", "runs"):
-        raise TouchstoneError(f"nothing published for {day} in {settings.warehouse_dir}", f"run `touchstone run --date {day}` first")
+        when = f" as of {as_of.isoformat()}" if as_of else ""
+        raise TouchstoneError(f"nothing published for {day} in {settings.warehouse}{when}", f"run `touchstone run --date {day}` first")
     if order:
         frame = frame.sort_values(order, ascending=False, kind="stable", na_position="last")
     total = len(frame)
     if top:
         frame = frame.head(top)
-    table = RichTable(title=f"{what} · {day} · {total} rows" + (f" (top {len(frame)})" if len(frame) < total else ""))
+    title = f"{what} · {day}" + (f" · as of {as_of.isoformat()}" if as_of else "") + f" · {total} rows"
+    table = RichTable(title=title + (f" (top {len(frame)})" if len(frame) < total else ""))
     for label in columns.values():
         table.add_column(label, overflow="fold")
     for row in frame[list(columns)].itertuples(index=False):
@@ -335,15 +352,17 @@ def _print_frame(frame: Any, title: str) -> None:
 @cli.command()
 @click.argument("sql", required=False)
 @click.option("--ready", type=click.Choice(sorted(READY_QUERIES)), default=None, help="Run one of the ready queries.")
+@as_of_option
 @data_option
 @user_errors
-def query(sql: str | None, ready: str | None, data_dir: Path | None) -> None:
+def query(sql: str | None, ready: str | None, as_of: datetime | None, data_dir: Path | None) -> None:
     """Query the warehouse with SQL (DuckDB); every table is a view with its `date` column.
 
     \b
     Example:
         touchstone query "select agent_id, avg(quality_score) from interaction_scores group by 1"
         touchstone query --ready worst_criteria
+        touchstone query --ready worst_criteria --as-of 2026-11-23T06:00:00Z
     """
     import duckdb
 
@@ -353,7 +372,7 @@ def query(sql: str | None, ready: str | None, data_dir: Path | None) -> None:
         raise TouchstoneError("give either SQL or --ready NAME", f"ready queries: {', '.join(sorted(READY_QUERIES))}")
     settings = _settings(data_dir)
     try:
-        frame = connect(settings.warehouse_dir).sql(sql or READY_QUERIES[ready or ""]).df()
+        frame = connect(settings.warehouse, as_of).sql(sql or READY_QUERIES[ready or ""]).df()
     except duckdb.Error as exc:
         raise TouchstoneError(f"the query failed: {exc}", "tables: criterion_results, interaction_scores, agent_daily_scores, quarantine, runs") from None
     _print_frame(frame, ready or "query")
@@ -377,14 +396,14 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path 
     """
     from warehouse.calibration import calibrate as compare
     from warehouse.calibration import read_human_outcomes
-    from warehouse.parquet import read_table
+    from warehouse.store import read_table
     from warehouse.report import report_day
     from warehouse.report.inputs import reviews_file
 
     settings = _settings(data_dir)
-    results = read_table(settings.warehouse_dir, "criterion_results", day)
+    results = read_table(settings.warehouse, "criterion_results", day)
     if results.empty:
-        raise TouchstoneError(f"nothing published for {day} in {settings.warehouse_dir}", f"run `touchstone run --date {day}` first")
+        raise TouchstoneError(f"nothing published for {day} in {settings.warehouse}", f"run `touchstone run --date {day}` first")
     human = read_human_outcomes(human_file)
     report = compare(human, results)
     _print_frame(report.per_criterion, f"calibration · {day} · agreement and Cohen's kappa")

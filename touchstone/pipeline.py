@@ -40,7 +40,8 @@ from scorers.sensitive import mask_long_numbers, redact_any_language
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
-from warehouse import parquet
+from warehouse import staging as staged
+from warehouse import store
 from warehouse.aggregate import AgentAccumulator
 from warehouse.checks import (
     SuiteResult,
@@ -186,7 +187,7 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     _write_checks(folder, "input", checks)
     with (folder / "sources.json").open("w", encoding="utf-8") as out:
         json.dump(stream.sources, out)
-    parquet.write_staged(quarantine, QUARANTINE, folder)
+    staged.write_staged(quarantine, QUARANTINE, folder)
     counts = _update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=rejected_total)
     return {**plan.to_dict(), **counts, "valid": valid, "quarantined_on_read": len(quarantine), "shards": list(range(shards))}
 
@@ -284,7 +285,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
             criterion_rows += _criterion_rows(scored, standard, plan.run_id)
             interaction_rows.append(_interaction_row(scored, standard, plan.run_id, source))
     for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
-        pq.write_table(parquet.to_arrow(rows, table), shard_file(folder, table.name, shard))
+        pq.write_table(staged.to_arrow(rows, table), shard_file(folder, table.name, shard))
     return {**plan.to_dict(), "shard": shard, "scored": len(interaction_rows), "quarantined": len(quarantine)}
 
 
@@ -325,7 +326,7 @@ def aggregate(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     for table in (CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE):
         parts = [shard_file(folder, table.name, n) for n in numbers]
         if table is QUARANTINE:
-            parts.insert(0, parquet.staged_path(QUARANTINE, folder))  # what ingest quarantined comes first
+            parts.insert(0, staged.staged_path(QUARANTINE, folder))  # what ingest quarantined comes first
         merged = folder / f"{table.name}.merging.parquet"
         with pq.ParquetWriter(merged, table.schema) as writer:
             for part in parts:
@@ -335,10 +336,10 @@ def aggregate(settings: Settings, plan: RunPlan) -> dict[str, Any]:
                     for row in shard_table.select(AGENT_COLUMNS).to_pylist():
                         agents.add(row)
         rows[table.name] = pq.ParquetFile(merged).metadata.num_rows
-        merged.replace(parquet.staged_path(table, folder))
+        merged.replace(staged.staged_path(table, folder))
     _update_counts(folder, scored=rows[INTERACTION_SCORES.name], quarantined=rows[QUARANTINE.name])
     agent_rows = agents.rows()
-    parquet.write_staged(agent_rows, AGENT_DAILY_SCORES, folder)
+    staged.write_staged(agent_rows, AGENT_DAILY_SCORES, folder)
     return {**plan.to_dict(), "agents": len(agent_rows), "interactions": rows[INTERACTION_SCORES.name]}
 
 
@@ -346,8 +347,8 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     """Check the counts reconcile, then swap the day's partitions in and record the run."""
     folder = staging(settings, plan)
     counts = json.loads((folder / COUNTS).read_text())
-    staged_scores = parquet.staged_rows(INTERACTION_SCORES, folder)
-    staged_quarantine = parquet.staged_rows(QUARANTINE, folder)
+    staged_scores = staged.staged_rows(INTERACTION_SCORES, folder)
+    staged_quarantine = staged.staged_rows(QUARANTINE, folder)
     if (counts["scored"], counts["quarantined"]) != (staged_scores, staged_quarantine) or counts["read"] != staged_scores + staged_quarantine:
         raise TouchstoneError(
             f"counts do not reconcile for {plan.day}: read {counts['read']}, scored {staged_scores}, quarantined {staged_quarantine}",
@@ -361,8 +362,8 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             f"inspect the reasons in {folder / 'quarantine.parquet'}",
         )
     needed = suite_columns(output_suite(staged_scores))
-    staged: dict[str, Any] = {t.name: parquet.read_staged(t, folder, needed[t.name], compact=True).to_pandas() for t in (INTERACTION_SCORES, AGENT_DAILY_SCORES)}
-    output = check_output({**staged, CRITERION_RESULTS.name: parquet.staged_path(CRITERION_RESULTS, folder)}, staged_scores)
+    frames: dict[str, Any] = {t.name: staged.read_staged(t, folder, needed[t.name], compact=True).to_pandas() for t in (INTERACTION_SCORES, AGENT_DAILY_SCORES)}
+    output = check_output({**frames, CRITERION_RESULTS.name: staged.staged_path(CRITERION_RESULTS, folder)}, staged_scores)
     _write_checks(folder, "output", output)
     if not output.success:
         raise TouchstoneError(
@@ -385,20 +386,19 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         "status": "published",
         "published_at": datetime.now(UTC),
     }
-    parquet.write_staged([run_row], RUNS, folder)
+    staged.write_staged([run_row], RUNS, folder)
+    warehouse = settings.warehouse
     try:  # the run's check results are kept whether or not the publish then succeeds
-        kept_checks = settings.warehouse_dir / "checks" / f"date={plan.day.isoformat()}"
-        kept_checks.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / "checks.json", kept_checks / f"{plan.run_id}.json")
+        warehouse.write_text(f"checks/date={plan.day.isoformat()}/{plan.run_id}.json", (folder / "checks.json").read_text())
     except OSError as exc:
-        raise parquet.unwritable(settings.warehouse_dir, plan.day, exc) from exc
+        raise store.unwritable(warehouse, plan.day, exc) from exc
     tables = [CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS]
-    parquet.publish(folder, settings.warehouse_dir, plan.day, plan.run_id, tables)
+    store.publish(folder, warehouse, plan.day, plan.run_id, tables)
     shutil.rmtree(folder)
     return {
         **plan.to_dict(),
         **{k: v for k, v in run_row.items() if k in ("read", "scored", "quarantined", "duplicates_dropped", "status")},
-        "warehouse": str(settings.warehouse_dir),
+        "warehouse": str(warehouse),
     }
 
 

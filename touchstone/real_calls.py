@@ -22,7 +22,7 @@ from touchstone.pipeline import run_day
 from touchstone.public_dialogues import Transcript, harper_valley
 from touchstone.settings import Settings
 from warehouse.calibration import Calibration, calibrate, read_human_outcomes
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 TRANSCRIPTS: tuple[Transcript, ...] = ("human", "asr")
 # The day the calls are landed under: any date works; this one is in the corpus' own month.
@@ -51,7 +51,7 @@ def score_real_calls(calls: Path, reviews: Path, standard: str, data_dir: Path, 
     settings = Settings.from_env(data_dir=root, landing_dir=root / "landing", standards_dir=standards_dir, standard=standard, source_config=None, landing_url=None)
     land_calls(calls, which, settings.landing_dir)
     run_day(settings, CALLS_DAY, standard)
-    results = read_table(settings.warehouse_dir, "criterion_results", CALLS_DAY)
+    results = read_table(settings.warehouse, "criterion_results", CALLS_DAY)
     return RealCallsResult(which, calibrate(read_human_outcomes(reviews), results), results)
 
 

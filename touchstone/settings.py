@@ -10,6 +10,8 @@ live under `<project>/data/` (git-ignored), and the standards under `<project>/s
 | TOUCHSTONE_LANDING_URL       | none; a URL (file://, s3://, gs://, abfs://) instead of the folder |
 | TOUCHSTONE_LANDING_CONN_ID   | none; the Airflow connection with the object store's credentials |
 | TOUCHSTONE_SOURCE_CONFIG     | none; a YAML file: layout, speaker roles, defaults, metadata (`ingest.source_config`) |
+| TOUCHSTONE_WAREHOUSE_URL     | none; an object store URL (s3://bucket/prefix) instead of <data>/warehouse |
+| TOUCHSTONE_WAREHOUSE_CONN_ID | none; the Airflow connection (type aws) with its credentials, else AWS_* variables |
 | TOUCHSTONE_STANDARDS_DIR     | <project>/standards                                        |
 | TOUCHSTONE_STANDARD          | eu_core                                                    |
 """
@@ -19,6 +21,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from touchstone.object_store import storage_options
+from warehouse.location import Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,6 +38,8 @@ class Settings:
     landing_url: str | None = None
     landing_conn_id: str | None = None
     source_config: Path | None = None
+    warehouse_url: str | None = None
+    warehouse_conn_id: str | None = None
 
     @property
     def landing(self) -> str:
@@ -41,7 +48,15 @@ class Settings:
 
     @property
     def warehouse_dir(self) -> Path:
+        """The local warehouse folder (the default when no warehouse URL is set)."""
         return self.data_dir / "warehouse"
+
+    @property
+    def warehouse(self) -> Warehouse:
+        """Where the published tables are: the URL with its connection's credentials, else the folder."""
+        if self.warehouse_url is None:
+            return Warehouse.at(self.warehouse_dir)
+        return Warehouse.at(self.warehouse_url, storage_options(self.warehouse_conn_id))
 
     @property
     def staging_dir(self) -> Path:
@@ -68,5 +83,7 @@ class Settings:
             landing_url=os.environ.get("TOUCHSTONE_LANDING_URL") or None,
             landing_conn_id=os.environ.get("TOUCHSTONE_LANDING_CONN_ID") or None,
             source_config=Path(os.environ["TOUCHSTONE_SOURCE_CONFIG"]) if os.environ.get("TOUCHSTONE_SOURCE_CONFIG") else None,
+            warehouse_url=os.environ.get("TOUCHSTONE_WAREHOUSE_URL") or None,
+            warehouse_conn_id=os.environ.get("TOUCHSTONE_WAREHOUSE_CONN_ID") or None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]

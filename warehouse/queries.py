@@ -1,17 +1,23 @@
-"""Ask the warehouse your own questions: DuckDB views over the Parquet tables.
+"""Ask the warehouse your own questions: DuckDB views over the Delta tables.
 
-Each table is a view of the same name, with its `date` partition column, over
-`<warehouse>/<table>/*/*.parquet` (the date partitions are links to the published versions, which
-DuckDB follows). Nothing is copied; the Parquet files stay the single source of truth.
+Each table is a view of the same name, with its `date` column, over the table's Arrow dataset
+(delta-rs lists the files; DuckDB scans them, pushing filters down, and needs no extension). Daily
+tables show the run in force on each date only, as `warehouse.store.read_table` does; `runs` shows
+every run. Nothing is copied; the Parquet files of the Delta tables stay the single source of truth.
 
     touchstone query "select agent_id, avg(quality_score) from interaction_scores group by 1"
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
+
+from warehouse.location import Warehouse
+from warehouse.store import snapshot
 from warehouse.tables import TABLES
 
 if TYPE_CHECKING:
@@ -39,13 +45,18 @@ READY_QUERIES = {
 }
 
 
-def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per published table."""
+def connect(warehouse: Warehouse | Path | str, as_of: datetime | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one view per published table (as it was at `as_of`, when given)."""
     import duckdb
 
     connection = duckdb.connect()
-    for name in TABLES:
-        if any((warehouse / name).glob("*/*.parquet")):
-            pattern = str(warehouse / name / "*" / "*.parquet").replace("'", "''")
-            connection.execute(f"create view {name} as select * from read_parquet('{pattern}', hive_partitioning = true, union_by_name = true)")
+    forced, datasets = snapshot(warehouse, list(TABLES), as_of)
+    connection.register("_runs_in_force", pa.table({"date": list(forced), "run_id": list(forced.values())}))
+    for name, table in TABLES.items():
+        rows = datasets[name]
+        if rows is None:
+            continue
+        connection.register(f"_{name}_all_runs", rows)
+        chosen = "" if table.history else " semi join _runs_in_force using (date, run_id)"
+        connection.execute(f"create view {name} as select * from _{name}_all_runs{chosen}")
     return connection

@@ -12,7 +12,7 @@ from tests.conftest import SAMPLE_DAY
 from tests.sensitive_day import leaks, write_sensitive_day
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 

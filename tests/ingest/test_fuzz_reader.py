@@ -33,7 +33,7 @@ from ingest.source_config import SourceConfig
 from scorers.engine import CompiledStandard
 from scorers.loader import load_standard
 from touchstone.pipeline import _criterion_rows, _interaction_row
-from warehouse import parquet
+from warehouse import staging
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,8 +147,8 @@ def _check(day: DayInput, records: int) -> None:
         assert Interaction.model_validate_json(staged) == ix
         scored = compiled().score(ix)
         assert len(scored.results) == 15
-        parquet.to_arrow(_criterion_rows(scored, compiled().standard, "fuzz"), CRITERION_RESULTS)
-        parquet.to_arrow([_interaction_row(scored, compiled().standard, "fuzz", "day.jsonl line 1")], INTERACTION_SCORES)
+        staging.to_arrow(_criterion_rows(scored, compiled().standard, "fuzz"), CRITERION_RESULTS)
+        staging.to_arrow([_interaction_row(scored, compiled().standard, "fuzz", "day.jsonl line 1")], INTERACTION_SCORES)
 
 
 # 60 examples per seed in the suite; a longer campaign: TOUCHSTONE_FUZZ_EXAMPLES=2000 pytest tests -k fuzz

@@ -13,7 +13,7 @@ from scorers.outcome import Verdict
 from scorers.standard import CriterionConfig
 from touchstone.pipeline import run_day
 from touchstone.settings import Settings
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 DAY = date(2026, 11, 22)
 

@@ -137,7 +137,7 @@ def test_backfill_uses_the_version_in_force_each_day_or_a_named_one(tmp_path: Pa
     """eu_core 1.0 is in force until 2026-09-30, 2.0 from 2026-10-01."""
     from datetime import date
 
-    from warehouse.parquet import read_table
+    from warehouse.store import read_table
 
     runner = CliRunner()
     days = ["2026-09-29", "2026-09-30", "2026-10-01", "2026-10-02"]
@@ -165,7 +165,7 @@ def test_backfill_reports_a_missing_day_and_goes_on(tmp_path: Path) -> None:
 def test_query_and_calibrate_on_a_published_day(tmp_path: Path) -> None:
     from datetime import date
 
-    from warehouse.parquet import read_table
+    from warehouse.store import read_table
 
     runner = CliRunner()
     data = ["--data-dir", str(tmp_path)]

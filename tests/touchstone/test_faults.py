@@ -1,9 +1,9 @@
 """Fault injection and concurrency: runs killed with SIGKILL inside each step, a full disk, a
 read-only warehouse, two runs of one date at once, and runs of two dates at once.
 
-Each run under test is a forked process (the language pipelines are already loaded, so forking is
-cheap) that kills itself the moment it reaches the named point: no clean-up code gets to run, as
-when a worker is lost. The warehouse holds the date scored with eu_core 1.0 beforehand; the killed
+Each run under test is a new process (spawned: the Delta writer's runtime does not survive a fork of
+a process that has used it) that kills itself the moment it reaches the named point: no clean-up
+code gets to run, as when a worker is lost. The warehouse holds the date scored with eu_core 1.0 beforehand; the killed
 run scores it with 2.0. Before the switch the day must still be wholly 1.0, after it wholly 2.0, and a
 run started afresh must publish exactly what an undisturbed run publishes.
 """
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.compute as pc
 import pytest
 
 from touchstone.pipeline import (
@@ -37,8 +38,8 @@ from touchstone.pipeline import (
 )
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
-from warehouse import parquet
-from warehouse.parquet import DAYS, read_table
+from warehouse import store
+from warehouse.store import read_table
 from warehouse.tables import TABLES
 
 DAY = date(2026, 11, 22)
@@ -49,9 +50,9 @@ KILL_POINTS: dict[str, tuple[str, str, int]] = {
     "ingest, after the first shard": ("touchstone.pipeline", "check_input", 2),
     "score, in the second shard": ("scorers.engine:CompiledStandard", "score", SHARDS + 5),
     "aggregate, mid-merge": ("warehouse.aggregate:AgentAccumulator", "add", 40),
-    "publish, mid-copy": ("warehouse.parquet", "_copy", 3),
-    "publish, at the switch": ("warehouse.parquet", "_flip", 1),
-    "publish, after the switch": ("warehouse.parquet", "_link_partition", 1),
+    "publish, mid-write": ("warehouse.store", "_write_rows", 3),
+    "publish, at the switch": ("warehouse.store", "_switch", 1),
+    "publish, after the switch": ("warehouse.store", "_clean", 1),
     "report": ("touchstone.pipeline", "report_day", 1),
 }
 SWITCHED = {"publish, after the switch", "report"}
@@ -65,6 +66,15 @@ def _published(warehouse: Path) -> dict[str, pd.DataFrame]:
         keys = [c for c in ("interaction_id", "criterion_id", "agent_id", "source", "locator") if c in frame]
         tables[name] = frame.sort_values(keys).reset_index(drop=True)
     return tables
+
+
+def _stored_runs(settings: Settings) -> set[str]:
+    """The runs whose rows the daily tables physically hold for the date (what a raw Delta reader sees)."""
+    found: set[str] = set()
+    for name in DAILY:
+        rows = store.dataset(settings.warehouse_dir, name).to_table(columns=["run_id"], filter=pc.field("date") == DAY.isoformat())
+        found |= set(rows["run_id"].to_pylist())
+    return found
 
 
 def _settings(data: Path) -> Settings:
@@ -86,13 +96,13 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 def _copy_of(prepared_data: Path, tmp_path: Path) -> Settings:
     data = tmp_path / "data"
-    shutil.copytree(prepared_data, data, symlinks=True)  # the warehouse's partitions are relative links
+    shutil.copytree(prepared_data, data)
     return _settings(data)
 
 
-def _all_in_children(targets: list[Callable[[], Any]]) -> list[int]:
-    """Start every target in its own forked process at once; their exit codes."""
-    children = [multiprocessing.get_context("fork").Process(target=t) for t in targets]
+def _all_in_children(targets: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[int]:
+    """Start every (function, arguments) in its own new process at once; their exit codes."""
+    children = [multiprocessing.get_context("spawn").Process(target=f, args=a) for f, a in targets]
     for child in children:
         child.start()
     for child in children:
@@ -101,9 +111,21 @@ def _all_in_children(targets: list[Callable[[], Any]]) -> list[int]:
     return [child.exitcode for child in children]  # type: ignore[misc]
 
 
-def _in_child(target: Callable[[], Any]) -> int:
-    """Run `target` in a forked process; its exit code (-9 when it was killed)."""
-    return _all_in_children([target])[0]
+def _in_child(function: Callable[..., Any], *args: Any) -> int:
+    """Run `function(*args)` in a new process; its exit code (-9 when it was killed)."""
+    return _all_in_children([(function, args)])[0]
+
+
+def _run(data: Path, day: date, run_id: str | None = None, kill_at: str | None = None) -> None:
+    """A run of `day` (in a child), killed at the named point when one is given."""
+    if kill_at is not None:
+        _kill_at(kill_at)
+    run_day(_settings(data), day, shard_size=SHARDS, run_id=run_id)
+
+
+def _publish_killed_after_the_switch(settings: Settings, plan: Any) -> None:
+    _kill_at("publish, after the switch")
+    publish(settings, plan)
 
 
 def _kill_at(point: str) -> None:
@@ -128,11 +150,7 @@ def test_a_run_killed_in_a_step_and_run_again_publishes_what_an_undisturbed_run_
     base, undisturbed = prepared
     settings = _copy_of(base, tmp_path)
 
-    def killed_run() -> None:
-        _kill_at(point)
-        run_day(settings, DAY, shard_size=SHARDS, run_id="killed")
-
-    assert _in_child(killed_run) == -signal.SIGKILL
+    assert _in_child(_run, settings.data_dir, DAY, "killed", point) == -signal.SIGKILL
     published = _published(settings.warehouse_dir)
     versions = {t: set(published[t].standard_version) for t in ("criterion_results", "interaction_scores", "agent_daily_scores")}
     assert all(v == {"2.0" if point in SWITCHED else "1.0"} for v in versions.values())  # the whole day, old or new
@@ -143,7 +161,7 @@ def test_a_run_killed_in_a_step_and_run_again_publishes_what_an_undisturbed_run_
     again = _published(settings.warehouse_dir)
     for name in DAILY:
         pd.testing.assert_frame_equal(again[name], undisturbed[name], obj=name)
-    assert sorted(p.name for p in (settings.warehouse_dir / DAYS / DAY.isoformat()).iterdir()) == ["again", "current"]
+    assert _stored_runs(settings) == {"again"}  # what the killed run wrote is gone, not only hidden
     runs = read_table(settings.warehouse_dir, "runs", DAY).set_index("run_id")
     assert set(runs.index) == ({"before", "again", "killed"} if point in SWITCHED else {"before", "again"})
     assert (runs.read == runs.scored + runs.quarantined).all() and runs.at["again", "quarantined"] == 1
@@ -156,37 +174,43 @@ def test_airflow_retrying_publish_after_a_kill_past_the_switch_completes_it(prep
     plan = plan_run(settings, DAY, "scheduled__2026-11-23", shard_size=SHARDS)
     for step in (ingest, score, aggregate):
         step(settings, plan)
-
-    def killed_publish() -> None:
-        _kill_at("publish, after the switch")
-        publish(settings, plan)
-
-    assert _in_child(killed_publish) == -signal.SIGKILL
+    assert _in_child(_publish_killed_after_the_switch, settings, plan) == -signal.SIGKILL
     publish(settings, plan)  # the retry
     for name in DAILY:
         pd.testing.assert_frame_equal(_published(settings.warehouse_dir)[name], undisturbed[name], obj=name)
     assert not staging(settings, plan).exists()
 
 
+def _run_failing(data: Path, prepare: Callable[[], None]) -> None:
+    """A run of the date (in a child) that calls `prepare` just before publishing."""
+    real = store.publish
+
+    def publish_after_prepare(*args: Any, **kwargs: Any) -> None:
+        prepare()
+        real(*args, **kwargs)
+
+    store.publish = publish_after_prepare  # type: ignore[assignment]
+    try:
+        run_day(_settings(data), DAY, shard_size=SHARDS, run_id="failing")
+    except store.PublishError as exc:
+        (data / "error.txt").write_text(str(exc))
+        os._exit(3)
+
+
 def _fail_to_publish(settings: Settings, prepare: Callable[[], None]) -> str:
     """Run the date in a child that calls `prepare` just before publishing; the error it ended with."""
-    message = settings.data_dir / "error.txt"
-    real = parquet.publish
+    assert _in_child(_run_failing, settings.data_dir, prepare) == 3
+    return (settings.data_dir / "error.txt").read_text()
 
-    def run() -> None:
-        def publish_after_prepare(*args: Any, **kwargs: Any) -> None:
-            prepare()
-            real(*args, **kwargs)
 
-        parquet.publish = publish_after_prepare  # type: ignore[assignment]
-        try:
-            run_day(settings, DAY, shard_size=SHARDS, run_id="failing")
-        except parquet.PublishError as exc:
-            message.write_text(str(exc))
-            os._exit(3)
+def _disk_full() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
-    assert _in_child(run) == 3
-    return message.read_text()
+
+def _as_nobody() -> None:
+    if os.geteuid() == 0:
+        os.setuid(pwd.getpwnam("nobody").pw_uid)
 
 
 def test_a_full_disk_fails_cleanly_and_the_previous_day_stays(prepared, tmp_path: Path) -> None:
@@ -195,16 +219,10 @@ def test_a_full_disk_fails_cleanly_and_the_previous_day_stays(prepared, tmp_path
     base, _ = prepared
     settings = _copy_of(base, tmp_path)
     before = _published(settings.warehouse_dir)
-
-    def disk_full() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
-
-    error = _fail_to_publish(settings, disk_full)
+    error = _fail_to_publish(settings, _disk_full)
     assert "File too large" in error and "nothing was published for 2026-11-22, its previous data is intact" in error
     after = _published(settings.warehouse_dir)
     assert all(after[t].equals(before[t]) for t in DAILY)
-    assert sorted(p.name for p in (settings.warehouse_dir / DAYS / DAY.isoformat()).iterdir()) == ["before", "current"]
     assert set(read_table(settings.warehouse_dir, "runs", DAY).run_id) == {"before"}
 
 
@@ -221,12 +239,7 @@ def test_a_read_only_warehouse_fails_cleanly_and_the_previous_day_stays(prepared
     for folder in [settings.warehouse_dir, *settings.warehouse_dir.rglob("*")]:
         if folder.is_dir() and not folder.is_symlink():
             folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
-
-    def read_only() -> None:
-        if os.geteuid() == 0:
-            os.setuid(pwd.getpwnam("nobody").pw_uid)
-
-    error = _fail_to_publish(settings, read_only)
+    error = _fail_to_publish(settings, _as_nobody)
     assert "Permission denied" in error and "nothing was published for 2026-11-22, its previous data is intact" in error
     after = _published(settings.warehouse_dir)
     assert all(after[t].equals(before[t]) for t in DAILY)
@@ -236,15 +249,14 @@ def test_a_read_only_warehouse_fails_cleanly_and_the_previous_day_stays(prepared
 def test_concurrent_runs_of_one_date_publish_one_of_them_whole(prepared, tmp_path: Path) -> None:
     base, undisturbed = prepared
     settings = _copy_of(base, tmp_path)
-    rivals = [lambda i=i: run_day(settings, DAY, shard_size=SHARDS, run_id=f"rival-{i}") for i in range(2)]
-    assert _all_in_children(rivals) == [0, 0]
+    assert _all_in_children([(_run, (settings.data_dir, DAY, f"rival-{i}")) for i in range(2)]) == [0, 0]
     published = _published(settings.warehouse_dir)
     for name in DAILY:
         pd.testing.assert_frame_equal(published[name], undisturbed[name], obj=name)
     winners = {name: set(read_table(settings.warehouse_dir, name, DAY).run_id) for name in DAILY}
     assert len(set(map(frozenset, winners.values()))) == 1 and len(winners["criterion_results"]) == 1  # one run, in every table
     (winner,) = winners["criterion_results"]
-    assert sorted(p.name for p in (settings.warehouse_dir / DAYS / DAY.isoformat()).iterdir()) == ["current", winner]
+    assert _stored_runs(settings) == {winner}
     assert set(read_table(settings.warehouse_dir, "runs", DAY).run_id) == {"before", "rival-0", "rival-1"}
 
 
@@ -253,8 +265,7 @@ def test_concurrent_runs_of_different_dates_do_not_interfere(prepared, tmp_path:
     settings = _copy_of(base, tmp_path)
     other = date(2026, 11, 21)
     generated = generate_day(settings.landing_dir, other, interactions=40, seed=43)
-    runs = [lambda: run_day(settings, DAY, shard_size=SHARDS), lambda: run_day(settings, other, shard_size=SHARDS)]
-    assert _all_in_children(runs) == [0, 0]
+    assert _all_in_children([(_run, (settings.data_dir, DAY)), (_run, (settings.data_dir, other))]) == [0, 0]
     published = _published(settings.warehouse_dir)
     for name in DAILY:
         pd.testing.assert_frame_equal(published[name], undisturbed[name], obj=name)

@@ -13,7 +13,7 @@ from ingest.landing import day_pattern
 from touchstone.errors import TouchstoneError
 from touchstone.pipeline import plan_run, run_day, staging
 from touchstone.settings import Settings
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 DAY = date(2026, 11, 22)
 HOSTILE_IDS = ["../../../../escaped", "/tmp/absolute-escape", "a/b/c", "date=2026-11-22", "current", "..", "nul\x00byte", "C:\\windows\\escape"]

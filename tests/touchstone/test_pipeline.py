@@ -12,7 +12,7 @@ from touchstone.errors import TouchstoneError
 from touchstone.pipeline import run_day, scored_date
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from tests.sensitive_day import QUARANTINED, leaks, write_sensitive_day
 from touchstone.cli import cli
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 DAY = date(2026, 11, 22)
 

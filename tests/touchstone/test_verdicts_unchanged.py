@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import SAMPLE_DAY
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 GOLDEN = Path(__file__).parent / "golden" / "sample_day_verdicts.jsonl.gz"
 COLUMNS = ["interaction_id", "criterion_id", "outcome", "points", "reason", "evidence", "turn_index", "start_ms"]

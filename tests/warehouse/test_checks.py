@@ -17,7 +17,7 @@ from touchstone.errors import TouchstoneError
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
 from warehouse.checks import check_input, check_output
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 DAY = date(2026, 11, 22)
 

@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 
 from touchstone.settings import Settings
+from warehouse.location import Warehouse
 from warehouse.report.html import render
 from warehouse.report.inputs import load_inputs
 
 
-def write_report(warehouse: Path, standards_dir: Path, reviews_dir: Path, reports_dir: Path, day: date, out: Path | None = None) -> Path:
+def write_report(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, reports_dir: Path, day: date, out: Path | None = None) -> Path:
     """Build the report of `day` and write it atomically (readers never open half a file)."""
     page = render(load_inputs(warehouse, standards_dir, reviews_dir, day))
     target = out or reports_dir / f"{day.isoformat()}.html"
@@ -31,4 +32,4 @@ def write_report(warehouse: Path, standards_dir: Path, reviews_dir: Path, report
 
 def report_day(settings: Settings, day: date, out: Path | None = None) -> Path:
     """`write_report` with the deployment's folders: what the pipeline, the CLI and scripts call."""
-    return write_report(settings.warehouse_dir, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out)
+    return write_report(settings.warehouse, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out)

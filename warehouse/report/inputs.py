@@ -16,8 +16,9 @@ from scorers.loader import load_standards
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
 from warehouse.calibration import read_human_outcomes
-from warehouse.parquet import read_table
+from warehouse.location import Warehouse
 from warehouse.queries import connect
+from warehouse.store import has_day, read_table
 
 TREND_DAYS = 30
 REPEAT_DAYS = 7
@@ -53,7 +54,7 @@ def reviews_file(reviews_dir: Path, day: date) -> Path:
     return reviews_dir / f"{day.isoformat()}.csv"
 
 
-def load_inputs(warehouse: Path, standards_dir: Path, reviews_dir: Path, day: date) -> ReportInputs:
+def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, day: date) -> ReportInputs:
     """Read the published day and its history; an unpublished day is an error that says what to run."""
     interactions = read_table(warehouse, "interaction_scores", day, columns=DAY_COLUMNS)
     runs = read_table(warehouse, "runs", day)
@@ -85,20 +86,20 @@ def load_inputs(warehouse: Path, standards_dir: Path, reviews_dir: Path, day: da
     )
 
 
-def _criterion_results(warehouse: Path, day: date, handover: str | None, reviews: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _criterion_results(warehouse: Warehouse | Path, day: date, handover: str | None, reviews: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(outcome counts, listed rows) of the day's criterion results, streamed through the
     warehouse's DuckDB views (only the day's partition is read)."""
-    db = connect(warehouse)
-    if not (warehouse / "criterion_results" / f"date={day.isoformat()}").is_dir():
+    if not has_day(warehouse, day):
         empty = pd.DataFrame(columns=RESULT_COLUMNS)
         return pd.DataFrame(columns=["agent_id", "agent_type", "criterion_id", "section", "critical", "outcome", "n"]), empty
+    db = connect(warehouse)
     counts = db.execute(
         """select r.agent_id, s.agent_type, r.criterion_id, any_value(r.section) as section, bool_or(r.critical) as critical,
                   r.outcome, count(*) as n
            from criterion_results r join interaction_scores s using (date, interaction_id)
            where r.date = ? and s.date = ?
            group by r.agent_id, s.agent_type, r.criterion_id, r.outcome order by all""",
-        [day, day],
+        [day.isoformat(), day.isoformat()],
     ).df()
     reviewed = reviews[["interaction_id", "criterion_id"]].drop_duplicates() if reviews is not None else pd.DataFrame({"interaction_id": [], "criterion_id": []}, dtype=str)
     db.register("reviewed", reviewed)
@@ -107,6 +108,6 @@ def _criterion_results(warehouse: Path, day: date, handover: str | None, reviews
             where date = ? and ((critical and outcome = 'fail') or criterion_id = ?
                or (interaction_id, criterion_id) in (select (interaction_id, criterion_id) from reviewed))
             order by interaction_id, criterion_id""",
-        [day, handover or ""],
+        [day.isoformat(), handover or ""],
     ).df()
     return counts, listed

@@ -11,7 +11,7 @@ from tests.warehouse.report.html_tables import Row, parse
 from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 from warehouse.report import write_report
 
 DAY = date(2026, 11, 22)

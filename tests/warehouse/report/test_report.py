@@ -14,7 +14,7 @@ from tests.warehouse.report.conftest import DAY
 from tests.warehouse.report.html_tables import Row, parse
 from touchstone.settings import Settings
 from warehouse.calibration import cohen_kappa
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 from warehouse.report import write_report
 from warehouse.report.sections import MIN_RANKED
 

@@ -1,0 +1,298 @@
+"""The published warehouse: one Delta Lake table per table, partitioned by `date`, on a local
+folder or an object store (the same code for both; `warehouse.location`).
+
+Publishing a date makes one run's staged tables the day's, in three kinds of Delta commits:
+
+1. write: every daily table gets the run's rows (a predicate overwrite of `date = D and run_id = R`,
+   so a retry of the run replaces its own rows and never touches another run's);
+2. switch: the run's row is written to `runs`. The run in force for a date is its latest published
+   row there, and readers (`read_table`, `touchstone query`, the report) read every daily table at
+   the run in force only: all tables of a day change together, at this one commit;
+3. clean: the day's rows of the runs the switch superseded are deleted (and, where the date lock
+   is held, what crashed runs left).
+
+A crash before the switch leaves the previous day in force and whole (the new rows are never read);
+a crash after it leaves the new day whole, and a retry finishes the clean-up. Two runs of one date
+are kept apart by a lock on a local folder; on an object store, where there is no lock, both write
+their own rows, the later switch wins and each clean-up deletes only runs whose switch came before
+its own, so the outcome is the same as if they had run one after the other. Every commit is a new
+table version: `as_of` reads what a table said at a moment (time travel for auditors), until the
+files are vacuumed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+from deltalake import DeltaTable, write_deltalake
+from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
+
+from touchstone.errors import TouchstoneError
+from warehouse.location import Warehouse
+from warehouse.staging import staged_path, strings
+from warehouse.tables import RUNS, TABLES, Table
+
+# Integer columns may hold nulls (turn_index, start_ms): keep them integers, not floats.
+_PANDAS_TYPES = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+DATE = pa.field("date", pa.string(), nullable=False)
+COMMIT_ATTEMPTS = 30
+
+
+class PublishError(TouchstoneError):
+    """The warehouse could not be written (full disk, no permission, read-only file system)."""
+
+
+FIX = "free space or fix the warehouse's permissions, then run the date again"
+
+
+def unwritable(warehouse: Warehouse | Path | str, day: date, exc: BaseException) -> PublishError:
+    """The error for a write that failed before `day`'s switch: nothing of it was published."""
+    return PublishError(f"{_cannot_write(warehouse, exc)}; nothing was published for {day.isoformat()}, its previous data is intact", FIX)
+
+
+def _cannot_write(warehouse: Warehouse | Path | str, exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot write the warehouse {warehouse}: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+    return f"cannot write the warehouse {warehouse}: {exc}"
+
+
+@contextmanager
+def date_lock(folder: Path, day: date) -> Iterator[None]:
+    """An exclusive lock on one date of a warehouse on this machine, held while it is published."""
+    locks = folder / ".locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with (locks / f"{day.isoformat()}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _committed(action: Callable[[], Any]) -> Any:
+    """Run a Delta commit, again while a concurrent writer's commit conflicts with it."""
+    for attempt in range(COMMIT_ATTEMPTS):
+        try:
+            return action()
+        except CommitFailedError:
+            if attempt == COMMIT_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _text(value: str) -> str:
+    """A string literal for a Delta predicate."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _with_date(rows: pa.Table, day: date) -> pa.Table:
+    return rows.add_column(0, DATE, pa.array([day.isoformat()] * rows.num_rows, pa.string()))
+
+
+def _write_rows(warehouse: Warehouse, table: Table, rows: pa.Table, day: date, run_id: str) -> None:
+    """Replace this run's rows of the day in one table (creating the table the first time)."""
+    uri = warehouse.table_uri(table.name)
+    DeltaTable.create(uri, pa.schema([DATE, *table.schema]), partition_by=["date"], mode="ignore", storage_options=warehouse.options())
+    data = _with_date(rows, day).combine_chunks()  # delta-rs writes the chunks of a table in parallel, out of order
+    predicate = f"date = {_text(day.isoformat())} AND run_id = {_text(run_id)}"
+    _committed(lambda: write_deltalake(uri, data, mode="overwrite", predicate=predicate, schema_mode="merge", storage_options=warehouse.options()))
+
+
+def _switch(warehouse: Warehouse, staging: Path, day: date, run_id: str) -> None:
+    """Record the run in `runs`, stamped with this moment: from this commit on it is the day in force."""
+    row = pq.read_table(staged_path(RUNS, staging), schema=RUNS.schema)
+    stamp = pa.array([datetime.now(UTC)] * row.num_rows, RUNS.schema.field("published_at").type)
+    row = row.set_column(RUNS.schema.get_field_index("published_at"), RUNS.schema.field("published_at"), stamp)
+    _write_rows(warehouse, RUNS, row, day, run_id)
+
+
+def _clean(warehouse: Warehouse, table: Table, day: date, exclusive: bool) -> None:
+    """Delete the day's rows of superseded runs (with the date lock held: of every other run).
+
+    The run in force and the superseded ones come from one reading of `runs`: a run superseded
+    there can never be in force again, so a concurrent switch can only add runs to keep."""
+    published = _published_runs(warehouse, day)
+    if not published:
+        return
+    keep = published[-1]
+    if exclusive:
+        others = f"run_id <> {_text(keep)}"
+    elif len(published) > 1:
+        others = f"run_id IN ({', '.join(map(_text, published[:-1]))})"
+    else:
+        return
+    uri = warehouse.table_uri(table.name)
+    _committed(lambda: DeltaTable(uri, storage_options=warehouse.options()).delete(f"date = {_text(day.isoformat())} AND {others}"))
+
+
+def _published_runs(warehouse: Warehouse, day: date | None = None, as_of: datetime | None = None) -> list[str]:
+    """The published runs (of `day`, or of every date as `date/run_id`) in the order of their switch."""
+    runs = dataset(warehouse, RUNS.name, as_of)
+    if runs is None:
+        return []
+    published = ds.field("status") == "published"
+    rows = runs.to_table(columns=["date", "run_id", "published_at"], filter=published & (ds.field("date") == day.isoformat()) if day else published)
+    rows = rows.sort_by([("published_at", "ascending"), ("run_id", "ascending")])
+    return rows["run_id"].to_pylist() if day else [f"{d}/{r}" for d, r in zip(rows["date"].to_pylist(), rows["run_id"].to_pylist(), strict=True)]
+
+
+def publish(staging: Path, warehouse: Warehouse | Path | str, day: date, run_id: str, tables: Sequence[Table]) -> None:
+    """Make this run's staged tables the published `day`, all tables at once (see the module's
+    docstring). Everything that writes data happens before the switch, so a full disk or an
+    unwritable warehouse fails with the previous day in force and whole."""
+    where = Warehouse.at(warehouse)
+    daily = [t for t in tables if not t.history]
+    local = where.local
+    try:
+        lock = date_lock(local, day) if local is not None else nullcontext()
+        with lock:
+            for table in daily:
+                _write_rows(where, table, pq.read_table(staged_path(table, staging), schema=table.schema), day, run_id)
+            if RUNS in tables:
+                _switch(where, staging, day, run_id)
+    except (OSError, DeltaError) as exc:
+        raise unwritable(where, day, exc) from exc
+    try:
+        with date_lock(local, day) if local is not None else nullcontext():
+            for table in daily:
+                _clean(where, table, day, exclusive=local is not None)
+    except (OSError, DeltaError) as exc:
+        raise PublishError(f"{_cannot_write(where, exc)}; the new data is published, the clean-up was not finished", FIX) from exc
+
+
+def _delta(warehouse: Warehouse, name: str, as_of: datetime | None = None) -> DeltaTable | None:
+    """The table, at its latest version or as it was at `as_of`; None where it did not exist."""
+    try:
+        table = DeltaTable(warehouse.table_uri(name), storage_options=warehouse.options())
+    except TableNotFoundError:
+        return None
+    if as_of is not None:
+        try:
+            table.load_as_version(as_of)
+        except (DeltaError, ValueError):  # the table was created after `as_of`
+            return None
+    return table
+
+
+def dataset(warehouse: Warehouse | Path | str, name: str, as_of: datetime | None = None, dictionary: Sequence[str] = ()) -> ds.Dataset | None:
+    """All the table's rows (of every run) as an Arrow dataset, for readers that filter themselves."""
+    table = _delta(Warehouse.at(warehouse), name, as_of)
+    if table is None:
+        return None
+    return table.to_pyarrow_dataset(parquet_read_options=ds.ParquetReadOptions(dictionary_columns=set(dictionary)) if dictionary else None)
+
+
+def in_force(warehouse: Warehouse | Path | str, as_of: datetime | None = None) -> dict[str, str]:
+    """The run in force for every published date: the last one switched in."""
+    forced: dict[str, str] = {}
+    for entry in _published_runs(Warehouse.at(warehouse), as_of=as_of):
+        day, _, run_id = entry.partition("/")
+        forced[day] = run_id
+    return dict(sorted(forced.items()))
+
+
+def snapshot(warehouse: Warehouse | Path | str, names: Sequence[str], as_of: datetime | None = None, dictionary: Sequence[str] = ()) -> tuple[dict[str, str], dict[str, ds.Dataset | None]]:
+    """The runs in force and the named tables' datasets, read consistently.
+
+    The datasets are opened between two readings of the runs in force, and again if those differ:
+    a run still in force at the second reading had not been cleaned up, so its rows are in the
+    datasets (whose files stay on storage after a clean-up, until a vacuum)."""
+    where = Warehouse.at(warehouse)
+    forced = in_force(where, as_of)
+    while True:
+        datasets = {name: dataset(where, name, as_of, dictionary) for name in names}
+        again = in_force(where, as_of)
+        if again == forced:
+            return forced, datasets
+        forced = again
+
+
+def _run_filter(forced: dict[str, str], first: str, last: str) -> ds.Expression | None:
+    """Rows of the runs in force on the dates from `first` to `last`; None when there are none."""
+    chosen = [(d, r) for d, r in forced.items() if first <= d <= last]
+    if not chosen:
+        return None
+    expression = None
+    for day, run in chosen:
+        term = (ds.field("date") == day) & (ds.field("run_id") == run)
+        expression = term if expression is None else expression | term
+    return expression
+
+
+def read_table(
+    warehouse: Warehouse | Path | str,
+    name: str,
+    day: date | None = None,
+    since: date | None = None,
+    compact: bool = False,
+    columns: Sequence[str] | None = None,
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    """A published table as a DataFrame with its `date` column: one date, all of them, or from
+    `since` up to `day` (both included); as it was at `as_of` when given. Daily tables give the
+    rows of the run in force on each date; `runs` gives every run. Columns added to a table later
+    read as nulls in older days.
+
+    `compact` reads strings as categoricals: a day's 1.5 million criterion results repeat a few
+    thousand distinct values, and take a tenth of the memory that way. `columns` reads only those
+    (and `date`)."""
+    where, table = Warehouse.at(warehouse), TABLES[name]
+    fields = [DATE, *table.schema]
+    if columns is not None:
+        fields = [f for f in fields if f.name == "date" or f.name in columns]
+    schema = pa.schema(fields)
+    first, last = (since or day or date.min).isoformat(), (day or date.max).isoformat()
+    forced, datasets = snapshot(where, [name], as_of, strings(fields) if compact else ())
+    rows = datasets[name]
+    chosen = (ds.field("date") >= first) & (ds.field("date") <= last) if table.history else _run_filter(forced, first, last)
+    if rows is None or chosen is None:
+        return schema.empty_table().to_pandas(types_mapper=_PANDAS_TYPES.get)
+    # One file at a time: the dataset scanner reads ahead and expands dictionaries, which took
+    # twice the memory for a day of 100,000 calls.
+    parts = [
+        _without_null_entries(fragment.to_table(schema=rows.schema, columns=schema.names, filter=chosen))
+        for fragment in rows.get_fragments(filter=(ds.field("date") >= first) & (ds.field("date") <= last))
+    ]
+    parts = [p for p in parts if p.num_rows]
+    if not parts:
+        return schema.empty_table().to_pandas(types_mapper=_PANDAS_TYPES.get)
+    frame = pa.concat_tables(parts, promote_options="permissive").to_pandas(types_mapper=_PANDAS_TYPES.get)
+    if compact:
+        frame["date"] = frame["date"].astype(str)  # compared as text: 2026-11-01 <= date <= 2026-11-30
+    order = ["date", "published_at"] if table.history else ["date"]
+    return frame.sort_values(order, kind="stable", ignore_index=True)
+
+
+def _without_null_entries(part: pa.Table) -> pa.Table:
+    """Dictionary columns without a null among their values (delta-rs writes an all-null column as
+    a dictionary holding null, which pandas refuses as a category): those are encoded again."""
+    for index, column in enumerate(part.columns):
+        if pa.types.is_dictionary(column.type) and any(chunk.dictionary.null_count for chunk in column.chunks):
+            encoded = pc.dictionary_encode(column.cast(column.type.value_type)).cast(column.type)
+            part = part.set_column(index, part.field(index), encoded)
+    return part
+
+
+def has_day(warehouse: Warehouse | Path | str, day: date) -> bool:
+    """Whether a run of `day` is published."""
+    return day.isoformat() in in_force(warehouse)
+
+
+def history(warehouse: Warehouse | Path | str, name: str) -> pd.DataFrame:
+    """The table's Delta commits: version, timestamp and operation, newest first (for audits)."""
+    table = _delta(Warehouse.at(warehouse), name)
+    return pd.DataFrame(table.history() if table is not None else [])
+
