@@ -60,7 +60,7 @@ done
 "$bin/python" - <<'PY'
 from datetime import date
 from touchstone.settings import Settings
-from warehouse.parquet import read_table
+from warehouse.store import read_table
 
 expected = {"2026-09-29": "1.0", "2026-09-30": "1.0", "2026-10-01": "2.0"}
 warehouse = Settings.from_env().warehouse_dir
