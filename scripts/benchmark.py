@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/benchmark.py                       # 10,000 and 100,000 calls + real dialogues
     .venv/bin/python scripts/benchmark.py --sizes 2000 --processes 1
+    .venv/bin/python scripts/benchmark.py --sizes 100000 --real-copies 0 --stack   # and the DAG on the stack
 
 For each dataset, in one run:
 - the reference: `spacy.blank(lang).tokenizer` over every turn's text, one core (timed calls only);
@@ -9,6 +10,9 @@ For each dataset, in one run:
   against the complete default standard, aggregate, check, write Parquet, write the report), wall
   clock from start to exit, spaCy start-up included, peak memory of the whole process tree (PSS:
   the pages forked workers share count once) sampled every 0.1 s;
+- with `--stack`, the same day through the nightly DAG on `scripts/stack.sh`'s stack (two Celery
+  workers of 2 processes, transcripts and tables in its S3 bucket): the DAG run's start to end as
+  the scheduler recorded it, peak memory of the two workers' process trees;
 - words/s and interactions/s of both, their ratio per core and in wall time.
 
 Generated days are seeded (realistic lengths: calls 1,000-1,500 words, chats 150-400, voice and chat
@@ -26,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +43,7 @@ from rich.table import Table
 from touchstone import public_dialogues
 from touchstone.sample_data import generate_day
 from touchstone.settings import PROJECT_ROOT
+from touchstone.stack import running_stack
 
 DAY = date(2026, 11, 22)
 DIALOGUES = PROJECT_ROOT.parent / "shared" / "data" / "dialogues"
@@ -93,36 +99,62 @@ def tokenizer_ceiling(files: list[Path]) -> tuple[int, int, float]:
     return interactions, words, seconds
 
 
+class PeakMemory:
+    """The peak PSS of some processes (pages forked workers share count once), sampled every 0.1 s
+    in a thread while the block runs."""
+
+    def __init__(self, processes: Callable[[], list[psutil.Process]]) -> None:
+        self.processes, self.peak = processes, 0.0
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            try:
+                self.peak = max(self.peak, sum(p.memory_full_info().pss for p in self.processes() if p.is_running()) / 2**20)
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    def __enter__(self) -> PeakMemory:
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._sampler.join()
+
+
+def _tree(pid: int) -> list[psutil.Process]:
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
 def run_measured(data_dir: Path, processes: int) -> tuple[float, float]:
     """(wall seconds, peak MB of the process tree) of `touchstone run` on the day."""
     command = [str(Path(sys.executable).with_name("touchstone")), "run", "--date", DAY.isoformat(), "--data-dir", str(data_dir), "--processes", str(processes)]
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "False"}
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
-    peak = 0.0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        root = psutil.Process(process.pid)
-        while not done.is_set():
-            try:
-                tree = [root, *root.children(recursive=True)]
-                # PSS: pages shared between the forked workers count once, split between them.
-                peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()) / 2**20)
-            except psutil.Error:
-                pass
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    output, _ = process.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
+    with PeakMemory(lambda: _tree(process.pid)) as memory:
+        output, _ = process.communicate()
+        wall = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"touchstone run failed:\n{output[-3000:]}")
-    return wall, peak
+    return wall, memory.peak
+
+
+def run_on_stack(root: Path, data_dir: Path) -> tuple[float, float]:
+    """(seconds from the DAG run's start to its end, peak MB of the two Celery workers) of the
+    nightly DAG on `scripts/stack.sh`'s stack, the day delivered to its bucket beforehand."""
+    with running_stack(root / "stack", root / "stack-data") as stack:
+        with console.status("delivering the day to the stack's bucket ..."):
+            stack.deliver(data_dir / "landing", DAY)
+        workers = [stack.pid("worker1"), stack.pid("worker2")]
+        with console.status("the nightly DAG on the stack ..."), PeakMemory(lambda: [p for w in workers for p in _tree(w)]) as memory:
+            run_id = stack.trigger(DAY)
+            stack.wait_for_runs([run_id], timeout=4 * 3600)
+        return stack.duration(run_id), memory.peak
 
 
 def generated(root: Path, count: int) -> Path:
@@ -145,8 +177,12 @@ def real(root: Path, copies: int) -> Path:
     return data_dir
 
 
-def measure(name: str, data_dir: Path, processes: int) -> Result:
+def measure(name: str, data_dir: Path, processes: int, on_stack: Path | None = None) -> Result:
+    """`touchstone run --processes P` on the day, or (with `on_stack`, a work folder) the DAG on the stack."""
     interactions, words, tokenizer_seconds = tokenizer_ceiling(landing_files(data_dir))
+    if on_stack is not None:
+        wall, peak = run_on_stack(on_stack, data_dir)
+        return Result(f"{name}, DAG on the stack", interactions, words, tokenizer_seconds, wall, peak, 2)
     with console.status(f"{name}: touchstone run --processes {processes} ..."):
         wall, peak = run_measured(data_dir, processes)
     return Result(name, interactions, words, tokenizer_seconds, wall, peak, processes)
@@ -158,9 +194,14 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--real-copies", type=int, default=20, help="copies of the real dialogues (0: skip)")
     parser.add_argument("--work-dir", type=Path, default=PROJECT_ROOT / "data" / "benchmark")
+    parser.add_argument("--stack", action="store_true", help="also run each generated day through the DAG on scripts/stack.sh's stack (two Celery workers, S3)")
     args = parser.parse_args()
 
-    results = [measure(f"generated {n:,}", generated(args.work_dir, n), args.processes) for n in args.sizes]
+    results = []
+    for n in args.sizes:
+        results.append(measure(f"generated {n:,}", generated(args.work_dir, n), args.processes))
+        if args.stack:
+            results.append(measure(f"generated {n:,}", generated(args.work_dir, n), args.processes, on_stack=args.work_dir))
     if args.real_copies and DIALOGUES.is_dir():
         results.append(measure(f"real dialogues x{args.real_copies}", real(args.work_dir, args.real_copies), args.processes))
 

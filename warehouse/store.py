@@ -23,6 +23,7 @@ files are vacuumed.
 from __future__ import annotations
 
 import fcntl
+import re
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -65,7 +66,8 @@ def unwritable(warehouse: Warehouse | Path | str, day: date, exc: BaseException)
 def _cannot_write(warehouse: Warehouse | Path | str, exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"cannot write the warehouse {warehouse}: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
-    return f"cannot write the warehouse {warehouse}: {exc}"
+    # delta-rs explains an error over several indented, coloured lines: one line of text here.
+    return f"cannot write the warehouse {warehouse}: " + " ".join(re.sub(r"\x1b\[[0-9;]*m|↳", " ", str(exc)).split())
 
 
 @contextmanager
@@ -124,7 +126,7 @@ def _clean(warehouse: Warehouse, table: Table, day: date, exclusive: bool) -> No
 
     The run in force and the superseded ones come from one reading of `runs`: a run superseded
     there can never be in force again, so a concurrent switch can only add runs to keep."""
-    published = _published_runs(warehouse, day)
+    published = [run_id for _, run_id in _published_runs(warehouse, day)]
     if not published:
         return
     keep = published[-1]
@@ -138,15 +140,15 @@ def _clean(warehouse: Warehouse, table: Table, day: date, exclusive: bool) -> No
     _committed(lambda: DeltaTable(uri, storage_options=warehouse.options()).delete(f"date = {_text(day.isoformat())} AND {others}"))
 
 
-def _published_runs(warehouse: Warehouse, day: date | None = None, as_of: datetime | None = None) -> list[str]:
-    """The published runs (of `day`, or of every date as `date/run_id`) in the order of their switch."""
+def _published_runs(warehouse: Warehouse, day: date | None = None, as_of: datetime | None = None) -> list[tuple[str, str]]:
+    """(date, run id) of the published runs (of `day`, or of every date), in the order of their switch."""
     runs = dataset(warehouse, RUNS.name, as_of)
     if runs is None:
         return []
     published = ds.field("status") == "published"
     rows = runs.to_table(columns=["date", "run_id", "published_at"], filter=published & (ds.field("date") == day.isoformat()) if day else published)
     rows = rows.sort_by([("published_at", "ascending"), ("run_id", "ascending")])
-    return rows["run_id"].to_pylist() if day else [f"{d}/{r}" for d, r in zip(rows["date"].to_pylist(), rows["run_id"].to_pylist(), strict=True)]
+    return list(zip(rows["date"].to_pylist(), rows["run_id"].to_pylist(), strict=True))
 
 
 def publish(staging: Path, warehouse: Warehouse | Path | str, day: date, run_id: str, tables: Sequence[Table]) -> None:
@@ -156,20 +158,19 @@ def publish(staging: Path, warehouse: Warehouse | Path | str, day: date, run_id:
     where = Warehouse.at(warehouse)
     daily = [t for t in tables if not t.history]
     local = where.local
+    switched = False
     try:
-        lock = date_lock(local, day) if local is not None else nullcontext()
-        with lock:
+        with date_lock(local, day) if local is not None else nullcontext():
             for table in daily:
                 _write_rows(where, table, pq.read_table(staged_path(table, staging), schema=table.schema), day, run_id)
             if RUNS in tables:
                 _switch(where, staging, day, run_id)
-    except (OSError, DeltaError) as exc:
-        raise unwritable(where, day, exc) from exc
-    try:
-        with date_lock(local, day) if local is not None else nullcontext():
+                switched = True
             for table in daily:
                 _clean(where, table, day, exclusive=local is not None)
     except (OSError, DeltaError) as exc:
+        if not switched:
+            raise unwritable(where, day, exc) from exc
         raise PublishError(f"{_cannot_write(where, exc)}; the new data is published, the clean-up was not finished", FIX) from exc
 
 
@@ -197,11 +198,7 @@ def dataset(warehouse: Warehouse | Path | str, name: str, as_of: datetime | None
 
 def in_force(warehouse: Warehouse | Path | str, as_of: datetime | None = None) -> dict[str, str]:
     """The run in force for every published date: the last one switched in."""
-    forced: dict[str, str] = {}
-    for entry in _published_runs(Warehouse.at(warehouse), as_of=as_of):
-        day, _, run_id = entry.partition("/")
-        forced[day] = run_id
-    return dict(sorted(forced.items()))
+    return dict(sorted(dict(_published_runs(Warehouse.at(warehouse), as_of=as_of)).items()))  # the last switch of each date wins
 
 
 def snapshot(warehouse: Warehouse | Path | str, names: Sequence[str], as_of: datetime | None = None, dictionary: Sequence[str] = ()) -> tuple[dict[str, str], dict[str, ds.Dataset | None]]:

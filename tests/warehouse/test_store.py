@@ -4,6 +4,9 @@ runs of one date serialised, readers never seeing a mixed day, time travel."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import threading
 import time
 from datetime import UTC, date, datetime
@@ -107,6 +110,30 @@ def test_a_crash_while_publishing_leaves_the_previous_day_whole(warehouse: Wareh
     assert _day(warehouse) == {"quarantine": (2, {"r3"}), "agent_daily_scores": (2, {"r3"})}
     if warehouse.local is not None:  # under the date lock the next publish removes what the crash left
         assert _stored_runs(warehouse, "quarantine") == {"r3"}
+
+
+def _publish_killed_at(point: str, uri: str, options: dict[str, str], staged: Path, run_id: str) -> None:
+    """In a child: publish, and die by SIGKILL (no clean-up runs) on reaching `point`."""
+    setattr(store, point, lambda *_args, **_kwargs: os.kill(os.getpid(), signal.SIGKILL))
+    store.publish(staged, Warehouse.at(uri, options), DAY, run_id, TABLES_OF_A_DAY)
+
+
+@pytest.mark.parametrize(("point", "in_force"), [("_switch", "r1"), ("_clean", "r2")])
+def test_a_publish_killed_at_or_after_the_switch_leaves_a_whole_day_and_its_retry_completes(
+    warehouse: Warehouse, tmp_path: Path, point: str, in_force: str
+) -> None:
+    _publish(warehouse, tmp_path, "r1", 3)
+    staged = _stage(tmp_path / "r2", "r2", 5)
+    child = multiprocessing.get_context("spawn").Process(target=_publish_killed_at, args=(point, warehouse.uri, dict(warehouse.storage_options), staged, "r2"))
+    child.start()
+    child.join(timeout=120)
+    assert child.exitcode == -signal.SIGKILL
+    rows = {"r1": 3, "r2": 5}[in_force]
+    assert _day(warehouse) == {"quarantine": (rows, {in_force}), "agent_daily_scores": (rows, {in_force})}  # the old day or the new, whole
+    store.publish(staged, warehouse, DAY, "r2", TABLES_OF_A_DAY)  # the task's retry: the same run id
+    assert _day(warehouse) == {"quarantine": (5, {"r2"}), "agent_daily_scores": (5, {"r2"})}
+    assert _stored_runs(warehouse, "quarantine") == _stored_runs(warehouse, "agent_daily_scores") == {"r2"}
+    assert list(read_table(warehouse, "runs", DAY)["run_id"]).count("r2") == 1
 
 
 def test_concurrent_runs_of_one_date_publish_one_of_them_whole(warehouse: Warehouse, tmp_path: Path) -> None:
