@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -59,6 +61,28 @@ def test_run_prints_its_summary_and_no_library_logging_unless_verbose(tmp_path: 
     assert "read 20 interactions, scored 20 across" in lines[0] and "Report: " in lines[0]
     verbose = subprocess.run([*touchstone, "run", "--date", "2026-11-22", "--verbose", *data], capture_output=True, text=True)
     assert verbose.returncode == 0 and "great_expectations" in verbose.stdout + verbose.stderr
+
+
+def test_show_as_of_reads_what_the_tables_said_then(tmp_path: Path) -> None:
+    runner = CliRunner()
+    data = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(cli, ["generate", "--date", "2026-11-22", "-n", "20", *data]).exit_code == 0
+    before = datetime.now(UTC).isoformat()
+    time.sleep(0.05)
+    assert runner.invoke(cli, ["run", "--date", "2026-11-22", "--standard", "eu_core@1.0", *data]).exit_code == 0
+    time.sleep(0.05)
+    between = datetime.now(UTC).isoformat()
+    time.sleep(0.05)
+    assert runner.invoke(cli, ["run", "--date", "2026-11-22", *data]).exit_code == 0
+    then = runner.invoke(cli, ["show", "runs", "--date", "2026-11-22", "--as-of", between, *data])
+    now = runner.invoke(cli, ["show", "runs", "--date", "2026-11-22", *data])
+    assert then.exit_code == now.exit_code == 0 and f"as of {between}" in then.output
+    assert then.output.count("cli-") == 1 and "1.0" in then.output and "2.0" not in then.output
+    assert now.output.count("cli-") == 2 and "2.0" in now.output
+    assert runner.invoke(cli, ["show", "agents", "--date", "2026-11-22", "--as-of", between, *data]).exit_code == 0
+    earlier = runner.invoke(cli, ["show", "agents", "--date", "2026-11-22", "--as-of", before, *data])
+    assert earlier.exit_code == 1 and f"nothing published for 2026-11-22 in {tmp_path / 'warehouse'} as of" in earlier.output
+    assert runner.invoke(cli, ["show", "agents", "--date", "2026-11-22", "--as-of", "yesterday", *data]).exit_code == 2
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,15 @@ def test_publishing_is_idempotent_for_a_retried_run(warehouse: Warehouse, tmp_pa
     assert list(read_table(warehouse, "runs", DAY)["run_id"]) == ["r1"]
 
 
+def test_a_day_written_in_parts_keeps_its_order_and_a_retry_replaces_every_part(warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "BATCH_ROWS", 2)
+    _publish(warehouse, tmp_path, "r1", 7)  # four parts per table
+    _publish(warehouse, tmp_path, "r1", 7)  # the retry
+    frame = read_table(warehouse, "quarantine", DAY)
+    assert frame["locator"].tolist() == [f"line {i}" for i in range(7)]
+    assert _day(warehouse) == {"quarantine": (7, {"r1"}), "agent_daily_scores": (7, {"r1"})}
+
+
 @pytest.mark.parametrize("crash_at", ["writing the second table", "at the switch"])
 def test_a_crash_while_publishing_leaves_the_previous_day_whole(warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash_at: str) -> None:
     _publish(warehouse, tmp_path, "r1", 3)
