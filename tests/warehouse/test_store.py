@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 import pytest
 
 from warehouse import staging, store
@@ -59,7 +59,7 @@ def _day(warehouse: Warehouse, day: date = DAY, **kwargs: object) -> dict[str, t
 
 def _stored_runs(warehouse: Warehouse, name: str, day: date = DAY) -> set[str]:
     """The run ids whose rows the table physically holds for the day (what a raw reader sees)."""
-    rows = store.dataset(warehouse, name).to_table(columns=["run_id"], filter=pa.compute.field("date") == day.isoformat())
+    rows = store.dataset(warehouse, name).to_table(columns=["run_id"], filter=pc.field("date") == day.isoformat())
     return set(rows["run_id"].to_pylist())
 
 
