@@ -134,23 +134,23 @@ def _switch(warehouse: Warehouse, staging: Path, day: date, run_id: str) -> None
     _write_rows(warehouse, RUNS, [row], day, run_id)
 
 
-def _clean(warehouse: Warehouse, table: Table, day: date, exclusive: bool) -> None:
-    """Delete the day's rows of superseded runs (with the date lock held: of every other run).
+def _superseded(warehouse: Warehouse, day: date, exclusive: bool) -> str | None:
+    """The predicate of the day's rows to delete: of superseded runs (with the date lock held: of
+    every run but the one in force); None when there are none.
 
     The run in force and the superseded ones come from one reading of `runs`: a run superseded
     there can never be in force again, so a concurrent switch can only add runs to keep."""
     published = [run_id for _, run_id in _published_runs(warehouse, day)]
-    if not published:
-        return
-    keep = published[-1]
-    if exclusive:
-        others = f"run_id <> {_text(keep)}"
-    elif len(published) > 1:
-        others = f"run_id IN ({', '.join(map(_text, published[:-1]))})"
-    else:
-        return
+    if not published or (len(published) == 1 and not exclusive):
+        return None
+    others = f"run_id <> {_text(published[-1])}" if exclusive else f"run_id IN ({', '.join(map(_text, published[:-1]))})"
+    return f"date = {_text(day.isoformat())} AND {others}"
+
+
+def _clean(warehouse: Warehouse, table: Table, predicate: str) -> None:
+    """Delete the rows of `predicate` from one table."""
     uri = warehouse.table_uri(table.name)
-    _committed(lambda: DeltaTable(uri, storage_options=warehouse.options()).delete(f"date = {_text(day.isoformat())} AND {others}"))
+    _committed(lambda: DeltaTable(uri, storage_options=warehouse.options()).delete(predicate))
 
 
 def _published_runs(warehouse: Warehouse, day: date | None = None, as_of: datetime | None = None) -> list[tuple[str, str]]:
@@ -179,8 +179,9 @@ def publish(staging: Path, warehouse: Warehouse | Path | str, day: date, run_id:
             if RUNS in tables:
                 _switch(where, staging, day, run_id)
                 switched = True
-            for table in daily:
-                _clean(where, table, day, exclusive=local is not None)
+            predicate = _superseded(where, day, exclusive=local is not None)
+            for table in daily if predicate else ():
+                _clean(where, table, predicate)
     except (OSError, DeltaError) as exc:
         if not switched:
             raise unwritable(where, day, exc) from exc
@@ -270,9 +271,12 @@ def read_table(
         fields = [f for f in fields if f.name == "date" or f.name in columns]
     schema = pa.schema(fields)
     first, last = (since or day or date.min).isoformat(), (day or date.max).isoformat()
-    forced, datasets = snapshot(where, [name], as_of, strings(fields) if compact else ())
-    rows = datasets[name]
-    chosen = (ds.field("date") >= first) & (ds.field("date") <= last) if table.history else _run_filter(forced, first, last)
+    dictionary = strings(fields) if compact else ()
+    if table.history:  # every run's rows: the runs in force are not needed
+        rows, chosen = dataset(where, name, as_of, dictionary), (ds.field("date") >= first) & (ds.field("date") <= last)
+    else:
+        forced, datasets = snapshot(where, [name], as_of, dictionary)
+        rows, chosen = datasets[name], _run_filter(forced, first, last)
     if rows is None or chosen is None:
         return schema.empty_table().to_pandas(types_mapper=_PANDAS_TYPES.get)
     # One file at a time: the dataset scanner reads ahead and expands dictionaries, which took
