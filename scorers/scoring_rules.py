@@ -8,6 +8,8 @@
   criterion applied at all.
 - A failed critical criterion makes compliance_passed false and, when the standard sets
   `auto_fail`, the quality score 0.
+- A reviewer's override (`scorers.overrides`) replaces the machine's outcome in all of the above;
+  the machine's verdict is kept beside it.
 """
 
 from __future__ import annotations
@@ -15,22 +17,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from scorers.outcome import Outcome, Verdict
 from scorers.standard import CriterionConfig, Standard
+
+if TYPE_CHECKING:
+    from scorers.overrides import Override
 
 
 @dataclass(frozen=True)
 class CriterionResult:
     criterion: CriterionConfig
-    verdict: Verdict
+    verdict: Verdict  # the machine's
+    override: Override | None = None  # a reviewer's outcome, applied on top of the machine's
+
+    @property
+    def outcome(self) -> Outcome:
+        """The outcome that counts: the reviewer's where one overrode the machine."""
+        return self.override.outcome if self.override is not None else self.verdict.outcome
 
     @property
     def applicable(self) -> bool:
-        return self.verdict.outcome is not Outcome.NOT_APPLICABLE
+        return self.outcome is not Outcome.NOT_APPLICABLE
 
     @property
     def points(self) -> float:
-        return self.criterion.points if self.verdict.outcome is Outcome.PASS else 0.0
+        return self.criterion.points if self.outcome is Outcome.PASS else 0.0
 
     @property
     def max_points(self) -> float:
@@ -38,7 +51,7 @@ class CriterionResult:
 
     @property
     def critical_failure(self) -> bool:
-        return self.criterion.critical and self.verdict.outcome is Outcome.FAIL
+        return self.criterion.critical and self.outcome is Outcome.FAIL
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,7 @@ def score_interaction(standard: Standard, results: Sequence[CriterionResult]) ->
     quality = weighted_quality(standard, sections)
     if critical and standard.auto_fail:
         quality = 0.0
-    outcomes = [r.verdict.outcome for r in results]
+    outcomes = [r.outcome for r in results]
     return InteractionScore(
         quality_score=quality,
         compliance_passed=critical == 0,

@@ -388,14 +388,16 @@ def query(sql: str | None, ready: str | None, as_of: datetime | None, data_dir: 
 def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path | None) -> None:
     """Compare the verdicts of a date with human reviewers: agreement and Cohen's kappa per criterion.
 
-    The reviews are kept for the date and added to its HTML report (--no-keep only prints).
+    The overrides in force on the date count as reviews too. The reviews are kept for the date and
+    added to its HTML report (--no-keep only prints).
 
     \b
     Example:
         touchstone calibrate --date 2026-11-22 --human reviews.csv
     """
     from warehouse.calibration import calibrate as compare
-    from warehouse.calibration import read_human_outcomes
+    from warehouse.calibration import read_human_outcomes, with_overrides
+    from warehouse.overrides import in_force, read_overrides
     from warehouse.store import read_table
     from warehouse.report import report_day
     from warehouse.report.inputs import reviews_file
@@ -405,7 +407,8 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path 
     if results.empty:
         raise TouchstoneError(f"nothing published for {day} in {settings.warehouse}", f"run `touchstone run --date {day}` first")
     human = read_human_outcomes(human_file)
-    report = compare(human, results)
+    overrides = in_force(read_overrides(settings.warehouse, day))
+    report = compare(with_overrides(human, overrides), results)  # type: ignore[arg-type]
     _print_frame(report.per_criterion, f"calibration · {day} · agreement and Cohen's kappa")
     _print_frame(report.disagreements.head(top), f"disagreements ({len(report.disagreements)})")
     if report.not_scored:
@@ -416,6 +419,137 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path 
         human.to_csv(kept, index=False)
         page = report_day(settings, day)
         console.print(f"Reviews kept in {kept}; the report has them: {page}")
+
+
+@cli.group()
+def override() -> None:
+    """Reviewers correct verdicts: overrides applied on top of the machine's, with an audit trail.
+
+    Each override is recorded in the append-only `overrides` table (who, when, why, what the machine
+    said) and the date is published again with it applied to the interaction and agent scores and
+    the report. Re-scoring the date keeps it while the criterion is unchanged.
+    """
+
+
+def _print_recorded(recorded: Any) -> None:
+    for day, run_id in recorded.dates.items():
+        console.print(f"{day}: published again with the overrides applied (run {run_id})", highlight=False)
+    console.print(f"[green]Recorded {recorded.overrides} override(s)[/]", highlight=False)
+
+
+interaction_option = click.option("--interaction", "interaction_id", required=True, help="The interaction id.")
+criterion_option = click.option("--criterion", "criterion_id", required=True, help="The criterion id.")
+reason_option = click.option("--reason", required=True, help="Why: what the reviewer heard.")
+reviewer_option = click.option("--reviewer", required=True, help="Who overrides (a name or an id).")
+
+
+@override.command("set")
+@date_option
+@interaction_option
+@criterion_option
+@click.option("--outcome", required=True, type=click.Choice(["pass", "fail", "not_applicable"]), help="The reviewer's outcome.")
+@reason_option
+@reviewer_option
+@data_option
+@user_errors
+def override_set(day: date, interaction_id: str, criterion_id: str, outcome: str, reason: str, reviewer: str, data_dir: Path | None) -> None:
+    """Override one verdict: an interaction and criterion of a published date.
+
+    \b
+    Example:
+        touchstone override set --date 2026-11-22 --interaction c-0042 --criterion offer_human_when_asked \\
+            --outcome pass --reason "offered a transfer at 3:10, heard on the recording" --reviewer maria
+    """
+    from touchstone.overrides import record
+    from warehouse.overrides import request
+
+    _print_recorded(record(_settings(data_dir), [request(day.isoformat(), interaction_id, criterion_id, outcome, reason, reviewer, "command line")]))
+
+
+@override.command("withdraw")
+@date_option
+@interaction_option
+@criterion_option
+@reason_option
+@reviewer_option
+@data_option
+@user_errors
+def override_withdraw(day: date, interaction_id: str, criterion_id: str, reason: str, reviewer: str, data_dir: Path | None) -> None:
+    """Withdraw the override in force on a verdict: the machine's verdict counts again.
+
+    \b
+    Example:
+        touchstone override withdraw --date 2026-11-22 --interaction c-0042 --criterion greeting --reason "entered by mistake" --reviewer maria
+    """
+    from touchstone.overrides import record
+    from warehouse.overrides import request
+
+    _print_recorded(record(_settings(data_dir), [request(day.isoformat(), interaction_id, criterion_id, "", reason, reviewer, "command line", withdraw=True)]))
+
+
+@override.command("import")
+@click.argument("csv_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--reviewer", default=None, help="Reviewer for lines without a `reviewer` value.")
+@data_option
+@user_errors
+def override_import(csv_file: Path, reviewer: str | None, data_dir: Path | None) -> None:
+    """Import overrides from a CSV: date, interaction_id, criterion_id, outcome, reason, reviewer.
+
+    Every line is checked first (date, outcome, the interaction and criterion against what is
+    published); one bad line refuses the file, naming every bad line, and nothing is recorded.
+
+    \b
+    Example:
+        touchstone override import disputes-week-48.csv
+    """
+    from touchstone.overrides import record
+    from warehouse.overrides import read_requests
+
+    _print_recorded(record(_settings(data_dir), *read_requests(csv_file, reviewer)))
+
+
+@override.command("list")
+@date_option
+@data_option
+@user_errors
+def override_list(day: date, data_dir: Path | None) -> None:
+    """The overrides of a date and whether each applies: applied, machine_agrees (the machine now
+    gives the reviewer's outcome), criterion_changed, criterion_removed, interaction_not_scored or
+    withdrawn.
+
+    \b
+    Example:
+        touchstone override list --date 2026-11-22
+    """
+    from touchstone.overrides import statuses
+
+    frame = statuses(_settings(data_dir), day)
+    if frame.empty:
+        console.print(f"No overrides recorded for {day}")
+        return
+    columns = ["interaction_id", "criterion_id", "machine_outcome", "outcome", "status", "reviewer", "overridden_at", "reason"]
+    _print_frame(frame[columns], f"overrides · {day} · {(frame['status'] == 'applied').sum()} of {len(frame)} applied")
+
+
+@override.command("history")
+@click.option("--date", "day", default=None, callback=_day, metavar="YYYY-MM-DD", help="Only this date.")
+@click.option("--interaction", "interaction_id", default=None, help="Only this interaction.")
+@data_option
+@user_errors
+def override_history(day: date | None, interaction_id: str | None, data_dir: Path | None) -> None:
+    """The audit trail: every override and withdrawal ever recorded, oldest first.
+
+    \b
+    Example:
+        touchstone override history --interaction c-0042
+    """
+    from warehouse.overrides import read_overrides
+
+    frame = read_overrides(_settings(data_dir).warehouse, day)
+    if interaction_id is not None:
+        frame = frame[frame["interaction_id"] == interaction_id]
+    columns = ["date", "overridden_at", "reviewer", "interaction_id", "criterion_id", "machine_outcome", "outcome", "reason", "origin", "standard_version"]
+    _print_frame(frame[columns], f"override history · {len(frame)} row(s)")
 
 
 @cli.command()
@@ -597,6 +731,60 @@ def try_(standard_file: Path, paths: tuple[Path, ...], failures_only: bool) -> N
     console.print(table)
     for q in trial.quarantined:
         err_console.print(f"[yellow]quarantined[/] {escape(q.source)} {q.locator}: {escape(q.reason)}", highlight=False)
+
+
+@standards.command("impact")
+@click.argument("draft", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--from", "first", required=True, callback=_day, metavar="YYYY-MM-DD", help="First date to re-score.")
+@click.option("--to", "last", required=True, callback=_day, metavar="YYYY-MM-DD", help="Last date to re-score (included).")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Score shards in this many processes.")
+@click.option("--top", default=10, show_default=True, help="How many agents and flips to print.")
+@source_options
+@data_option
+@verbose_option
+@user_errors
+def impact(
+    draft: Path, first: date, last: date, processes: int, top: int, shard_size: int | None, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None
+) -> None:
+    """Re-score published dates with a draft standard and compare, publishing nothing.
+
+    Pass rate per criterion, mean quality per team and agent, and the interactions whose
+    compliance flips (both ways) with their evidence, side by side with what is published; the
+    criteria the draft adds, removes or changes. Writes the tables (Parquet), summary.json and an
+    HTML page to <data>/impact/<draft>_<from>_<to>/.
+
+    \b
+    Example:
+        touchstone standards impact draft.yaml --from 2026-11-01 --to 2026-11-28
+    """
+    from touchstone.impact import impact as measure
+
+    settings = _source_settings(data_dir, landing, conn_id, source_config)
+    with console.status("planning ...") as status:
+        result = measure(settings, draft, first, last, shard_size, processes, on_step=lambda step: status.update(f"{step} ..."))
+    h = result.headline
+    pct = lambda v: "-" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+    num = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731
+    console.print(
+        f"[bold]{escape(h['draft'])}[/] on {h['days']} day(s), {h['interactions']:,} interactions: mean quality {num(h['mean_quality_published'])} -> {num(h['mean_quality_draft'])}, "
+        f"compliant {pct(h['compliance_published'])} -> {pct(h['compliance_draft'])}; {h['now_non_compliant']:,} become non-compliant, {h['now_compliant']:,} become compliant, "
+        f"{h['quality_changed']:,} quality scores change.",
+        highlight=False,
+    )
+    for day, why in result.skipped.items():
+        console.print(f"[yellow]{day} not compared: {escape(why)}[/]", highlight=False)
+    import pandas as pd
+
+    criteria = pd.read_parquet(result.folder / "criteria.parquet")
+    changed = criteria[criteria["pass_rate_change"].fillna(0) != 0].sort_values("pass_rate_change", key=abs, ascending=False)
+    columns = ["criterion_id", "published_pass_rate", "draft_pass_rate", "pass_rate_change", "published_fail", "draft_fail"]
+    _print_frame(changed[columns], f"criteria whose pass rate changes ({len(changed)})")
+    agents = pd.read_parquet(result.folder / "agents.parquet")
+    agents = agents[agents["quality_change"].fillna(0) != 0]
+    _print_frame(agents[["agent_id", "team", "interactions", "mean_quality_published", "mean_quality_draft", "quality_change"]].head(top), f"agents who move most ({len(agents)} move)")
+    flips = pd.read_parquet(result.folder / "flips.parquet")
+    _print_frame(flips[["date", "interaction_id", "agent_id", "direction", "criteria"]].head(top), f"compliance flips ({len(flips)})")
+    console.print(f"Page: {result.page}", highlight=False)
 
 
 @standards.command("schema")

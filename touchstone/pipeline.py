@@ -21,7 +21,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,9 @@ from ingest.reader import DayStream, stream_day
 from ingest.records import EXCERPT_CHARS, Quarantined
 from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
-from scorers.loader import load_standards, select_standard
+from scorers.loader import load_standard, load_standards, select_standard
 from scorers.nlp import pipeline
+from scorers.overrides import apply_overrides, criterion_fingerprint
 from scorers.sensitive import mask_long_numbers, redact_any_language
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
@@ -43,6 +44,7 @@ from touchstone.settings import Settings
 from warehouse import staging as staged
 from warehouse import store
 from warehouse.aggregate import AgentAccumulator
+from warehouse.overrides import overrides_of
 from warehouse.checks import (
     SuiteResult,
     check_input,
@@ -67,19 +69,24 @@ DEFAULT_SHARD_SIZE = 2000
 
 @dataclass(frozen=True)
 class RunPlan:
-    """What one run scores: the date, with which standard version, under which run id, in what shards."""
+    """What one run scores: the date, with which standard version, under which run id, in what shards.
+
+    A run planned with a `draft` (a standard file outside the standards folder, for `standards
+    impact`) scores with that file and is never published."""
 
     day: date
     run_id: str
     standard_ref: str  # always `id@version`, resolved when the run is planned
     shard_size: int = DEFAULT_SHARD_SIZE
+    draft: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref, "shard_size": self.shard_size}
+        return {"day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref, "shard_size": self.shard_size, "draft": self.draft}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunPlan:
-        return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"], int(data.get("shard_size") or DEFAULT_SHARD_SIZE))
+        shard_size = int(data.get("shard_size") or DEFAULT_SHARD_SIZE)
+        return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"], shard_size, data.get("draft"))
 
 
 def shard_file(folder: Path, kind: str, shard: int, suffix: str = "parquet") -> Path:
@@ -115,12 +122,18 @@ def load_standard_for(settings: Settings, day: date, ref: str | None = None) -> 
     return select_standard(load_standards(settings.standards_dir), day, ref or settings.standard)
 
 
-def plan_run(settings: Settings, day: date, run_id: str, standard: str | None = None, shard_size: int | None = None) -> RunPlan:
-    """Resolve the standard version for `day` (validating every standard) and name the run."""
+def plan_run(settings: Settings, day: date, run_id: str, standard: str | None = None, shard_size: int | None = None, draft: Path | None = None) -> RunPlan:
+    """Resolve the standard version for `day` (validating every standard) and name the run; with a
+    `draft` file, the run scores with that file instead."""
     if shard_size is not None and shard_size < 1:
         raise TouchstoneError(f"shard size must be at least 1, not {shard_size}")
-    chosen = load_standard_for(settings, day, standard)
-    return RunPlan(day, safe_run_id(run_id), chosen.ref, shard_size or DEFAULT_SHARD_SIZE)
+    chosen = load_standard(draft) if draft is not None else load_standard_for(settings, day, standard)
+    return RunPlan(day, safe_run_id(run_id), chosen.ref, shard_size or DEFAULT_SHARD_SIZE, str(draft.resolve()) if draft is not None else None)
+
+
+def plan_standard(settings: Settings, plan: RunPlan) -> Standard:
+    """The standard a planned run scores with."""
+    return load_standard(Path(plan.draft)) if plan.draft else load_standard_for(settings, plan.day, plan.standard_ref)
 
 
 def staging(settings: Settings, plan: RunPlan) -> Path:
@@ -202,7 +215,7 @@ def _write_checks(folder: Path, suite: str, result: SuiteResult) -> None:
 def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
     rows = []
     for result in scored.results:
-        evidence = result.verdict.evidence
+        evidence, override = result.verdict.evidence, result.override
         rows.append(
             {
                 "interaction_id": scored.interaction.interaction_id,
@@ -210,7 +223,7 @@ def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dic
                 "criterion_id": result.criterion.id,
                 "criterion_kind": result.criterion.kind,
                 "section": result.criterion.section,
-                "outcome": result.verdict.outcome.value,
+                "outcome": result.outcome.value,
                 "reason": result.verdict.reason,
                 "points": result.points,
                 "max_points": result.max_points,
@@ -218,6 +231,10 @@ def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dic
                 "evidence": evidence.text if evidence else None,
                 "turn_index": evidence.turn_index if evidence else None,
                 "start_ms": evidence.start_ms if evidence else None,
+                "machine_outcome": result.verdict.outcome.value if override else None,
+                "override_id": override.override_id if override else None,
+                "override_reviewer": override.reviewer if override else None,
+                "override_reason": override.reason if override else None,
                 "run_id": run_id,
                 "standard_id": standard.id,
                 "standard_version": standard.version,
@@ -263,10 +280,13 @@ def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: st
 
 
 def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]:
-    """Score one shard; an interaction a scorer cannot handle is quarantined, not fatal."""
+    """Score one shard; an interaction a scorer cannot handle is quarantined, not fatal. The
+    reviewers' overrides in force on the date are applied on top of the machine's verdicts."""
     folder = staging(settings, plan)
-    standard = load_standard_for(settings, plan.day, plan.standard_ref)
+    standard = plan_standard(settings, plan)
     compiled = CompiledStandard(standard, load_source_config(settings.source_config).non_speech)
+    overrides = overrides_of(settings.warehouse, plan.day)
+    fingerprints = {c.id: criterion_fingerprint(c) for c in standard.criteria} if overrides else {}
     sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []
@@ -282,6 +302,9 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                 reason = f"scoring failed: {type(exc).__name__}: {exc}"
                 quarantine.append(_quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
                 continue
+            reviewed = apply_overrides(standard, scored.results, overrides.get(interaction.interaction_id, {}), fingerprints)
+            if reviewed is not None:
+                scored = replace(scored, results=reviewed[0], score=reviewed[1])
             criterion_rows += _criterion_rows(scored, standard, plan.run_id)
             interaction_rows.append(_interaction_row(scored, standard, plan.run_id, source))
     for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
@@ -300,7 +323,7 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
     if processes > 1 and len(numbers) > 1:
         # Load the language pipelines once, before forking: the workers share their memory pages
         # (copy-on-write; frozen out of the garbage collector's reach so they stay shared).
-        for lang in load_standard_for(settings, plan.day, plan.standard_ref).languages:
+        for lang in plan_standard(settings, plan).languages:
             pipeline(lang)
         gc.freeze()
         try:
@@ -370,6 +393,8 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             f"output checks failed for {plan.day}: {', '.join(output.failures)}; nothing was published",
             f"the suite results are in {folder / 'checks.json'}",
         )
+    if plan.draft:
+        raise TouchstoneError(f"run {plan.run_id} scores with the draft {plan.draft}: a draft is never published")
     standard = load_standard_for(settings, plan.day, plan.standard_ref)
     run_row = {
         "run_id": plan.run_id,
@@ -385,6 +410,7 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         "output_checks_passed": output.success,
         "status": "published",
         "published_at": datetime.now(UTC),
+        "overrides_applied": _overrides_applied(folder),
     }
     staged.write_staged([run_row], RUNS, folder)
     warehouse = settings.warehouse
@@ -400,6 +426,12 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         **{k: v for k, v in run_row.items() if k in ("read", "scored", "quarantined", "duplicates_dropped", "status")},
         "warehouse": str(warehouse),
     }
+
+
+def _overrides_applied(folder: Path) -> int:
+    """How many of the staged verdicts are a reviewer's override."""
+    column = pq.read_table(staged.staged_path(CRITERION_RESULTS, folder), columns=["override_id"]).column("override_id")
+    return len(column) - column.null_count
 
 
 def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:

@@ -5,6 +5,10 @@ QA teams keep human evaluations of a sample of interactions, as a CSV with `inte
 percent agreement and Cohen's kappa (agreement corrected for chance: 1 is perfect, 0 is what chance
 alone gives), and lists every disagreement for review. Rows Touchstone did not score are counted,
 never silently dropped.
+
+Reviewers' overrides (`warehouse.overrides`) are reviews too: each is a verdict a person looked at
+and judged. They join the sample (an override wins over a calibration row on the same verdict), and
+every comparison is with the machine's own outcome, never with an override applied on top of it.
 """
 
 from __future__ import annotations
@@ -54,9 +58,25 @@ class Calibration:
     not_scored: int  # reviewed rows with no automatic verdict
 
 
+def with_overrides(human: pd.DataFrame | None, overrides: pd.DataFrame) -> pd.DataFrame | None:
+    """The reviews of a date: calibration rows and the overrides in force, one per verdict (the
+    override wins), with a `source` column (calibration | override); None when there are none."""
+    parts = [] if human is None else [human.assign(source="calibration")]
+    if not overrides.empty:
+        parts.append(pd.DataFrame({"interaction_id": overrides["interaction_id"], "criterion_id": overrides["criterion_id"], "human_outcome": overrides["outcome"], "source": "override"}))
+    if not parts:
+        return None
+    return pd.concat(parts, ignore_index=True).drop_duplicates(["interaction_id", "criterion_id"], keep="last").reset_index(drop=True)
+
+
+def machine_outcome(results: pd.DataFrame) -> pd.Series:
+    """The machine's outcome of each verdict: the stored one, or the one an override replaced."""
+    return results["machine_outcome"].astype(object).fillna(results["outcome"].astype(object)) if "machine_outcome" in results else results["outcome"]
+
+
 def calibrate(human: pd.DataFrame, results: pd.DataFrame) -> Calibration:
-    """Compare human outcomes with `criterion_results` rows."""
-    joined = human.merge(results, on=["interaction_id", "criterion_id"], how="left")
+    """Compare human outcomes with the machine's outcomes in `criterion_results` rows."""
+    joined = human.drop(columns=["source"], errors="ignore").merge(results.assign(outcome=machine_outcome(results)), on=["interaction_id", "criterion_id"], how="left")
     scored = joined[joined["outcome"].notna()]
     rows = []
     for criterion, group in scored.groupby("criterion_id", sort=True):

@@ -188,6 +188,18 @@ def publish(staging: Path, warehouse: Warehouse | Path | str, day: date, run_id:
         raise PublishError(f"{_cannot_write(where, exc)}; the new data is published, the clean-up was not finished", FIX) from exc
 
 
+def append(warehouse: Warehouse | Path | str, table: Table, rows: pa.Table) -> None:
+    """Add rows (with their `date` column) to a history table in one commit: all of them or none."""
+    where = Warehouse.at(warehouse)
+    uri = where.table_uri(table.name)
+    data = rows.select([DATE.name, *table.schema.names]).cast(pa.schema([DATE, *table.schema])).combine_chunks()
+    try:
+        DeltaTable.create(uri, data.schema, partition_by=["date"], mode="ignore", storage_options=where.options())
+        _committed(lambda: write_deltalake(uri, data, mode="append", schema_mode="merge", storage_options=where.options()))
+    except (OSError, DeltaError) as exc:
+        raise PublishError(f"{_cannot_write(where, exc)}; nothing was added to {table.name}", FIX) from exc
+
+
 def _delta(warehouse: Warehouse, name: str, as_of: datetime | None = None) -> DeltaTable | None:
     """The table, at its latest version or as it was at `as_of`; None where it did not exist."""
     try:
@@ -291,7 +303,7 @@ def read_table(
     frame = pa.concat_tables(parts, promote_options="permissive").to_pandas(types_mapper=_PANDAS_TYPES.get)
     if compact:
         frame["date"] = frame["date"].astype(str)  # compared as text: 2026-11-01 <= date <= 2026-11-30
-    order = ["date", "published_at"] if table.history else ["date"]
+    order = ["date", table.stamped] if table.stamped else ["date"]
     return frame.sort_values(order, kind="stable", ignore_index=True)
 
 

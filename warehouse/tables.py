@@ -17,8 +17,10 @@ class Table:
     grain: str  # what one row is
     description: str
     schema: pa.Schema
-    # Re-running a date replaces the partition; `runs` keeps one file per run (a history).
+    # Daily tables hold one run's rows per date; a history table keeps every row it was given
+    # (`runs`: every run; `overrides`: every override), ordered by its `stamped` time column.
     history: bool = False
+    stamped: str | None = None
 
 
 _PROVENANCE = [
@@ -46,6 +48,12 @@ CRITERION_RESULTS = Table(
             pa.field("evidence", pa.string()),  # redacted where sensitive
             pa.field("turn_index", pa.int32()),
             pa.field("start_ms", pa.int64()),
+            # Set where a reviewer's override applies: `outcome` is then the reviewer's, and the
+            # machine's outcome is kept here (its reason and evidence stay in their columns).
+            pa.field("machine_outcome", pa.string()),
+            pa.field("override_id", pa.string()),
+            pa.field("override_reviewer", pa.string()),
+            pa.field("override_reason", pa.string()),
             *_PROVENANCE,
         ]
     ),
@@ -143,9 +151,36 @@ RUNS = Table(
             pa.field("output_checks_passed", pa.bool_(), nullable=False),
             pa.field("status", pa.string(), nullable=False),
             pa.field("published_at", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("overrides_applied", pa.int32()),  # reviewer overrides in the run's verdicts
         ]
     ),
     history=True,
+    stamped="published_at",
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS)}
+OVERRIDES = Table(
+    "overrides",
+    "reviewer override (append-only)",
+    "Every verdict a reviewer overrode or withdrew an override of: who, when, why, and what the machine had said.",
+    pa.schema(
+        [
+            pa.field("override_id", pa.string(), nullable=False),
+            pa.field("interaction_id", pa.string(), nullable=False),
+            pa.field("criterion_id", pa.string(), nullable=False),
+            pa.field("agent_id", pa.string(), nullable=False),
+            pa.field("outcome", pa.string(), nullable=False),  # pass | fail | not_applicable | withdrawn
+            pa.field("reason", pa.string(), nullable=False),  # the reviewer's, redacted
+            pa.field("reviewer", pa.string(), nullable=False),
+            pa.field("overridden_at", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("machine_outcome", pa.string(), nullable=False),  # the machine's, when it was overridden
+            pa.field("machine_reason", pa.string(), nullable=False),
+            pa.field("criterion_sha256", pa.string(), nullable=False),  # the definition overridden
+            pa.field("origin", pa.string(), nullable=False),  # `command line` or `file.csv:line`
+            *_PROVENANCE,  # the run, standard and version whose verdict was overridden
+        ]
+    ),
+    history=True,
+    stamped="overridden_at",
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS, OVERRIDES)}

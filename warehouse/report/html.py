@@ -46,13 +46,13 @@ def heat_colour(rate: Any) -> str:
     return f"rgb(255,{green_blue},{green_blue})"
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters.update(percent=percent, number=number, count=count, heat=heat_colour)
     return env
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [] if frame is None or frame.empty else frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
@@ -64,7 +64,7 @@ def _calibration(inputs: ReportInputs) -> dict[str, Any] | None:
     disagreements = result.disagreements.assign(
         evidence=[redact(e, languages.get(i, "en")) if isinstance(e, str) else "" for i, e in zip(result.disagreements["interaction_id"], result.disagreements["evidence"])]
     )
-    return {"per_criterion": _records(result.per_criterion), "disagreements": _records(disagreements), "not_scored": result.not_scored}
+    return {"per_criterion": records(result.per_criterion), "disagreements": records(disagreements), "not_scored": result.not_scored}
 
 
 def context(inputs: ReportInputs) -> dict[str, Any]:
@@ -73,7 +73,8 @@ def context(inputs: ReportInputs) -> dict[str, Any]:
     standard = inputs.standard
     league = sections.league_table(inputs.agents, inputs.agent_history, day)
     trends = sections.agent_trends(inputs.agent_history)
-    rates = sections.criterion_rates(inputs.outcome_counts, standard) if not inputs.outcome_counts.empty else pd.DataFrame()
+    rates = sections.criterion_rates(inputs.outcome_counts, standard, inputs.trust) if not inputs.outcome_counts.empty else pd.DataFrame()
+    overridden, not_applying = sections.overrides_of_the_day(inputs.results, inputs.overrides, standard)
     criterion_order = list(rates["criterion_id"]) if not rates.empty else []
     grid = sections.heat_map(inputs.outcome_counts, list(league["agent_id"]), criterion_order) if criterion_order else pd.DataFrame()
     failures = sections.compliance_failures(inputs.results, inputs.interactions, standard) if not inputs.results.empty else pd.DataFrame()
@@ -82,7 +83,7 @@ def context(inputs: ReportInputs) -> dict[str, Any]:
     team_series = {team: list(zip(part["date"], part["mean_quality"])) for team, part in team_history.dropna(subset=["mean_quality"]).groupby("team")}
     asked, not_offered = sections.asked_for_a_person(inputs.results, inputs.interactions, standard.handover_criterion if standard else None)
     reasons, thresholds = automation.contact_reasons(inputs.interactions, inputs.contacts)
-    for row in (league_rows := _records(league)):
+    for row in (league_rows := records(league)):
         row["interval_svg"] = Markup(svg.interval_bar(row["mean_quality_score"], row["quality_ci_low"], row["quality_ci_high"]))
         row["trend_svg"] = Markup(svg.sparkline(trends.get(row["agent_id"], [])))
     return {
@@ -92,26 +93,29 @@ def context(inputs: ReportInputs) -> dict[str, Any]:
         "headline": sections.headline(inputs.interactions, inputs.run),
         "league": league_rows,
         "min_ranked": sections.MIN_RANKED,
-        "teams": _records(sections.team_summary(inputs.interaction_history, day)),
+        "teams": records(sections.team_summary(inputs.interaction_history, day)),
         "team_chart": Markup(svg.line_chart(team_series, dates)) if dates else "",
         "trend_days": len(dates),
-        "rates": _records(rates),
+        "rates": records(rates),
         "heat_criteria": criterion_order,
         "heat_rows": [(agent, [grid.at[agent, c] for c in criterion_order]) for agent in grid.index] if not grid.empty else [],
-        "failures": _records(failures.head(MAX_LISTED)),
+        "failures": records(failures.head(MAX_LISTED)),
         "failures_total": len(failures),
-        "humans_and_bots": _records(sections.humans_and_bots(inputs.interactions)),
-        "asked": _records(asked),
-        "not_offered": _records(not_offered),
+        "humans_and_bots": records(sections.humans_and_bots(inputs.interactions)),
+        "asked": records(asked),
+        "not_offered": records(not_offered),
         "handover_criterion": standard.handover_criterion if standard else None,
-        "reasons": _records(reasons),
+        "reasons": records(reasons),
         "thresholds": thresholds,
-        "quadrant_chart": Markup(svg.quadrant_chart(_records(reasons), thresholds["frequency"], thresholds["complexity"])) if not reasons.empty else "",
+        "quadrant_chart": Markup(svg.quadrant_chart(records(reasons), thresholds["frequency"], thresholds["complexity"])) if not reasons.empty else "",
         "signs": automation.SIGNS,
         "calibration": _calibration(inputs),
-        "quarantine": _records(sections.quarantine_reasons(inputs.quarantine)),
+        "overridden": records(overridden),
+        "not_applying": records(not_applying),
+        "most_overridden": records(sections.most_overridden(inputs.trust, standard)),
+        "quarantine": records(sections.quarantine_reasons(inputs.quarantine)),
     }
 
 
 def render(inputs: ReportInputs) -> str:
-    return _environment().get_template("report.html.j2").render(**context(inputs))
+    return environment().get_template("report.html.j2").render(**context(inputs))

@@ -15,8 +15,9 @@ import pandas as pd
 from scorers.loader import load_standards
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
-from warehouse.calibration import read_human_outcomes
+from warehouse.calibration import machine_outcome, read_human_outcomes, with_overrides
 from warehouse.location import Warehouse
+from warehouse.overrides import in_force, latest, read_overrides, with_status
 from warehouse.queries import connect
 from warehouse.store import has_day, read_table
 
@@ -27,7 +28,10 @@ DAY_COLUMNS = [
     "interaction_id", "agent_id", "agent_type", "team", "channel", "language", "started_at", "quality_score", "compliance_passed",
     "critical_failures", "customer_id", "contact_reason", "words", "transfers", "customer_distress", "handed_over", "run_id", "standard_id", "standard_version",
 ]  # fmt: skip
-RESULT_COLUMNS = ["interaction_id", "agent_id", "criterion_id", "section", "outcome", "reason", "critical", "evidence", "turn_index", "start_ms"]
+RESULT_COLUMNS = [
+    "interaction_id", "agent_id", "criterion_id", "section", "outcome", "reason", "critical", "evidence", "turn_index", "start_ms",
+    "machine_outcome", "override_id", "override_reviewer", "override_reason",
+]  # fmt: skip
 HISTORY_COLUMNS = ["team", "quality_score", "compliance_passed"]  # 30 days: 3 million rows at 100,000 a day
 CONTACT_COLUMNS = ["customer_id", "started_at"]  # 7 days, for repeat contacts
 
@@ -47,7 +51,9 @@ class ReportInputs:
     run: dict[str, object]  # the `runs` row of the published run
     quarantine: pd.DataFrame
     standard: Standard | None  # the version that scored the day, for titles; None if no longer on disk
-    reviews: pd.DataFrame | None  # human outcomes kept for the day by `touchstone calibrate`
+    reviews: pd.DataFrame | None  # human outcomes of the day: kept by `touchstone calibrate`, and the overrides in force
+    overrides: pd.DataFrame  # every override recorded for the day (latest per verdict), with its status
+    trust: pd.DataFrame  # per criterion over TREND_DAYS: verdicts reviewed, agreed with, overridden
 
 
 def reviews_file(reviews_dir: Path, day: date) -> Path:
@@ -68,7 +74,8 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
         ref = (interactions["standard_id"].iat[0], interactions["standard_version"].iat[0])
         standard = next((s for s in load_standards(standards_dir) if (s.id, s.version) == ref), None)
     reviews_path = reviews_file(reviews_dir, day)
-    reviews = read_human_outcomes(reviews_path) if reviews_path.exists() else None
+    recorded = read_overrides(warehouse, since=window_start, day=day)
+    reviews = with_overrides(read_human_outcomes(reviews_path) if reviews_path.exists() else None, in_force(recorded[recorded["date"] == day.isoformat()]))
     counts, listed = _criterion_results(warehouse, day, standard.handover_criterion if standard else None, reviews)
     return ReportInputs(
         day=day,
@@ -83,7 +90,41 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
         quarantine=read_table(warehouse, "quarantine", day),
         standard=standard,
         reviews=reviews,
+        overrides=_with_status(latest(recorded[recorded["date"] == day.isoformat()]), standard, listed),
+        trust=_trust(warehouse, reviews_dir, recorded, window_start, day),
     )
+
+
+def _with_status(overrides: pd.DataFrame, standard: Standard | None, listed: pd.DataFrame) -> pd.DataFrame:
+    """The day's overrides with whether each applies to the published verdicts (`listed` holds the
+    verdicts of every reviewed pair)."""
+    machine = dict(zip(zip(listed["interaction_id"], listed["criterion_id"]), machine_outcome(listed)))
+    return with_status(overrides, {c.id: c for c in standard.criteria} if standard else {}, machine)
+
+
+def _trust(warehouse: Warehouse | Path, reviews_dir: Path, overrides: pd.DataFrame, since: date, day: date) -> pd.DataFrame:
+    """Per criterion, over the window: verdicts reviewers looked at (calibration reviews and
+    overrides in force), how many they agreed with, and how many they overrode (a reviewer's outcome
+    other than the machine's). Compared with the machine's outcome, not with an override."""
+    parts = []
+    for offset in range((day - since).days + 1):
+        when = since + timedelta(days=offset)
+        path = reviews_file(reviews_dir, when)
+        kept = with_overrides(read_human_outcomes(path) if path.exists() else None, in_force(overrides[overrides["date"] == when.isoformat()]))
+        if kept is not None:
+            parts.append(kept.assign(date=when.isoformat()))
+    columns = ["criterion_id", "reviewed", "agreed", "overridden"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    db = connect(warehouse)
+    db.register("reviews", pd.concat(parts, ignore_index=True)[["date", "interaction_id", "criterion_id", "human_outcome", "source"]])
+    return db.execute(
+        """select v.criterion_id, count(*) as reviewed,
+                  count(*) filter (where v.human_outcome = coalesce(r.machine_outcome, r.outcome)) as agreed,
+                  count(*) filter (where v.source = 'override' and v.human_outcome <> coalesce(r.machine_outcome, r.outcome)) as overridden
+           from reviews v join criterion_results r using (date, interaction_id, criterion_id)
+           group by v.criterion_id order by v.criterion_id"""
+    ).df()
 
 
 def _criterion_results(warehouse: Warehouse | Path, day: date, handover: str | None, reviews: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -105,7 +146,7 @@ def _criterion_results(warehouse: Warehouse | Path, day: date, handover: str | N
     db.register("reviewed", reviewed)
     listed = db.execute(
         f"""select {", ".join(RESULT_COLUMNS)} from criterion_results
-            where date = ? and ((critical and outcome = 'fail') or criterion_id = ?
+            where date = ? and ((critical and outcome = 'fail') or criterion_id = ? or override_id is not null
                or (interaction_id, criterion_id) in (select (interaction_id, criterion_id) from reviewed))
             order by interaction_id, criterion_id""",
         [day.isoformat(), handover or ""],

@@ -106,8 +106,9 @@ def _failure_rates(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return grouped.reset_index()
 
 
-def criterion_rates(outcome_counts: pd.DataFrame, standard: Standard | None) -> pd.DataFrame:
-    """Per criterion: applicable, failed and failure rate, overall and for people and bots; worst first."""
+def criterion_rates(outcome_counts: pd.DataFrame, standard: Standard | None, trust: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per criterion: applicable, failed and failure rate, overall and for people and bots, and how
+    far reviewers agreed with it over the last 30 days (`trust`); worst first."""
     rates = _failure_rates(outcome_counts, ["criterion_id"])
     meta = outcome_counts.groupby("criterion_id").agg(section=("section", "first"), critical=("critical", "max"))
     by_type = _failure_rates(outcome_counts, ["criterion_id", "agent_type"])
@@ -117,7 +118,45 @@ def criterion_rates(outcome_counts: pd.DataFrame, standard: Standard | None) -> 
         rates = rates.join(part.add_prefix(f"{agent_type}_"), on="criterion_id")
     titles = criterion_titles(standard)
     rates["title"] = rates["criterion_id"].map(lambda c: titles.get(c, c))
+    rates = rates.join(criterion_trust(trust if trust is not None else pd.DataFrame()), on="criterion_id")
     return rates.sort_values(["failure_rate", "criterion_id"], ascending=[False, True], ignore_index=True)
+
+
+def criterion_trust(trust: pd.DataFrame) -> pd.DataFrame:
+    """Per criterion (the index): reviewed_30d, agreement_30d (agreed / reviewed) and overridden_30d."""
+    if trust.empty:
+        return pd.DataFrame(columns=["reviewed_30d", "agreement_30d", "overridden_30d"], index=pd.Index([], name="criterion_id"))
+    frame = trust.set_index("criterion_id")
+    return pd.DataFrame(
+        {"reviewed_30d": frame["reviewed"].astype(int), "agreement_30d": frame["agreed"] / frame["reviewed"], "overridden_30d": frame["overridden"].astype(int)}
+    )
+
+
+def most_overridden(trust: pd.DataFrame, standard: Standard | None, top: int = 5) -> pd.DataFrame:
+    """The criteria reviewers overrode most over the last 30 days (at least once), most first."""
+    table = criterion_trust(trust).reset_index()
+    table = table[table["overridden_30d"] > 0].sort_values(["overridden_30d", "criterion_id"], ascending=[False, True]).head(top)
+    titles = criterion_titles(standard)
+    return table.assign(title=table["criterion_id"].map(lambda c: titles.get(c, c))).reset_index(drop=True)
+
+
+def overrides_of_the_day(results: pd.DataFrame, overrides: pd.DataFrame, standard: Standard | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(applied, not applying): the verdicts a reviewer's override decides on the day, with what the
+    machine said and the reviewer's reason; and the overrides recorded for the day that do not apply
+    (the criterion changed or went, the machine now agrees, withdrawn), with why not."""
+    titles = criterion_titles(standard)
+    applied = results[results["override_id"].notna()] if "override_id" in results else results.iloc[0:0]
+    applied = pd.DataFrame(
+        {
+            "interaction_id": applied["interaction_id"], "agent_id": applied["agent_id"], "criterion": applied["criterion_id"].map(lambda c: titles.get(c, c)),
+            "machine_outcome": applied["machine_outcome"], "outcome": applied["outcome"], "reviewer": applied["override_reviewer"], "reason": applied["override_reason"],
+        }
+    ).sort_values(["interaction_id", "criterion"], ignore_index=True)  # fmt: skip
+    idle = overrides[overrides["status"] != "applied"] if not overrides.empty else overrides
+    not_applying = pd.DataFrame(
+        {name: idle[name] if name in idle else pd.Series(dtype=object) for name in ("interaction_id", "criterion_id", "outcome", "status", "reviewer", "reason")}
+    )
+    return applied, not_applying.sort_values(["interaction_id", "criterion_id"], ignore_index=True) if not not_applying.empty else not_applying
 
 
 def heat_map(outcome_counts: pd.DataFrame, agent_order: list[str], criterion_order: list[str]) -> pd.DataFrame:
@@ -136,7 +175,8 @@ def format_time(start_ms: object) -> str:
 
 
 def compliance_failures(results: pd.DataFrame, interactions: pd.DataFrame, standard: Standard | None) -> pd.DataFrame:
-    """Every failed critical criterion with its evidence: turn, time and a redacted snippet."""
+    """Every failed critical criterion with its evidence: turn, time and a redacted snippet; a
+    failure a reviewer's override decided says so, with the reviewer's reason."""
     failed = results[results["critical"] & (results["outcome"] == "fail")]
     failed = failed.merge(interactions[["interaction_id", "language", "channel", "agent_type"]], on="interaction_id")
     titles = criterion_titles(standard)
@@ -151,7 +191,11 @@ def compliance_failures(results: pd.DataFrame, interactions: pd.DataFrame, stand
             "turn": failed["turn_index"].map(lambda t: "" if pd.isna(t) else int(t) + 1),  # 1-based for people
             "time": failed["start_ms"].map(format_time),
             "evidence": evidence,
-            "reason": failed["reason"],
+            "reason": [
+                f"overridden by {who}: {why} (Touchstone: {machine})" if isinstance(who, str) else reason
+                for who, why, machine, reason in zip(failed["override_reviewer"], failed["override_reason"], failed["machine_outcome"], failed["reason"])
+            ],
+            "overridden": failed["override_id"].notna(),
         }
     ).sort_values(["agent_id", "interaction_id", "criterion"], ignore_index=True)
 

@@ -18,7 +18,7 @@ from warehouse.store import read_table
 from warehouse.report import write_report
 from warehouse.report.sections import MIN_RANKED
 
-SECTIONS = ["summary", "league", "trends", "criteria", "heatmap", "bots", "automation", "calibration", "failures", "quarantine"]
+SECTIONS = ["summary", "league", "trends", "criteria", "heatmap", "bots", "automation", "calibration", "overrides", "failures", "quarantine"]
 
 
 def test_the_pipeline_wrote_a_report_per_day(history: Settings) -> None:

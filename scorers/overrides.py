@@ -1,0 +1,91 @@
+"""Reviewer overrides applied on top of the machine's verdicts.
+
+A QA reviewer who listens to a call and disagrees with a verdict records an override: one
+interaction and criterion, the outcome the reviewer gives, why, and who. The machine's verdict is
+never lost (it stays beside the override); the override's outcome is what counts in the scores.
+
+An override is made against one definition of the criterion: it keeps applying, through re-scoring
+and backfills, while the criterion's definition is unchanged (its fingerprint) and the machine still
+says something else. When the criterion changed or went away, or the machine now agrees, it no
+longer applies, and is listed so (`status`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from scorers.outcome import Outcome
+from scorers.scoring_rules import CriterionResult, InteractionScore, score_interaction
+from scorers.standard import CriterionConfig, Standard
+
+
+class Status(StrEnum):
+    """Whether an override applies to a verdict, and why not."""
+
+    APPLIED = "applied"
+    MACHINE_AGREES = "machine_agrees"  # the machine now gives the reviewer's outcome itself
+    CRITERION_CHANGED = "criterion_changed"  # its definition is not the one the reviewer overrode
+    CRITERION_REMOVED = "criterion_removed"  # the standard that scored the day has no such criterion
+    INTERACTION_NOT_SCORED = "interaction_not_scored"  # not among the day's scored interactions
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewer's outcome for one interaction and criterion (the latest one recorded for the pair)."""
+
+    override_id: str
+    interaction_id: str
+    criterion_id: str
+    outcome: Outcome
+    reason: str
+    reviewer: str
+    criterion_sha256: str  # the fingerprint of the criterion's definition the reviewer overrode
+
+
+def criterion_fingerprint(criterion: CriterionConfig) -> str:
+    """The sha256 of what decides a criterion's verdicts: every field but its title, description
+    and examples, so rewording a title or adding an example does not void the overrides."""
+    fields = criterion.model_dump(mode="json", exclude={"title", "description", "examples"})
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def status(override: Override, criterion: CriterionConfig | None, machine: Outcome | None) -> Status:
+    """Whether `override` applies to the machine's outcome on a criterion (None: not scored)."""
+    if criterion is None:
+        return Status.CRITERION_REMOVED
+    if machine is None:
+        return Status.INTERACTION_NOT_SCORED
+    if criterion_fingerprint(criterion) != override.criterion_sha256:
+        return Status.CRITERION_CHANGED
+    if machine is override.outcome:
+        return Status.MACHINE_AGREES
+    return Status.APPLIED
+
+
+def apply_overrides(
+    standard: Standard, results: Sequence[CriterionResult], overrides: Mapping[str, Override], fingerprints: Mapping[str, str] | None = None
+) -> tuple[tuple[CriterionResult, ...], InteractionScore] | None:
+    """An interaction's results with the overrides that apply (keyed by criterion id), and its score
+    computed again; None when none applies (the machine's score stands). `fingerprints` (criterion id
+    -> fingerprint) spares computing them per interaction."""
+    if not overrides:
+        return None
+    changed = False
+    out = []
+    for result in results:
+        override = overrides.get(result.criterion.id)
+        if override is not None and _applies(override, result, fingerprints):
+            result, changed = replace(result, override=override), True
+        out.append(result)
+    return (tuple(out), score_interaction(standard, out)) if changed else None
+
+
+def _applies(override: Override, result: CriterionResult, fingerprints: Mapping[str, str] | None) -> bool:
+    fingerprint = fingerprints.get(result.criterion.id) if fingerprints else None
+    if fingerprint is not None and fingerprint != override.criterion_sha256:
+        return False
+    return status(override, result.criterion, result.verdict.outcome) is Status.APPLIED
