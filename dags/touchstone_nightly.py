@@ -30,31 +30,13 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset, Param, dag, task
 
-from touchstone.settings import Settings
+from touchstone.tasks import settings_for, step, user_errors_fail
 
 TABLES = ("criterion_results", "interaction_scores", "agent_daily_scores", "quarantine", "runs")
 # Stable identities, whatever folder or bucket the warehouse is in: Airflow keys assets by name and
 # URI, and a URI that moved with TOUCHSTONE_DATA_DIR would leave the registered asset inactive.
 ASSETS = [Asset(name=f"touchstone.{table}", uri=f"touchstone://warehouse/{table}") for table in TABLES]
 IO_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True}
-
-
-def _settings(plan: dict[str, Any]) -> Settings:
-    """The deployment's settings, with the source the run was planned with."""
-    return Settings.from_env(landing_url=plan.get("source"), landing_conn_id=plan.get("source_conn_id"))
-
-
-def _step(name: str, plan: dict[str, Any], *args: Any) -> dict[str, Any]:
-    """Run one pipeline step; a user error (bad standard, missing delivery) fails without retries."""
-    from airflow.sdk.exceptions import AirflowFailException
-
-    from touchstone import pipeline
-    from touchstone.errors import TouchstoneError
-
-    try:
-        return getattr(pipeline, name)(_settings(plan), pipeline.RunPlan.from_dict(plan), *args)
-    except TouchstoneError as exc:
-        raise AirflowFailException(str(exc)) from exc
 
 
 @dag(
@@ -77,44 +59,41 @@ def touchstone_nightly() -> None:
     @task
     def plan(params: dict[str, Any] | None = None, dag_run: Any = None, logical_date: Any = None, run_id: str | None = None) -> dict[str, Any]:
         """Resolve the scored date and the standard version; refuse to start with a broken standard."""
-        from airflow.sdk.exceptions import AirflowFailException
-
-        from touchstone.errors import TouchstoneError
         from touchstone.pipeline import plan_run, scored_date
 
         params = params or {}
-        try:
+        source = {"source": params.get("source"), "source_conn_id": params.get("source_conn_id")}
+
+        def planned() -> dict[str, Any]:
             day = scored_date(logical_date or dag_run.run_after, params.get("date"))
-            source = {"source": params.get("source"), "source_conn_id": params.get("source_conn_id")}
-            planned = plan_run(_settings(source), day, f"airflow-{run_id}", params.get("standard"), params.get("shard_size"))
-            return planned.to_dict() | source
-        except TouchstoneError as exc:
-            raise AirflowFailException(str(exc)) from exc
+            return plan_run(settings_for(source), day, f"airflow-{run_id}", params.get("standard"), params.get("shard_size")).to_dict() | source
+
+        return user_errors_fail(planned)
 
     @task(**IO_RETRIES)
     def ingest(plan: dict[str, Any]) -> list[int]:
         """Read the day's landing files, quarantine what cannot be read, split the rest into shards."""
-        return _step("ingest", plan)["shards"]
+        return step("ingest", plan)["shards"]
 
     @task(**IO_RETRIES)
     def score(plan: dict[str, Any], shard: int) -> dict[str, Any]:
         """Score one shard against every criterion (one mapped task per shard)."""
-        return _step("score_shard", plan, shard)
+        return step("score_shard", plan, shard)
 
     @task
     def aggregate(plan: dict[str, Any]) -> dict[str, Any]:
         """Per-agent daily scores with confidence intervals."""
-        return _step("aggregate", plan)
+        return step("aggregate", plan)
 
     @task(outlets=ASSETS, **IO_RETRIES)
     def publish(plan: dict[str, Any]) -> dict[str, Any]:
         """Reconcile counts, then publish the date's tables; the day switches at one commit."""
-        return _step("publish", plan)
+        return step("publish", plan)
 
     @task
     def report(plan: dict[str, Any]) -> dict[str, Any]:
         """The QA managers' HTML report of the date, from the published tables."""
-        return _step("report", plan)
+        return step("report", plan)
 
     planned = plan()
     scored = score.partial(plan=planned).expand(shard=ingest(planned))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ingest.interaction import Interaction
@@ -11,6 +12,8 @@ from scorers.outcome import Verdict
 from scorers.registry import Resources, resolve
 from scorers.sentiment import SentimentAnalyser
 from scorers.standard import Lexicon
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def interaction(
@@ -55,3 +58,24 @@ def verdict(config: Any, ix: Interaction, sentiment: dict[str, Any] | None = Non
     assert spec is not None
     lexicons = {lang: Lexicon.model_validate(words) for lang, words in (sentiment or {}).items()}
     return spec.factory(config, Resources(SentimentAnalyser(lexicons)))(analyse(ix, listener))
+
+
+def write_draft(folder: Path, version: str = "2.1") -> Path:
+    """A draft of eu_core 2.0 that changes a phrase (English "call may be recorded" no longer
+    discloses), a window (recording disclosed within 120 s, not 30 s) and a weight (opening 4, not 2):
+    on generated days some calls become non-compliant and some compliant."""
+    text = (ROOT / "standards" / "eu_core.v2.yaml").read_text(encoding="utf-8")
+    edits = [
+        ('version: "2.0"', f'version: "{version}"'),
+        ("effective_from: 2026-10-01", "effective_from: 2026-12-01"),
+        ("en: [call is recorded, call may be recorded, call is being recorded", "en: [call is recorded, call is being recorded"),
+        ("within: {first_seconds: 30}\n    applies_to: {channels: [voice]}", "within: {first_seconds: 120}\n    applies_to: {channels: [voice]}"),
+        ("{id: opening, title: Opening, weight: 2}", "{id: opening, title: Opening, weight: 4}"),
+    ]
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"eu_core.v{version}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,215 @@
+"""Reviewer overrides end to end: recorded, applied to the scores and the report, kept through a
+re-score, listed when they no longer apply, refused whole when any line is bad, and an audit trail
+that keeps every version."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from scorers.loader import load_standard
+from tests.builders import ROOT
+from tests.warehouse.report.html_tables import parse
+from touchstone.cli import cli
+from touchstone.errors import TouchstoneError
+from touchstone.overrides import record, statuses
+from touchstone.pipeline import run_day
+from touchstone.sample_data import generate_day
+from touchstone.settings import Settings
+from warehouse.aggregate import agent_daily_rows
+from warehouse.overrides import in_force, read_overrides, read_requests, request
+from warehouse.store import in_force as runs_in_force
+from warehouse.store import read_table
+
+DAY = date(2026, 11, 22)
+PROVENANCE = ["run_id", "override_id"]
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("overrides") / "data"
+    settings = Settings.from_env(data_dir=data, landing_dir=data / "landing")
+    generate_day(settings.landing_dir, DAY, interactions=120, seed=5)
+    run_day(settings, DAY, run_id="machine")
+    return data
+
+
+@pytest.fixture
+def settings(scored: Path, tmp_path: Path) -> Settings:
+    """A copy of the scored day, for a test to change."""
+    data = tmp_path / "data"
+    shutil.copytree(scored, data)
+    return Settings.from_env(data_dir=data, landing_dir=data / "landing")
+
+
+def _tables(settings: Settings) -> dict[str, pd.DataFrame]:
+    return {name: read_table(settings.warehouse, name, DAY) for name in ("criterion_results", "interaction_scores", "agent_daily_scores")}
+
+
+def _pick(results: pd.DataFrame, criterion: str, outcome: str, n: int = 0) -> str:
+    return str(results[(results.criterion_id == criterion) & (results.outcome == outcome)].interaction_id.iat[n])
+
+
+def _csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
+    lines = ["date,interaction_id,criterion_id,outcome,reason,reviewer", *(",".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_imported_overrides_are_applied_to_scores_agents_and_the_report(settings: Settings, tmp_path: Path) -> None:
+    before = _tables(settings)
+    results, scores = before["criterion_results"], before["interaction_scores"].set_index("interaction_id")
+    greeted = _pick(results, "greeting", "fail")  # the machine failed the greeting; the reviewer heard one
+    rude = _pick(results, "no_prohibited_language", "pass")  # the machine missed an insult
+    no_vat = _pick(results, "price_with_vat", "fail")
+    assert scores.loc[rude, "compliance_passed"]
+    csv = _csv(
+        tmp_path / "disputes.csv",
+        [
+            (str(DAY), greeted, "greeting", "pass", "greeted in the first turn; card 4111 1111 1111 1111 quoted", "maria"),
+            (str(DAY), rude, "no_prohibited_language", "fail", "swore at 2:10 (muffled in the transcript)", "jonas"),
+            (str(DAY), no_vat, "price_with_vat", "not_applicable", "no price was quoted; the machine misheard", "maria"),
+        ],
+    )
+    recorded = record(settings, *read_requests(csv))
+    assert recorded.overrides == 3
+
+    after = _tables(settings)
+    results_now, scores_now = after["criterion_results"], after["interaction_scores"].set_index("interaction_id")
+    overridden = results_now[results_now.override_id.notna()].set_index(["interaction_id", "criterion_id"])
+    assert overridden[["outcome", "machine_outcome", "override_reviewer"]].to_dict("index") == {
+        (greeted, "greeting"): {"outcome": "pass", "machine_outcome": "fail", "override_reviewer": "maria"},
+        (rude, "no_prohibited_language"): {"outcome": "fail", "machine_outcome": "pass", "override_reviewer": "jonas"},
+        (no_vat, "price_with_vat"): {"outcome": "not_applicable", "machine_outcome": "fail", "override_reviewer": "maria"},
+    }
+    # The reviewer's reason is redacted like evidence.
+    assert "4111" not in overridden.loc[(greeted, "greeting"), "override_reason"] and "[card number" in overridden.loc[(greeted, "greeting"), "override_reason"]
+    # Every other verdict is the machine's, unchanged.
+    untouched = results_now[results_now.override_id.isna()].drop(columns=PROVENANCE)
+    pd.testing.assert_frame_equal(untouched.reset_index(drop=True), results.drop(columns=PROVENANCE).drop(index=results_now.index[results_now.override_id.notna()]).reset_index(drop=True))
+    # Scores: a critical failure fails compliance and zeroes quality (auto_fail); a passed greeting
+    # earns its points; a price check that did not apply leaves the section.
+    assert (scores_now.loc[rude, "compliance_passed"], scores_now.loc[rude, "critical_failures"], scores_now.loc[rude, "quality_score"]) == (False, 1, 0.0)
+    assert scores_now.loc[greeted, "criteria_passed"] == scores.loc[greeted, "criteria_passed"] + 1
+    assert scores_now.loc[greeted, "quality_score"] > scores.loc[greeted, "quality_score"]
+    assert scores_now.loc[no_vat, "criteria_not_applicable"] == scores.loc[no_vat, "criteria_not_applicable"] + 1
+    assert "transparency" not in dict(scores_now.loc[no_vat, "section_scores"])
+    # Agents are aggregated again from the new interaction scores.
+    expected_agents = pd.DataFrame(agent_daily_rows(after["interaction_scores"].drop(columns="date").to_dict("records")))
+    expected_agents["section_scores"] = [list(s.items()) for s in expected_agents["section_scores"]]  # a map reads back as pairs
+    pd.testing.assert_frame_equal(after["agent_daily_scores"].drop(columns=["date", "run_id"]), expected_agents.drop(columns="run_id"), check_dtype=False)
+    runs = read_table(settings.warehouse, "runs", DAY)
+    assert list(runs.overrides_applied.fillna(0)) == [0, 3] and runs_in_force(settings.warehouse)[str(DAY)] == recorded.dates[str(DAY)]
+
+    # The report marks them, with the reviewer and the reason.
+    tables, _ = parse((settings.reports_dir / f"{DAY}.html").read_text(encoding="utf-8"))
+    marked = {(r.cells[0].text, r.cells[3].text, r.cells[4].text, r.cells[5].text) for r in tables["overrides-table"]}
+    assert marked == {(greeted, "fail", "pass", "maria"), (rude, "pass", "fail", "jonas"), (no_vat, "fail", "not_applicable", "maria")}
+    failures = [r for r in tables["failures-table"] if r.cells[1].text == rude]
+    assert len(failures) == 1 and failures[0].attrs.get("class") == "overridden" and "overridden by jonas: swore at 2:10" in failures[0].cells[-1].text
+    # Overrides are reviews: calibration and the 30-day agreement per criterion count them.
+    calibration = {r.cells[0].text: (r.cells[1].text, r.cells[2].value) for r in tables["calibration-table"]}
+    assert calibration["greeting"] == ("1", 0.0) and calibration["no_prohibited_language"] == ("1", 0.0)
+    criteria = {r.attrs["data-criterion"]: r for r in tables["criteria-table"]}
+    assert [c.value for c in criteria["greeting"].cells[-3:]] == [0.0, 1.0, 1.0]  # agreement, reviewed, overridden
+    assert [c.value for c in criteria["closing_thanks"].cells[-3:]] == [None, None, None]
+    most = {r.attrs["data-criterion"]: r.cells[1].value for r in tables["most-overridden-table"]}
+    assert most == {"greeting": 1.0, "no_prohibited_language": 1.0, "price_with_vat": 1.0}
+
+
+def test_a_re_score_keeps_the_overrides_and_equals_the_republished_day(settings: Settings) -> None:
+    results = _tables(settings)["criterion_results"]
+    greeted = _pick(results, "greeting", "fail")
+    record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
+    republished = _tables(settings)
+    run_day(settings, DAY, run_id="rescored")  # reads the transcripts again: the overrides apply in scoring
+    rescored = _tables(settings)
+    assert set(rescored["interaction_scores"].run_id) == {"rescored"}
+    for name, frame in rescored.items():
+        pd.testing.assert_frame_equal(frame.drop(columns=["run_id"]), republished[name].drop(columns=["run_id"]), obj=name)
+    assert list(statuses(settings, DAY).status) == ["applied"]
+
+
+def test_a_changed_criterion_lists_the_override_as_no_longer_applying(settings: Settings, tmp_path: Path) -> None:
+    results = _tables(settings)["criterion_results"]
+    greeted, rude = _pick(results, "greeting", "fail"), _pick(results, "no_prohibited_language", "pass")
+    record(
+        settings,
+        [
+            request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "a"),
+            request(str(DAY), rude, "no_prohibited_language", "fail", "swore", "maria", "b"),
+        ],
+    )
+    standards = tmp_path / "standards"
+    shutil.copytree(ROOT / "standards", standards)
+    text = (standards / "eu_core.v2.yaml").read_text(encoding="utf-8").replace('version: "2.0"', 'version: "2.2"', 1)
+    text = text.replace("within: {first_turns: 4}\n    phrases:\n      en: [hello,", "within: {first_turns: 5}\n    phrases:\n      en: [hello,", 1)
+    (standards / "eu_core.v2.2.yaml").write_text(text, encoding="utf-8")
+    assert load_standard(standards / "eu_core.v2.2.yaml").ref == "eu_core@2.2"
+    moved = Settings.from_env(data_dir=settings.data_dir, landing_dir=settings.landing_dir, standards_dir=standards)
+    run_day(moved, DAY, standard="eu_core@2.2", run_id="greeting-changed")
+
+    found = statuses(moved, DAY).set_index("criterion_id")["status"].to_dict()
+    assert found == {"greeting": "criterion_changed", "no_prohibited_language": "applied"}
+    now = _tables(moved)["criterion_results"].set_index(["interaction_id", "criterion_id"])
+    assert now.loc[(greeted, "greeting"), "outcome"] == now.loc[(greeted, "greeting"), "outcome"] and pd.isna(now.loc[(greeted, "greeting"), "override_id"])
+    assert now.loc[(rude, "no_prohibited_language"), "outcome"] == "fail"
+    tables, _ = parse((moved.reports_dir / f"{DAY}.html").read_text(encoding="utf-8"))
+    idle = [(r.cells[0].text, r.cells[1].text, r.attrs["data-status"]) for r in tables["not-applying-table"]]
+    assert idle == [(greeted, "greeting", "criterion_changed")]
+
+
+def test_the_audit_trail_keeps_every_version_and_a_withdrawal_restores_the_machine(settings: Settings) -> None:
+    machine = _tables(settings)
+    greeted = _pick(machine["criterion_results"], "greeting", "fail")
+    for outcome, who in (("pass", "maria"), ("not_applicable", "jonas")):
+        record(settings, [request(str(DAY), greeted, "greeting", outcome, f"{who} listened", who, "command line")])
+    record(settings, [request(str(DAY), greeted, "greeting", "", "entered by mistake", "lead", "command line", withdraw=True)])
+
+    trail = read_overrides(settings.warehouse, DAY)
+    assert list(zip(trail.outcome, trail.reviewer, trail.machine_outcome)) == [("pass", "maria", "fail"), ("not_applicable", "jonas", "fail"), ("withdrawn", "lead", "fail")]
+    assert trail.overridden_at.is_monotonic_increasing and in_force(trail).empty
+    back = _tables(settings)
+    for name, frame in back.items():
+        pd.testing.assert_frame_equal(frame.drop(columns=["run_id"]), machine[name].drop(columns=["run_id"]), obj=name)
+    assert list(statuses(settings, DAY).status) == ["withdrawn"]
+    result = CliRunner().invoke(cli, ["override", "history", "--data-dir", str(settings.data_dir), "--interaction", greeted])
+    assert result.exit_code == 0 and "3 row(s)" in result.output and all(who in result.output for who in ("maria", "jonas", "lead"))
+
+
+def test_bad_input_names_every_line_and_records_nothing(settings: Settings, tmp_path: Path) -> None:
+    results = _tables(settings)["criterion_results"]
+    known = _pick(results, "greeting", "fail")
+    csv = _csv(
+        tmp_path / "bad.csv",
+        [
+            (str(DAY), known, "greeting", "pass", "fine line", "maria"),
+            (str(DAY), "no-such-call", "greeting", "pass", "x", "maria"),
+            (str(DAY), known, "no_such_criterion", "pass", "x", "maria"),
+            (str(DAY), known, "closing_thanks", "maybe", "x", "maria"),
+            (str(DAY), known, "closing_thanks"),
+            ("22/11/2026", known, "closing_thanks", "pass", "x", "maria"),
+            (str(DAY), known, "greeting", "fail", "the same verdict again", "maria"),
+        ],
+    )
+    runs_before = runs_in_force(settings.warehouse)
+    with pytest.raises(TouchstoneError) as raised:
+        record(settings, *read_requests(csv))
+    message = raised.value.message
+    for line, words in ((3, "interaction 'no-such-call'"), (4, "criterion 'no_such_criterion'"), (5, "outcome 'maybe'"), (6, "expected 6 fields"), (7, "date '22/11/2026'"), (8, "overrides the same verdict as")):
+        assert f"bad.csv:{line}: {words}" in message, line
+    assert "bad.csv:2:" not in message
+    assert read_overrides(settings.warehouse).empty and runs_in_force(settings.warehouse) == runs_before  # nothing half-applied
+
+    result = CliRunner().invoke(cli, ["override", "import", str(csv), "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 1 and "bad.csv:5: outcome 'maybe' is not one of pass, fail, not_applicable" in result.output
+    result = CliRunner().invoke(cli, ["override", "set", "--date", str(DAY), "--interaction", known, "--criterion", "greeting", "--outcome", "maybe", "--reason", "x", "--reviewer", "m", "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 2 and "'maybe' is not one of" in result.output
+    result = CliRunner().invoke(cli, ["override", "withdraw", "--date", str(DAY), "--interaction", known, "--criterion", "greeting", "--reason", "x", "--reviewer", "m", "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 1 and "no override of greeting" in result.output
+    assert read_overrides(settings.warehouse).empty

@@ -1,0 +1,33 @@
+"""What the DAGs' tasks share: a task runs one step of `touchstone.pipeline` (or of
+`touchstone.impact`) with the deployment's settings, and a user error fails it without retries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from touchstone.errors import TouchstoneError
+from touchstone.settings import Settings
+
+
+def settings_for(plan: dict[str, Any]) -> Settings:
+    """The deployment's settings, with the source the run was planned with."""
+    return Settings.from_env(landing_url=plan.get("source"), landing_conn_id=plan.get("source_conn_id"))
+
+
+def user_errors_fail(action: Callable[[], Any]) -> Any:
+    """Run `action`; a TouchstoneError (bad standard, missing delivery) fails the task for good:
+    retrying cannot fix what the user has to."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    try:
+        return action()
+    except TouchstoneError as exc:
+        raise AirflowFailException(str(exc)) from exc
+
+
+def step(name: str, plan: dict[str, Any], *args: Any) -> dict[str, Any]:
+    """Run one pipeline step for a planned run."""
+    from touchstone import pipeline
+
+    return user_errors_fail(lambda: getattr(pipeline, name)(settings_for(plan), pipeline.RunPlan.from_dict(plan), *args))
