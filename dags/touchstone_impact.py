@@ -43,19 +43,20 @@ from touchstone.tasks import settings_for, step, user_errors_fail
     tags=["touchstone", "standards"],
 )
 def touchstone_impact() -> None:
-    @task(multiple_outputs=True)
-    def plan(params: dict[str, Any] | None = None, run_id: str | None = None) -> dict[str, Any]:
-        """One draft run per date that has a published run and landing files; the others, with why not."""
+    @task
+    def plan(params: dict[str, Any] | None = None, run_id: str | None = None) -> list[dict[str, Any]]:
+        """One draft run per date that has a published run and landing files (each carries the dates
+        left out, with why, for the page)."""
         from touchstone.impact import plan_days
         from touchstone.pipeline import parse_day
 
         params = params or {}
         source = {"source": params.get("source"), "source_conn_id": params.get("source_conn_id")}
 
-        def planned() -> dict[str, Any]:
+        def planned() -> list[dict[str, Any]]:
             first, last = parse_day(params.get("from") or ""), parse_day(params.get("to") or "")
             plans, skipped = plan_days(settings_for(source), Path(params["draft"]), first, last, params.get("shard_size"), f"impact-{run_id}")
-            return {"plans": [p.to_dict() | source for p in plans], "skipped": skipped}
+            return [p.to_dict() | source | {"skipped": skipped} for p in plans]
 
         return user_errors_fail(planned)
 
@@ -80,18 +81,17 @@ def touchstone_impact() -> None:
         return step("aggregate", plan)
 
     @task
-    def compare(plans: list[dict[str, Any]], skipped: dict[str, str]) -> dict[str, Any]:
+    def compare(plans: list[dict[str, Any]]) -> dict[str, Any]:
         """Set every date against what is published; write the tables and the page."""
         from touchstone.impact import compare as compared
         from touchstone.pipeline import RunPlan
 
-        result = user_errors_fail(lambda: compared(settings_for(plans[0]), [RunPlan.from_dict(p) for p in plans], skipped))
+        result = user_errors_fail(lambda: compared(settings_for(plans[0]), [RunPlan.from_dict(p) for p in plans], plans[0]["skipped"]))
         return {"page": str(result.page), **result.headline}
 
     planned = plan()
-    scored = score.expand(job=jobs(ingest.expand(plan=planned["plans"])))
-    aggregated = aggregate.expand(plan=planned["plans"])
-    scored >> aggregated >> compare(planned["plans"], planned["skipped"])
+    scored = score.expand(job=jobs(ingest.expand(plan=planned)))
+    scored >> aggregate.expand(plan=planned) >> compare(planned)
 
 
 touchstone_impact()
