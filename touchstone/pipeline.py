@@ -57,6 +57,7 @@ from warehouse.tables import (
     AGENT_DAILY_SCORES,
     CRITERION_RESULTS,
     INTERACTION_SCORES,
+    PUBLISHED,
     QUARANTINE,
     RUNS,
 )
@@ -418,8 +419,7 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         warehouse.write_text(f"checks/date={plan.day.isoformat()}/{plan.run_id}.json", (folder / "checks.json").read_text())
     except OSError as exc:
         raise store.unwritable(warehouse, plan.day, exc) from exc
-    tables = [CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS]
-    store.publish(folder, warehouse, plan.day, plan.run_id, tables)
+    store.publish(folder, warehouse, plan.day, plan.run_id, PUBLISHED)
     shutil.rmtree(folder)
     return {
         **plan.to_dict(),

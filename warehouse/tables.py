@@ -184,3 +184,6 @@ OVERRIDES = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS, OVERRIDES)}
+
+# What a run publishes for its date (overrides are added by reviewers, never by a run).
+PUBLISHED: tuple[Table, ...] = (CRITERION_RESULTS, INTERACTION_SCORES, AGENT_DAILY_SCORES, QUARANTINE, RUNS)

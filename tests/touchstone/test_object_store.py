@@ -19,7 +19,7 @@ from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
 from warehouse.store import in_force, read_table
-from warehouse.tables import TABLES
+from warehouse.tables import PUBLISHED
 
 DAY = date(2026, 11, 22)
 CONN = "touchstone_s3"
@@ -71,7 +71,7 @@ def test_a_day_landed_in_a_bucket_publishes_to_a_bucket_what_local_folders_give(
         pd.testing.assert_frame_equal(frame, _tables(local)[name], obj=name)
     stored = {o["Key"] for o in client.list_objects_v2(Bucket=bucket, Prefix="warehouse/")["Contents"]}
     assert f"warehouse/checks/date={DAY.isoformat()}/remote.json" in stored
-    assert {key.split("/")[1] for key in stored} == {*TABLES, "checks"}
+    assert {key.split("/")[1] for key in stored} == {*(t.name for t in PUBLISHED), "checks"}
     assert any(key.startswith("warehouse/criterion_results/_delta_log/") for key in stored)
     assert (tmp_path / "remote" / "reports" / f"{DAY.isoformat()}.html").exists()  # the report read the bucket
 

@@ -145,7 +145,7 @@ def overrides_of_the_day(results: pd.DataFrame, overrides: pd.DataFrame, standar
     machine said and the reviewer's reason; and the overrides recorded for the day that do not apply
     (the criterion changed or went, the machine now agrees, withdrawn), with why not."""
     titles = criterion_titles(standard)
-    applied = results[results["override_id"].notna()] if "override_id" in results else results.iloc[0:0]
+    applied = results[_column(results, "override_id").notna()]
     applied = pd.DataFrame(
         {
             "interaction_id": applied["interaction_id"], "agent_id": applied["agent_id"], "criterion": applied["criterion_id"].map(lambda c: titles.get(c, c)),
@@ -174,6 +174,11 @@ def format_time(start_ms: object) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column, or nulls where the frame has none (rows read from before overrides existed)."""
+    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+
+
 def compliance_failures(results: pd.DataFrame, interactions: pd.DataFrame, standard: Standard | None) -> pd.DataFrame:
     """Every failed critical criterion with its evidence: turn, time and a redacted snippet; a
     failure a reviewer's override decided says so, with the reviewer's reason."""
@@ -193,9 +198,9 @@ def compliance_failures(results: pd.DataFrame, interactions: pd.DataFrame, stand
             "evidence": evidence,
             "reason": [
                 f"overridden by {who}: {why} (Touchstone: {machine})" if isinstance(who, str) else reason
-                for who, why, machine, reason in zip(failed["override_reviewer"], failed["override_reason"], failed["machine_outcome"], failed["reason"])
+                for who, why, machine, reason in zip(*(_column(failed, c) for c in ("override_reviewer", "override_reason", "machine_outcome", "reason")))
             ],
-            "overridden": failed["override_id"].notna(),
+            "overridden": _column(failed, "override_id").notna(),
         }
     ).sort_values(["agent_id", "interaction_id", "criterion"], ignore_index=True)
 
