@@ -85,7 +85,6 @@ def apply_overrides(
 
 
 def _applies(override: Override, result: CriterionResult, fingerprints: Mapping[str, str] | None) -> bool:
-    fingerprint = fingerprints.get(result.criterion.id) if fingerprints else None
-    if fingerprint is not None and fingerprint != override.criterion_sha256:
-        return False
-    return status(override, result.criterion, result.verdict.outcome) is Status.APPLIED
+    """`status` is APPLIED, with the fingerprint taken from `fingerprints` when given."""
+    fingerprint = (fingerprints or {}).get(result.criterion.id) or criterion_fingerprint(result.criterion)
+    return fingerprint == override.criterion_sha256 and result.verdict.outcome is not override.outcome

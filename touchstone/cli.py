@@ -163,6 +163,7 @@ def run(
 def run_summary(day: date, summary: dict[str, Any]) -> str:
     """The one paragraph a run ends with: what was read, scored, set aside, and where it went."""
     dropped = f", {summary['duplicates_dropped']} duplicates dropped" if summary["duplicates_dropped"] else ""
+    dropped += f", {summary['overrides_applied']} reviewer override(s) applied" if summary.get("overrides_applied") else ""
     return (
         f"[green]Published {day}[/] with {summary['standard_ref']} (run {summary['run_id']}): read {summary['read']:,} interactions, "
         f"scored {summary['scored']:,} across {summary['agents']} agents, quarantined {summary['quarantined']:,}{dropped}. "

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from scorers.outcome import Evidence, Outcome, Verdict
 from scorers.overrides import Override, apply_overrides, criterion_fingerprint
@@ -28,7 +29,7 @@ from scorers.scoring_rules import CriterionResult, score_interaction
 from scorers.sensitive import redact_any_language
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
-from touchstone.pipeline import COUNTS, RunPlan, load_standard_for, new_run_id, publish, report, staging
+from touchstone.pipeline import AGENT_COLUMNS, COUNTS, RunPlan, load_standard_for, new_run_id, publish, report, staging
 from touchstone.settings import Settings
 from warehouse import overrides as table
 from warehouse import staging as staged
@@ -37,6 +38,8 @@ from warehouse.aggregate import agent_daily_rows
 from warehouse.calibration import machine_outcome
 from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, OVERRIDES, QUARANTINE
 
+# The columns of an interaction score that its verdicts decide.
+SCORE_COLUMNS = ["quality_score", "compliance_passed", "critical_failures", "criteria_passed", "criteria_failed", "criteria_not_applicable", "section_scores"]
 VERDICT_COLUMNS = ["interaction_id", "agent_id", "criterion_id", "outcome", "machine_outcome", "override_id", "reason", "run_id", "standard_id", "standard_version"]
 
 
@@ -146,37 +149,58 @@ def _scored_again(standard: Standard, verdicts: pd.DataFrame, overrides: dict[st
     return rows, columns
 
 
+def _replaced(rows: pa.Table, touched: pa.Array, again: Callable[[pd.DataFrame], pd.DataFrame], run_id: str) -> pa.Table:
+    """`rows` (one run's rows of a table, in order) with the rows of the `touched` interactions
+    made `again`, in their places, and the new run's id. Only those rows leave Arrow."""
+    rows = rows.drop_columns(["date"]).append_column("_row", pa.array(range(rows.num_rows), pa.int64()))
+    chosen = pc.is_in(rows["interaction_id"], value_set=touched)
+    redone = again(rows.filter(chosen).to_pandas(types_mapper=store.PANDAS_TYPES.get))
+    schema = rows.schema
+    merged = pa.concat_tables([rows.filter(pc.invert(chosen)), pa.Table.from_pandas(redone, schema=schema, preserve_index=False)]).sort_by("_row")
+    merged = merged.drop_columns(["_row"])
+    return merged.set_column(merged.schema.get_field_index("run_id"), "run_id", pa.array([run_id] * merged.num_rows, pa.string()))
+
+
 def reapply(settings: Settings, day: date) -> dict[str, Any]:
     """Publish `day` again from its published tables with the overrides in force applied: only the
-    interactions with an override (now or before) are scored again, from their stored verdicts."""
+    interactions with an override (now or before) are scored again, from their stored verdicts; the
+    other rows are copied as they are, in Arrow (a day of 1.5 million results stays compact)."""
     warehouse = settings.warehouse
-    results = store.read_table(warehouse, CRITERION_RESULTS.name, day)
-    scores = store.read_table(warehouse, INTERACTION_SCORES.name, day)
-    runs = store.read_table(warehouse, "runs", day)
-    if scores.empty:
+    results = store.read_arrow(warehouse, CRITERION_RESULTS.name, day)
+    scores = store.read_arrow(warehouse, INTERACTION_SCORES.name, day)
+    if scores.num_rows == 0:
         raise TouchstoneError(f"nothing published for {day} in {warehouse}", f"run `touchstone run --date {day}` first")
-    run = runs[runs["run_id"] == scores["run_id"].iat[0]].iloc[-1]
-    standard = _published_standard(settings, day, results)
+    runs = store.read_table(warehouse, "runs", day)
+    run = runs[runs["run_id"] == scores["run_id"][0].as_py()].iloc[-1]
+    standard = _published_standard(settings, day, results.select(["standard_id", "standard_version"]).slice(0, 1).to_pandas())
     overrides = table.overrides_of(warehouse, day)
-    touched = set(overrides) | set(results.loc[results["override_id"].notna(), "interaction_id"])
+    before = results.filter(pc.is_valid(results["override_id"]))["interaction_id"].to_pylist()
+    touched = pa.array(sorted(set(overrides) | set(before)), pa.string())
     plan = RunPlan(day, new_run_id("overrides"), standard.ref)
     folder = staging(settings, plan)
     folder.mkdir(parents=True, exist_ok=True)
-    results, scores = results.drop(columns="date"), scores.drop(columns="date")
-    parts, updates = [], {}
-    for interaction_id, verdicts in results.groupby("interaction_id", sort=False):
-        if interaction_id in touched:
-            verdicts, updates[interaction_id] = _scored_again(standard, verdicts, overrides.get(interaction_id, {}))
-        parts.append(verdicts)
-    for column in ("quality_score", "compliance_passed", "critical_failures", "criteria_passed", "criteria_failed", "criteria_not_applicable", "section_scores"):
-        scores[column] = [updates[i][column] if i in updates else value for i, value in zip(scores["interaction_id"], scores[column].astype(object))]
-    results = pd.concat(parts, ignore_index=True).assign(run_id=plan.run_id)
-    scores = pa.Table.from_pandas(scores.assign(run_id=plan.run_id), schema=INTERACTION_SCORES.schema, preserve_index=False)
-    staged.write_staged(pa.Table.from_pandas(results, schema=CRITERION_RESULTS.schema, preserve_index=False), CRITERION_RESULTS, folder)
+    updates: dict[str, dict[str, Any]] = {}
+
+    def verdicts_again(rows: pd.DataFrame) -> pd.DataFrame:
+        parts = []
+        for interaction_id, verdicts in rows.groupby("interaction_id", sort=False):
+            redone, updates[str(interaction_id)] = _scored_again(standard, verdicts, overrides.get(str(interaction_id), {}))
+            parts.append(redone)
+        return pd.concat(parts) if parts else rows
+
+    def scores_again(rows: pd.DataFrame) -> pd.DataFrame:
+        rows = rows.astype({"section_scores": object})
+        for column in SCORE_COLUMNS:
+            rows[column] = [updates[i][column] for i in rows["interaction_id"]]
+        return rows
+
+    results = _replaced(results, touched, verdicts_again, plan.run_id)  # fills `updates` first
+    scores = _replaced(scores, touched, scores_again, plan.run_id)
+    staged.write_staged(results, CRITERION_RESULTS, folder)
     staged.write_staged(scores, INTERACTION_SCORES, folder)
-    staged.write_staged(agent_daily_rows(scores.to_pylist()), AGENT_DAILY_SCORES, folder)
-    quarantine = store.read_table(warehouse, QUARANTINE.name, day).drop(columns="date").assign(run_id=plan.run_id)
-    staged.write_staged(pa.Table.from_pandas(quarantine, schema=QUARANTINE.schema, preserve_index=False), QUARANTINE, folder)
+    staged.write_staged(agent_daily_rows(scores.select(AGENT_COLUMNS).to_pylist()), AGENT_DAILY_SCORES, folder)
+    quarantine = store.read_arrow(warehouse, QUARANTINE.name, day).drop_columns(["date"])
+    staged.write_staged(quarantine.set_column(quarantine.schema.get_field_index("run_id"), "run_id", pa.array([plan.run_id] * quarantine.num_rows, pa.string())), QUARANTINE, folder)
     counts = {k: int(run[k]) for k in ("files", "read", "scored", "quarantined", "duplicates_dropped", "input_checks_failed")}
     (folder / COUNTS).write_text(json.dumps(counts))
     published = publish(settings, plan)

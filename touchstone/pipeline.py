@@ -423,7 +423,7 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     shutil.rmtree(folder)
     return {
         **plan.to_dict(),
-        **{k: v for k, v in run_row.items() if k in ("read", "scored", "quarantined", "duplicates_dropped", "status")},
+        **{k: v for k, v in run_row.items() if k in ("read", "scored", "quarantined", "duplicates_dropped", "overrides_applied", "status")},
         "warehouse": str(warehouse),
     }
 

@@ -39,6 +39,11 @@ READY_QUERIES = {
         from criterion_results r join interaction_scores i using (date, interaction_id)
         where r.criterion_id = 'offer_human_when_asked' and r.outcome <> 'not_applicable'
         group by 1, 2 order by 2, 1""",
+    "most_overridden_criteria": """
+        select criterion_id, count(*) filter (where override_id is not null) as overridden,
+               count(*) filter (where override_id is not null and outcome = 'pass') as to_pass,
+               count(*) filter (where override_id is not null and outcome = 'fail') as to_fail
+        from criterion_results group by criterion_id having overridden > 0 order by overridden desc, criterion_id""",
     "critical_failures_with_evidence": """
         select date, agent_id, interaction_id, criterion_id, turn_index, evidence
         from criterion_results where critical and outcome = 'fail' order by date, agent_id""",

@@ -46,7 +46,7 @@ from warehouse.staging import staged_path, strings
 from warehouse.tables import RUNS, TABLES, Table
 
 # Integer columns may hold nulls (turn_index, start_ms): keep them integers, not floats.
-_PANDAS_TYPES = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+PANDAS_TYPES = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
 DATE = pa.field("date", pa.string(), nullable=False)
 COMMIT_ATTEMPTS = 30
 BATCH_ROWS = 250_000  # rows written per commit: 0.7 GB at the peak for a day of 1.5 million results
@@ -260,7 +260,7 @@ def _run_filter(forced: dict[str, str], first: str, last: str) -> ds.Expression 
     return expression
 
 
-def read_table(
+def read_arrow(
     warehouse: Warehouse | Path | str,
     name: str,
     day: date | None = None,
@@ -268,15 +268,9 @@ def read_table(
     compact: bool = False,
     columns: Sequence[str] | None = None,
     as_of: datetime | None = None,
-) -> pd.DataFrame:
-    """A published table as a DataFrame with its `date` column: one date, all of them, or from
-    `since` up to `day` (both included); as it was at `as_of` when given. Daily tables give the
-    rows of the run in force on each date; `runs` gives every run. Columns added to a table later
-    read as nulls in older days.
-
-    `compact` reads strings as categoricals: a day's 1.5 million criterion results repeat a few
-    thousand distinct values, and take a tenth of the memory that way. `columns` reads only those
-    (and `date`)."""
+) -> pa.Table:
+    """`read_table` as Arrow, in the order the rows were written, for readers that keep a day in
+    compiled memory (a day of criterion results takes a few times less than as a DataFrame)."""
     where, table = Warehouse.at(warehouse), TABLES[name]
     fields = [DATE, *table.schema]
     if columns is not None:
@@ -290,7 +284,7 @@ def read_table(
         forced, datasets = snapshot(where, [name], as_of, dictionary)
         rows, chosen = datasets[name], _run_filter(forced, first, last)
     if rows is None or chosen is None:
-        return schema.empty_table().to_pandas(types_mapper=_PANDAS_TYPES.get)
+        return schema.empty_table()
     # One file at a time: the dataset scanner reads ahead and expands dictionaries, which took
     # twice the memory for a day of 100,000 calls.
     parts = [
@@ -298,9 +292,30 @@ def read_table(
         for fragment in rows.get_fragments(filter=(ds.field("date") >= first) & (ds.field("date") <= last))
     ]
     parts = [p for p in parts if p.num_rows]
-    if not parts:
-        return schema.empty_table().to_pandas(types_mapper=_PANDAS_TYPES.get)
-    frame = pa.concat_tables(parts, promote_options="permissive").to_pandas(types_mapper=_PANDAS_TYPES.get)
+    return pa.concat_tables(parts, promote_options="permissive") if parts else schema.empty_table()
+
+
+def read_table(
+    warehouse: Warehouse | Path | str,
+    name: str,
+    day: date | None = None,
+    since: date | None = None,
+    compact: bool = False,
+    columns: Sequence[str] | None = None,
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    """A published table as a DataFrame with its `date` column: one date, all of them, or from
+    `since` up to `day` (both included); as it was at `as_of` when given. Daily tables give the
+    rows of the run in force on each date; history tables (`runs`, `overrides`) every row, in the
+    order stamped. Columns added to a table later read as nulls in older days.
+
+    `compact` reads strings as categoricals: a day's 1.5 million criterion results repeat a few
+    thousand distinct values, and take a tenth of the memory that way. `columns` reads only those
+    (and `date`)."""
+    table = TABLES[name]
+    frame = read_arrow(warehouse, name, day, since, compact, columns, as_of).to_pandas(types_mapper=PANDAS_TYPES.get)
+    if frame.empty:
+        return frame
     if compact:
         frame["date"] = frame["date"].astype(str)  # compared as text: 2026-11-01 <= date <= 2026-11-30
     order = ["date", table.stamped] if table.stamped else ["date"]

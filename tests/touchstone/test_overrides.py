@@ -120,6 +120,8 @@ def test_imported_overrides_are_applied_to_scores_agents_and_the_report(settings
     assert [c.value for c in criteria["closing_thanks"].cells[-3:]] == [None, None, None]
     most = {r.attrs["data-criterion"]: r.cells[1].value for r in tables["most-overridden-table"]}
     assert most == {"greeting": 1.0, "no_prohibited_language": 1.0, "price_with_vat": 1.0}
+    asked = CliRunner().invoke(cli, ["query", "--ready", "most_overridden_criteria", "--data-dir", str(settings.data_dir)])
+    assert asked.exit_code == 0 and all(c in asked.output for c in most)
 
 
 def test_a_re_score_keeps_the_overrides_and_equals_the_republished_day(settings: Settings) -> None:
@@ -127,9 +129,11 @@ def test_a_re_score_keeps_the_overrides_and_equals_the_republished_day(settings:
     greeted = _pick(results, "greeting", "fail")
     record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
     republished = _tables(settings)
-    run_day(settings, DAY, run_id="rescored")  # reads the transcripts again: the overrides apply in scoring
+    # `touchstone run` reads the transcripts again; the overrides apply in scoring.
+    ran = CliRunner().invoke(cli, ["run", "--date", str(DAY), "--data-dir", str(settings.data_dir)])
+    assert ran.exit_code == 0 and "1 reviewer override(s) applied" in ran.output
     rescored = _tables(settings)
-    assert set(rescored["interaction_scores"].run_id) == {"rescored"}
+    assert set(rescored["interaction_scores"].run_id) == {runs_in_force(settings.warehouse)[str(DAY)]} != set(republished["interaction_scores"].run_id)
     for name, frame in rescored.items():
         pd.testing.assert_frame_equal(frame.drop(columns=["run_id"]), republished[name].drop(columns=["run_id"]), obj=name)
     assert list(statuses(settings, DAY).status) == ["applied"]
