@@ -47,9 +47,11 @@ class Override:
 
 
 def criterion_fingerprint(criterion: CriterionConfig) -> str:
-    """The sha256 of what decides a criterion's verdicts: every field but its title, description
-    and examples, so rewording a title or adding an example does not void the overrides."""
-    fields = criterion.model_dump(mode="json", exclude={"title", "description", "examples"})
+    """The sha256 of the criterion's own definition: every field but its title, description and
+    examples (rewording a title or adding an example does not void the overrides), and fields left
+    at their defaults (a field added to the language later does not void them either). What the
+    standard sets for every criterion (listening, sentiment lexicon) is not part of it."""
+    fields = criterion.model_dump(mode="json", exclude={"title", "description", "examples"}, exclude_defaults=True)
     return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -509,6 +509,24 @@ def override_import(csv_file: Path, reviewer: str | None, data_dir: Path | None)
     _print_recorded(record(_settings(data_dir), *read_requests(csv_file, reviewer)))
 
 
+@override.command("reapply")
+@date_option
+@data_option
+@user_errors
+def override_reapply(day: date, data_dir: Path | None) -> None:
+    """Publish a date again from its tables with the overrides in force applied (no transcript is
+    read): after an import whose publication of the date failed.
+
+    \b
+    Example:
+        touchstone override reapply --date 2026-11-22
+    """
+    from touchstone.overrides import reapply
+
+    published = reapply(_settings(data_dir), day)
+    console.print(f"{day}: published again with {published['overrides_applied']} override(s) applied (run {published['run_id']})", highlight=False)
+
+
 @override.command("list")
 @date_option
 @data_option

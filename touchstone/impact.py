@@ -48,10 +48,11 @@ def output_folder(settings: Settings, draft: Standard, first: date, last: date) 
 
 
 def plan_days(settings: Settings, draft: Path, first: date, last: date, shard_size: int | None = None, run_id: str | None = None) -> tuple[list[RunPlan], dict[str, str]]:
-    """One draft run per date that can be compared; the others, with why not."""
+    """One draft run per date that can be compared; the others, with why not. A broken draft, or a
+    published version whose file is gone, is refused before anything is scored."""
     if last < first:
         raise TouchstoneError(f"--to {last} is before --from {first}")
-    load_standard(draft)  # a broken draft is refused before anything runs, with its file and line
+    load_standard(draft)
     published = in_force(settings.warehouse)
     root = landing_root(settings.landing, settings.landing_conn_id)
     layouts = load_source_config(settings.source_config).layouts
@@ -71,6 +72,7 @@ def plan_days(settings: Settings, draft: Path, first: date, last: date, shard_si
     if not plans:
         reasons = "; ".join(f"{d}: {why}" for d, why in skipped.items())
         raise TouchstoneError(f"no date from {first} to {last} can be compared: {reasons}", "run the dates first, with their landing files in place")
+    published_standards(settings, plans)
     return plans, skipped
 
 
@@ -81,13 +83,16 @@ def rescore(settings: Settings, plan: RunPlan, processes: int = 1) -> None:
     aggregate(settings, plan)
 
 
-def _published_standards(settings: Settings, plans: list[RunPlan]) -> list[Standard]:
-    """The standard versions that scored the published dates, in date order."""
+def published_standards(settings: Settings, plans: list[RunPlan]) -> list[Standard]:
+    """The standard versions of the runs in force on the planned dates, in date order."""
+    forced = in_force(settings.warehouse)
+    runs = read_table(settings.warehouse, "runs", since=plans[0].day, day=plans[-1].day, columns=["run_id", "standard_id", "standard_version"])
     refs: dict[str, Standard] = {}
     for plan in plans:
-        runs = read_table(settings.warehouse, "interaction_scores", plan.day, columns=["standard_id", "standard_version"])
-        for ref in dict.fromkeys(runs["standard_id"] + "@" + runs["standard_version"]):
-            refs.setdefault(ref, load_standard_for(settings, plan.day, ref))
+        run = runs[(runs["date"] == plan.day.isoformat()) & (runs["run_id"] == forced[plan.day.isoformat()])].iloc[-1]
+        ref = f"{run['standard_id']}@{run['standard_version']}"
+        if ref not in refs:
+            refs[ref] = load_standard_for(settings, plan.day, ref)
     return list(refs.values())
 
 
@@ -116,9 +121,10 @@ def compare(settings: Settings, plans: list[RunPlan], skipped: dict[str, str] | 
     impact = Impact()
     for plan in plans:
         impact.add(plan.day, settings.warehouse, staging(settings, plan))
-    folder = output_folder(settings, draft, plans[0].day, plans[-1].day)
+    asked = sorted([p.day for p in plans] + [date.fromisoformat(d) for d in skipped or {}])  # the range asked for
+    folder = output_folder(settings, draft, asked[0], asked[-1])
     folder.mkdir(parents=True, exist_ok=True)
-    changes = criterion_changes(_published_standards(settings, plans), draft)
+    changes = criterion_changes(published_standards(settings, plans), draft)
     tables = {
         "criteria": impact.criterion_table(),
         "agents": impact.agent_table(),
@@ -128,7 +134,7 @@ def compare(settings: Settings, plans: list[RunPlan], skipped: dict[str, str] | 
     }
     for name, frame in tables.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    headline = {**impact.headline(), "draft": draft.ref, "draft_file": plans[0].draft, "from": plans[0].day.isoformat(), "to": plans[-1].day.isoformat()}
+    headline = {**impact.headline(), "draft": draft.ref, "draft_file": plans[0].draft, "from": asked[0].isoformat(), "to": asked[-1].isoformat()}
     (folder / "summary.json").write_text(json.dumps({**headline, "skipped": skipped or {}}, indent=1, default=str))
     page = write_page(folder / "impact.html", headline, tables, draft, skipped or {})
     if not keep_staging:

@@ -21,7 +21,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standard, load_standards, select_standard
 from scorers.nlp import pipeline
-from scorers.overrides import apply_overrides, criterion_fingerprint
+from scorers.overrides import Override
 from scorers.sensitive import mask_long_numbers, redact_any_language
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
@@ -45,6 +45,7 @@ from warehouse import staging as staged
 from warehouse import store
 from warehouse.aggregate import AgentAccumulator
 from warehouse.overrides import overrides_of
+from warehouse.reviewed import Reviewed
 from warehouse.checks import (
     SuiteResult,
     check_input,
@@ -63,6 +64,7 @@ from warehouse.tables import (
 )
 
 COUNTS = "counts.json"
+OVERRIDES_SEEN = "overrides.json"  # the ids of the overrides a run's merge applied
 # What the per-agent aggregation reads of each interaction score.
 AGENT_COLUMNS = ["agent_id", "agent_type", "team", "quality_score", "compliance_passed", "critical_failures", "section_scores", "run_id", "standard_id", "standard_version"]
 DEFAULT_SHARD_SIZE = 2000
@@ -80,14 +82,18 @@ class RunPlan:
     standard_ref: str  # always `id@version`, resolved when the run is planned
     shard_size: int = DEFAULT_SHARD_SIZE
     draft: str | None = None
+    draft_sha256: str | None = None  # every step checks that the draft file is still the one planned
 
     def to_dict(self) -> dict[str, Any]:
-        return {"day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref, "shard_size": self.shard_size, "draft": self.draft}
+        return {
+            "day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref, "shard_size": self.shard_size,
+            "draft": self.draft, "draft_sha256": self.draft_sha256,
+        }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunPlan:
         shard_size = int(data.get("shard_size") or DEFAULT_SHARD_SIZE)
-        return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"], shard_size, data.get("draft"))
+        return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"], shard_size, data.get("draft"), data.get("draft_sha256"))
 
 
 def shard_file(folder: Path, kind: str, shard: int, suffix: str = "parquet") -> Path:
@@ -129,12 +135,19 @@ def plan_run(settings: Settings, day: date, run_id: str, standard: str | None = 
     if shard_size is not None and shard_size < 1:
         raise TouchstoneError(f"shard size must be at least 1, not {shard_size}")
     chosen = load_standard(draft) if draft is not None else load_standard_for(settings, day, standard)
-    return RunPlan(day, safe_run_id(run_id), chosen.ref, shard_size or DEFAULT_SHARD_SIZE, str(draft.resolve()) if draft is not None else None)
+    if draft is None:
+        return RunPlan(day, safe_run_id(run_id), chosen.ref, shard_size or DEFAULT_SHARD_SIZE)
+    return RunPlan(day, safe_run_id(run_id), chosen.ref, shard_size or DEFAULT_SHARD_SIZE, str(draft.resolve()), chosen.sha256)
 
 
 def plan_standard(settings: Settings, plan: RunPlan) -> Standard:
-    """The standard a planned run scores with."""
-    return load_standard(Path(plan.draft)) if plan.draft else load_standard_for(settings, plan.day, plan.standard_ref)
+    """The standard a planned run scores with (a draft file must not have changed since)."""
+    if not plan.draft:
+        return load_standard_for(settings, plan.day, plan.standard_ref)
+    draft = load_standard(Path(plan.draft))
+    if plan.draft_sha256 and draft.sha256 != plan.draft_sha256:
+        raise TouchstoneError(f"the draft {plan.draft} changed since run {plan.run_id} was planned", "plan the comparison again, and leave the draft alone while it runs")
+    return draft
 
 
 def staging(settings: Settings, plan: RunPlan) -> Path:
@@ -216,7 +229,7 @@ def _write_checks(folder: Path, suite: str, result: SuiteResult) -> None:
 def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
     rows = []
     for result in scored.results:
-        evidence, override = result.verdict.evidence, result.override
+        evidence = result.verdict.evidence
         rows.append(
             {
                 "interaction_id": scored.interaction.interaction_id,
@@ -224,7 +237,7 @@ def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dic
                 "criterion_id": result.criterion.id,
                 "criterion_kind": result.criterion.kind,
                 "section": result.criterion.section,
-                "outcome": result.outcome.value,
+                "outcome": result.verdict.outcome.value,  # the machine's: overrides come in `aggregate`
                 "reason": result.verdict.reason,
                 "points": result.points,
                 "max_points": result.max_points,
@@ -232,10 +245,6 @@ def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dic
                 "evidence": evidence.text if evidence else None,
                 "turn_index": evidence.turn_index if evidence else None,
                 "start_ms": evidence.start_ms if evidence else None,
-                "machine_outcome": result.verdict.outcome.value if override else None,
-                "override_id": override.override_id if override else None,
-                "override_reviewer": override.reviewer if override else None,
-                "override_reason": override.reason if override else None,
                 "run_id": run_id,
                 "standard_id": standard.id,
                 "standard_version": standard.version,
@@ -281,13 +290,10 @@ def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: st
 
 
 def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]:
-    """Score one shard; an interaction a scorer cannot handle is quarantined, not fatal. The
-    reviewers' overrides in force on the date are applied on top of the machine's verdicts."""
+    """Score one shard; an interaction a scorer cannot handle is quarantined, not fatal."""
     folder = staging(settings, plan)
     standard = plan_standard(settings, plan)
     compiled = CompiledStandard(standard, load_source_config(settings.source_config).non_speech)
-    overrides = overrides_of(settings.warehouse, plan.day)
-    fingerprints = {c.id: criterion_fingerprint(c) for c in standard.criteria} if overrides else {}
     sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []
@@ -303,9 +309,6 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                 reason = f"scoring failed: {type(exc).__name__}: {exc}"
                 quarantine.append(_quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
                 continue
-            reviewed = apply_overrides(standard, scored.results, overrides.get(interaction.interaction_id, {}), fingerprints)
-            if reviewed is not None:
-                scored = replace(scored, results=reviewed[0], score=reviewed[1])
             criterion_rows += _criterion_rows(scored, standard, plan.run_id)
             interaction_rows.append(_interaction_row(scored, standard, plan.run_id, source))
     for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
@@ -337,14 +340,21 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
     return {**plan.to_dict(), "shards": len(results), "scored": sum(r["scored"] for r in results)}
 
 
-def aggregate(settings: Settings, plan: RunPlan) -> dict[str, Any]:
-    """Merge the scored shards in shard order, add scoring quarantines, and score the agents.
+def scored_shards(settings: Settings, plan: RunPlan) -> list[int]:
+    """The shard numbers scored for this run (a re-publication stages its day as shard 0)."""
+    return sorted(int(p.stem.split("-")[1]) for p in (staging(settings, plan) / "shards").glob(f"{CRITERION_RESULTS.name}-*.parquet"))
+
+
+def aggregate(settings: Settings, plan: RunPlan, overrides: dict[str, dict[str, Override]] | None = None) -> dict[str, Any]:
+    """Merge the scored shards in shard order, apply the reviewers' overrides in force on the date
+    (`warehouse.reviewed`; or `overrides`, when given), add scoring quarantines, and score the agents.
 
     Shards are copied one at a time (one row group each) and agents are accumulated as they pass,
     so memory stays at one shard whatever the size of the day.
     """
     folder = staging(settings, plan)
-    numbers = shards(settings, plan)
+    numbers = scored_shards(settings, plan)
+    reviewed = Reviewed(plan_standard(settings, plan), overrides_of(settings.warehouse, plan.day) if overrides is None else overrides)
     agents = AgentAccumulator()
     rows: dict[str, int] = {}
     for table in (CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE):
@@ -355,21 +365,36 @@ def aggregate(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         with pq.ParquetWriter(merged, table.schema) as writer:
             for part in parts:
                 shard_table = pq.read_table(part, schema=table.schema)
-                writer.write_table(shard_table)
-                if table is INTERACTION_SCORES:
+                if table is CRITERION_RESULTS:
+                    shard_table = reviewed.verdicts(shard_table)
+                elif table is INTERACTION_SCORES:
+                    shard_table = reviewed.scores(shard_table)
                     for row in shard_table.select(AGENT_COLUMNS).to_pylist():
                         agents.add(row)
+                writer.write_table(shard_table)
         rows[table.name] = pq.ParquetFile(merged).metadata.num_rows
         merged.replace(staged.staged_path(table, folder))
     _update_counts(folder, scored=rows[INTERACTION_SCORES.name], quarantined=rows[QUARANTINE.name])
+    (folder / OVERRIDES_SEEN).write_text(json.dumps(reviewed.seen))
     agent_rows = agents.rows()
     staged.write_staged(agent_rows, AGENT_DAILY_SCORES, folder)
-    return {**plan.to_dict(), "agents": len(agent_rows), "interactions": rows[INTERACTION_SCORES.name]}
+    return {**plan.to_dict(), "agents": len(agent_rows), "interactions": rows[INTERACTION_SCORES.name], "overrides_applied": reviewed.applied}
+
+
+def _overrides_moved(settings: Settings, plan: RunPlan) -> bool:
+    """Whether the overrides in force on the date are not those the run's merge applied (a reviewer
+    recorded or withdrew one while the run was on its way)."""
+    in_force = sorted(o.override_id for by_criterion in overrides_of(settings.warehouse, plan.day).values() for o in by_criterion.values())
+    return in_force != json.loads((staging(settings, plan) / OVERRIDES_SEEN).read_text())
 
 
 def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     """Check the counts reconcile, then swap the day's partitions in and record the run."""
+    if plan.draft:
+        raise TouchstoneError(f"run {plan.run_id} scores with the draft {plan.draft}: a draft is never published")
     folder = staging(settings, plan)
+    if _overrides_moved(settings, plan):
+        aggregate(settings, plan)  # the shards are still staged: merge them again with the overrides in force now
     counts = json.loads((folder / COUNTS).read_text())
     staged_scores = staged.staged_rows(INTERACTION_SCORES, folder)
     staged_quarantine = staged.staged_rows(QUARANTINE, folder)
@@ -394,8 +419,6 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             f"output checks failed for {plan.day}: {', '.join(output.failures)}; nothing was published",
             f"the suite results are in {folder / 'checks.json'}",
         )
-    if plan.draft:
-        raise TouchstoneError(f"run {plan.run_id} scores with the draft {plan.draft}: a draft is never published")
     standard = load_standard_for(settings, plan.day, plan.standard_ref)
     run_row = {
         "run_id": plan.run_id,

@@ -1,5 +1,5 @@
-"""What the DAGs' tasks share: a task runs one step of `touchstone.pipeline` (or of
-`touchstone.impact`) with the deployment's settings, and a user error fails it without retries."""
+"""What the DAGs' tasks share: the deployment's settings for a planned run, one step of
+`touchstone.pipeline` per task, and user errors that fail a task without retries."""
 
 from __future__ import annotations
 

@@ -59,14 +59,16 @@ class Calibration:
 
 
 def with_overrides(human: pd.DataFrame | None, overrides: pd.DataFrame) -> pd.DataFrame | None:
-    """The reviews of a date: calibration rows and the overrides in force, one per verdict (the
-    override wins), with a `source` column (calibration | override); None when there are none."""
+    """The reviews of a date: calibration rows and the overrides in force, with a `source` column
+    (calibration | override); an override replaces a calibration row on the same verdict. None when
+    there are none."""
     parts = [] if human is None else [human.assign(source="calibration")]
     if not overrides.empty:
+        corrected = set(zip(overrides["interaction_id"], overrides["criterion_id"]))
+        if parts:
+            parts[0] = parts[0][[pair not in corrected for pair in zip(parts[0]["interaction_id"], parts[0]["criterion_id"])]]
         parts.append(pd.DataFrame({"interaction_id": overrides["interaction_id"], "criterion_id": overrides["criterion_id"], "human_outcome": overrides["outcome"], "source": "override"}))
-    if not parts:
-        return None
-    return pd.concat(parts, ignore_index=True).drop_duplicates(["interaction_id", "criterion_id"], keep="last").reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True) if parts else None
 
 
 def machine_outcome(results: pd.DataFrame) -> pd.Series:

@@ -28,8 +28,8 @@ from warehouse.store import read_table
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES
 
 SIDES = ("published", "draft")
-SCORE_COLUMNS = ["interaction_id", "agent_id", "team", "language", "quality_score", "compliance_passed"]
-EVIDENCE_COLUMNS = ["interaction_id", "criterion_id", "evidence", "reason", "turn_index"]
+INTERACTION_COLUMNS = ["interaction_id", "agent_id", "team", "language", "quality_score", "compliance_passed"]
+EVIDENCE_COLUMNS = ["interaction_id", "criterion_id", "evidence", "reason", "turn_index", "override_reviewer", "override_reason"]
 NO_TEAM = "(no team)"
 # Per agent and team, summed over dates: interactions, quality sums and counts, compliant counts.
 _SUMS = ["interactions", "quality_sum_published", "quality_n_published", "quality_sum_draft", "quality_n_draft", "compliant_published", "compliant_draft"]
@@ -59,8 +59,8 @@ class Impact:
 
     def add(self, day: date, warehouse: Warehouse | Path, staged: Path) -> None:
         """Add one date: its published tables and the draft's staged tables in folder `staged`."""
-        published = read_table(warehouse, INTERACTION_SCORES.name, day, columns=SCORE_COLUMNS).drop(columns="date")
-        draft = pq.read_table(staged_path(INTERACTION_SCORES, staged), columns=SCORE_COLUMNS).to_pandas()
+        published = read_table(warehouse, INTERACTION_SCORES.name, day, columns=INTERACTION_COLUMNS).drop(columns="date")
+        draft = pq.read_table(staged_path(INTERACTION_SCORES, staged), columns=INTERACTION_COLUMNS).to_pandas()
         both = published.merge(draft, on="interaction_id", suffixes=("_published", "_draft"), validate="one_to_one")
         self.days.append(day.isoformat())
         self.only_published += len(published) - len(both)
@@ -126,7 +126,11 @@ class Impact:
                     "quality_draft": row.quality_score_draft,
                     "criteria": ", ".join(deciding["criterion_id"]),
                     "evidence": " | ".join(e for e in deciding["evidence"] if isinstance(e, str)),
-                    "reason": " | ".join(deciding["reason"]),
+                    # A failure a reviewer's override decided gives the reviewer's reason.
+                    "reason": " | ".join(
+                        f"overridden by {who}: {why}" if isinstance(who, str) else reason
+                        for who, why, reason in zip(deciding["override_reviewer"], deciding["override_reason"], deciding["reason"])
+                    ),
                     "turn_index": None if deciding.empty or pd.isna(deciding["turn_index"].iat[0]) else int(deciding["turn_index"].iat[0]),
                 }
             )

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from typing import Any
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from scorers.outcome import Outcome
-from scorers.overrides import Override, status
+from scorers.overrides import Override, Status, status
 from scorers.standard import CriterionConfig
 from touchstone.errors import TouchstoneError
+from warehouse.calibration import machine_outcome
 from warehouse.location import Warehouse
 from warehouse.store import read_table
 
@@ -109,31 +111,42 @@ def in_force(rows: pd.DataFrame) -> pd.DataFrame:
     return last[last["outcome"] != WITHDRAWN].reset_index(drop=True) if not last.empty else last
 
 
+def _override(row: Any) -> Override:
+    return Override(row.override_id, row.interaction_id, row.criterion_id, Outcome(row.outcome), row.reason, row.reviewer, row.criterion_sha256)
+
+
 def as_overrides(rows: pd.DataFrame) -> dict[str, dict[str, Override]]:
     """Overrides in force of one date, by interaction id and criterion id, for the scorers."""
     out: dict[str, dict[str, Override]] = {}
     for row in in_force(rows).itertuples(index=False):
-        out.setdefault(row.interaction_id, {})[row.criterion_id] = Override(
-            row.override_id, row.interaction_id, row.criterion_id, Outcome(row.outcome), row.reason, row.reviewer, row.criterion_sha256
-        )
+        out.setdefault(row.interaction_id, {})[row.criterion_id] = _override(row)
     return out
 
 
 def overrides_of(warehouse: Warehouse | Path, day: date) -> dict[str, dict[str, Override]]:
-    """What the scorers apply on `day`: the overrides in force, by interaction and criterion."""
+    """What a run of `day` applies: the overrides in force, by interaction and criterion."""
     return as_overrides(read_overrides(warehouse, day))
 
 
-def with_status(latest_rows: pd.DataFrame, criteria: dict[str, CriterionConfig], machine: dict[tuple[str, str], str]) -> pd.DataFrame:
-    """Each verdict's latest override row with whether it applies (`scorers.overrides.Status`, or
-    `withdrawn`), given the criteria of the standard that scored the day and the machine's outcome
-    of each (interaction, criterion) published."""
+def with_status(latest_rows: pd.DataFrame, criteria: dict[str, CriterionConfig] | None, published: pd.DataFrame) -> pd.DataFrame:
+    """Each verdict's latest override row with its status: `applied` when the published verdict
+    carries it, `withdrawn`, or why it does not apply (`scorers.overrides.Status`) given the
+    criteria of the standard that scored the day (None: that version's file is missing, status
+    `standard_missing`) and the `published` verdicts (interaction_id, criterion_id, outcome,
+    machine_outcome, override_id) of the overridden pairs."""
+    carried = dict(zip(published["override_id"], published["criterion_id"])) if not published.empty else {}
+    machine = dict(zip(zip(published["interaction_id"], published["criterion_id"]), machine_outcome(published))) if not published.empty else {}
     found = []
     for row in latest_rows.itertuples(index=False):
         if row.outcome == WITHDRAWN:
             found.append(WITHDRAWN)
-            continue
-        override = Override(row.override_id, row.interaction_id, row.criterion_id, Outcome(row.outcome), row.reason, row.reviewer, row.criterion_sha256)
-        said = machine.get((row.interaction_id, row.criterion_id))
-        found.append(status(override, criteria.get(row.criterion_id), Outcome(said) if said else None).value)
+        elif row.override_id in carried:
+            found.append(Status.APPLIED.value)
+        elif criteria is None:
+            found.append("standard_missing")
+        else:
+            said = machine.get((row.interaction_id, row.criterion_id))
+            why = status(_override(row), criteria.get(row.criterion_id), Outcome(said) if said else None)
+            # Applies, but the published day does not carry it: a run published meanwhile without it.
+            found.append("not_yet_applied" if why is Status.APPLIED else why.value)
     return latest_rows.assign(status=pd.Series(found, index=latest_rows.index, dtype=object))

@@ -23,6 +23,8 @@ from warehouse.tables import TABLES
 if TYPE_CHECKING:
     import duckdb
 
+_SQL_TYPES = {pa.string(): "varchar", pa.int32(): "integer", pa.int64(): "bigint", pa.float64(): "double", pa.bool_(): "boolean"}
+
 # Questions QA managers ask every morning; also in the README.
 READY_QUERIES = {
     "worst_criteria": """
@@ -63,5 +65,7 @@ def connect(warehouse: Warehouse | Path | str, as_of: datetime | None = None) ->
             continue
         connection.register(f"_{name}_all_runs", rows)
         chosen = "" if table.history else " semi join _runs_in_force using (date, run_id)"
-        connection.execute(f"create view {name} as select * from _{name}_all_runs{chosen}")
+        # Columns declared since the table was written (or as of then) read as nulls.
+        added = "".join(f", cast(null as {_SQL_TYPES.get(f.type, 'varchar')}) as {f.name}" for f in table.schema if f.name not in rows.schema.names)
+        connection.execute(f"create view {name} as select *{added} from _{name}_all_runs{chosen}")
     return connection

@@ -34,6 +34,12 @@ def write_staged(rows: Sequence[dict[str, Any]] | pa.Table, table: Table, stagin
     return path
 
 
+def write_rows(rows: pa.Table, path: Path) -> Path:
+    """Write Arrow rows as one staged Parquet file (a shard, or a table staged whole)."""
+    pq.write_table(rows, path)
+    return path
+
+
 def read_staged(table: Table, staging: Path, columns: Sequence[str] | None = None, compact: bool = False) -> pa.Table:
     """A staged table; `compact` keeps strings dictionary-encoded (categoricals in pandas)."""
     if compact:

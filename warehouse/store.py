@@ -286,13 +286,21 @@ def read_arrow(
     if rows is None or chosen is None:
         return schema.empty_table()
     # One file at a time: the dataset scanner reads ahead and expands dictionaries, which took
-    # twice the memory for a day of 100,000 calls.
+    # twice the memory for a day of 100,000 calls. Columns the table did not have yet (a warehouse
+    # written before they were added, or read as of then) read as nulls.
+    present = [name for name in schema.names if name in rows.schema.names]
     parts = [
-        _without_null_entries(fragment.to_table(schema=rows.schema, columns=schema.names, filter=chosen))
+        _without_null_entries(fragment.to_table(schema=rows.schema, columns=present, filter=chosen))
         for fragment in rows.get_fragments(filter=(ds.field("date") >= first) & (ds.field("date") <= last))
     ]
     parts = [p for p in parts if p.num_rows]
-    return pa.concat_tables(parts, promote_options="permissive") if parts else schema.empty_table()
+    if not parts:
+        return schema.empty_table()
+    found = pa.concat_tables(parts, promote_options="permissive")
+    for field in schema:
+        if field.name not in found.schema.names:
+            found = found.append_column(field, pa.nulls(found.num_rows, field.type))
+    return found.select(schema.names)
 
 
 def read_table(
@@ -318,7 +326,7 @@ def read_table(
         return frame
     if compact:
         frame["date"] = frame["date"].astype(str)  # compared as text: 2026-11-01 <= date <= 2026-11-30
-    order = ["date", table.stamped] if table.stamped else ["date"]
+    order = [c for c in ("date", table.stamped) if c in frame.columns]
     return frame.sort_values(order, kind="stable", ignore_index=True)
 
 

@@ -16,10 +16,12 @@ from tests.builders import ROOT, write_draft
 from tests.warehouse.report.html_tables import Row, parse
 from touchstone.errors import TouchstoneError
 from touchstone.impact import ImpactResult, impact
+from touchstone.overrides import record
 from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
 from warehouse.report.browser import chromium, open_page
+from warehouse.overrides import request
 from warehouse.store import in_force, read_table
 
 DAYS = [date(2026, 11, 21), date(2026, 11, 22)]
@@ -35,6 +37,15 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         generate_day(settings.landing_dir, day, interactions=count, seed=8)
         run_day(settings, day, run_id=f"published-{day}")
     generate_day(settings.landing_dir, UNPUBLISHED, interactions=20, seed=8)
+    # Reviewers overrode two verdicts: a greeting (a criterion the draft keeps as it is) and a
+    # recording disclosure (one the draft changes, so the override does not apply to its verdicts).
+    results = read_table(settings.warehouse, "criterion_results", DAYS[-1])
+    greeted = results[(results.criterion_id == "greeting") & (results.outcome == "fail")].interaction_id.iat[0]
+    scores = read_table(settings.warehouse, "interaction_scores", DAYS[-1])
+    compliant_de = set(scores[scores.compliance_passed & (scores.language == "de")].interaction_id)  # German disclosure phrases are unchanged
+    disclosed = sorted(set(results[(results.criterion_id == "recording_disclosure") & (results.outcome == "pass")].interaction_id) & compliant_de)[0]
+    record(settings, [request(str(DAYS[-1]), greeted, "greeting", "pass", "heard it", "maria", "a"),
+                      request(str(DAYS[-1]), disclosed, "recording_disclosure", "fail", "said after a minute", "maria", "b")])  # fmt: skip
     return settings
 
 
@@ -58,6 +69,7 @@ def rescored(history: Settings, measured: tuple[ImpactResult, Path], tmp_path_fa
     shutil.copy(draft, standards)
     data = tmp_path_factory.mktemp("rescored") / "data"
     settings = Settings.from_env(data_dir=data, landing_dir=history.landing_dir, standards_dir=standards)
+    shutil.copytree(history.warehouse_dir / "overrides", settings.warehouse_dir / "overrides")  # the same reviews
     for day in DAYS:
         run_day(settings, day, standard="eu_core@2.1", run_id=f"draft-{day}")
     return settings
@@ -156,7 +168,9 @@ def test_flips_both_ways_with_their_evidence(history: Settings, rescored: Settin
         side = draft if row.direction == "now non-compliant" else published
         failing = side[(side.date == row.date) & (side.interaction_id == row.interaction_id) & side.critical & (side.outcome == "fail")]
         assert row.criteria == ", ".join(sorted(failing.criterion_id)) and row.criteria
-        assert row.reason == " | ".join(failing.sort_values("criterion_id").reason)
+        failing = failing.sort_values("criterion_id")
+        reasons = [f"overridden by {who}: {why}" if isinstance(who, str) else r for who, why, r in zip(failing.override_reviewer, failing.override_reason, failing.reason)]
+        assert row.reason == " | ".join(reasons)
     page, _ = parse(result.page.read_text(encoding="utf-8"))
     assert {(r.cells[0].text, r.cells[1].text, r.attrs["data-direction"]) for r in page["flips-table"]} == expected
 
@@ -188,3 +202,13 @@ def test_the_page_renders_in_chromium_without_console_messages(measured: tuple[I
     for section in ("summary", "changes", "criteria", "teams", "agents", "flips"):
         assert f'<section id="{section}">' in opened.dom
     assert "Impact of the draft eu_core@2.1" in opened.dom
+
+
+def test_overrides_apply_to_the_draft_where_its_criterion_is_unchanged(history: Settings, rescored: Settings, measured: tuple[ImpactResult, Path]) -> None:
+    published, draft = _both(history, rescored, "criterion_results")
+    for side, expected in ((published, {"greeting", "recording_disclosure"}), (draft, {"greeting"})):
+        assert set(side[side.override_id.notna()].criterion_id) == expected
+    flips = pd.read_parquet(measured[0].folder / "flips.parquet")
+    overridden = published[(published.criterion_id == "recording_disclosure") & published.override_id.notna()]
+    row = flips[flips.interaction_id == overridden.interaction_id.iat[0]]
+    assert row.direction.tolist() == ["now compliant"] and row.reason.iat[0].startswith("overridden by maria: said after a minute")

@@ -68,6 +68,10 @@ def test_imported_overrides_are_applied_to_scores_agents_and_the_report(settings
     rude = _pick(results, "no_prohibited_language", "pass")  # the machine missed an insult
     no_vat = _pick(results, "price_with_vat", "fail")
     assert scores.loc[rude, "compliance_passed"]
+    # The QA team's calibration sample of the day: four greetings, one judged otherwise.
+    sample = list(results[(results.criterion_id == "greeting") & (results.outcome == "pass")].interaction_id[:4])
+    settings.reviews_dir.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"interaction_id": sample, "criterion_id": "greeting", "human_outcome": ["pass", "pass", "pass", "fail"]}).to_csv(settings.reviews_dir / f"{DAY}.csv", index=False)
     csv = _csv(
         tmp_path / "disputes.csv",
         [
@@ -112,12 +116,14 @@ def test_imported_overrides_are_applied_to_scores_agents_and_the_report(settings
     assert marked == {(greeted, "fail", "pass", "maria"), (rude, "pass", "fail", "jonas"), (no_vat, "fail", "not_applicable", "maria")}
     failures = [r for r in tables["failures-table"] if r.cells[1].text == rude]
     assert len(failures) == 1 and failures[0].attrs.get("class") == "overridden" and "overridden by jonas: swore at 2:10" in failures[0].cells[-1].text
-    # Overrides are reviews: calibration and the 30-day agreement per criterion count them.
+    # Overrides are reviews: calibration and the 30-day agreement per criterion count them. Greeting:
+    # 4 sampled (3 agree) + 1 override = 3 of 5 agree; 3 of 4 in the sample; 1 verdict overridden.
     calibration = {r.cells[0].text: (r.cells[1].text, r.cells[2].value) for r in tables["calibration-table"]}
-    assert calibration["greeting"] == ("1", 0.0) and calibration["no_prohibited_language"] == ("1", 0.0)
+    assert calibration["greeting"] == ("5", 0.6) and calibration["no_prohibited_language"] == ("1", 0.0)
     criteria = {r.attrs["data-criterion"]: r for r in tables["criteria-table"]}
-    assert [c.value for c in criteria["greeting"].cells[-3:]] == [0.0, 1.0, 1.0]  # agreement, reviewed, overridden
-    assert [c.value for c in criteria["closing_thanks"].cells[-3:]] == [None, None, None]
+    assert [c.value for c in criteria["greeting"].cells[-4:]] == [0.6, 0.75, 5.0, 1.0]  # agreement, in samples, reviewed, overridden
+    assert [c.value for c in criteria["no_prohibited_language"].cells[-4:]] == [0.0, None, 1.0, 1.0]
+    assert [c.value for c in criteria["closing_thanks"].cells[-4:]] == [None, None, None, None]
     most = {r.attrs["data-criterion"]: r.cells[1].value for r in tables["most-overridden-table"]}
     assert most == {"greeting": 1.0, "no_prohibited_language": 1.0, "price_with_vat": 1.0}
     asked = CliRunner().invoke(cli, ["query", "--ready", "most_overridden_criteria", "--data-dir", str(settings.data_dir)])
@@ -161,8 +167,8 @@ def test_a_changed_criterion_lists_the_override_as_no_longer_applying(settings: 
     found = statuses(moved, DAY).set_index("criterion_id")["status"].to_dict()
     assert found == {"greeting": "criterion_changed", "no_prohibited_language": "applied"}
     now = _tables(moved)["criterion_results"].set_index(["interaction_id", "criterion_id"])
-    assert now.loc[(greeted, "greeting"), "outcome"] == now.loc[(greeted, "greeting"), "outcome"] and pd.isna(now.loc[(greeted, "greeting"), "override_id"])
-    assert now.loc[(rude, "no_prohibited_language"), "outcome"] == "fail"
+    assert pd.isna(now.loc[(greeted, "greeting"), "override_id"]) and pd.isna(now.loc[(greeted, "greeting"), "machine_outcome"])  # the machine's verdict
+    assert now.loc[(rude, "no_prohibited_language"), ["outcome", "machine_outcome"]].tolist() == ["fail", "pass"]
     tables, _ = parse((moved.reports_dir / f"{DAY}.html").read_text(encoding="utf-8"))
     idle = [(r.cells[0].text, r.cells[1].text, r.attrs["data-status"]) for r in tables["not-applying-table"]]
     assert idle == [(greeted, "greeting", "criterion_changed")]
@@ -217,3 +223,69 @@ def test_bad_input_names_every_line_and_records_nothing(settings: Settings, tmp_
     result = CliRunner().invoke(cli, ["override", "withdraw", "--date", str(DAY), "--interaction", known, "--criterion", "greeting", "--reason", "x", "--reviewer", "m", "--data-dir", str(settings.data_dir)])
     assert result.exit_code == 1 and "no override of greeting" in result.output
     assert read_overrides(settings.warehouse).empty
+
+
+def test_an_override_recorded_while_a_run_is_on_its_way_is_in_what_it_publishes(settings: Settings) -> None:
+    """A nightly run merges its shards, a reviewer records an override, the run publishes: it
+    merges again with the override (and the re-publication it raced with is not put back)."""
+    from touchstone.pipeline import aggregate, ingest, plan_run, publish, score
+
+    greeted = _pick(_tables(settings)["criterion_results"], "greeting", "fail")
+    plan = plan_run(settings, DAY, "nightly")
+    ingest(settings, plan)
+    score(settings, plan)
+    assert aggregate(settings, plan)["overrides_applied"] == 0
+    record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
+    assert publish(settings, plan)["overrides_applied"] == 1
+    results = _tables(settings)["criterion_results"].set_index(["interaction_id", "criterion_id"])
+    assert set(results.run_id) == {"nightly"} and results.loc[(greeted, "greeting"), ["outcome", "override_reviewer"]].tolist() == ["pass", "maria"]
+    assert list(statuses(settings, DAY).status) == ["applied"]
+
+
+def test_a_date_published_meanwhile_is_named_and_reapply_finishes(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overrides are recorded; a nightly run publishing the date between the staging and the
+    publication of the overrides' re-publication wins (it applied them), and the command says so."""
+    import touchstone.overrides as overrides
+
+    greeted = _pick(_tables(settings)["criterion_results"], "greeting", "fail")
+    publish_staged = overrides._publish
+
+    def a_run_first(settings: Settings, done: object) -> object:
+        run_day(settings, DAY, run_id="nightly-meanwhile")
+        return publish_staged(settings, done)
+
+    monkeypatch.setattr(overrides, "_publish", a_run_first)
+    with pytest.raises(TouchstoneError) as raised:
+        record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
+    assert f"{DAY}: run nightly-meanwhile of {DAY} was published meanwhile" in raised.value.message
+    assert f"touchstone override reapply --date {DAY}" in (raised.value.hint or "")
+    assert len(in_force(read_overrides(settings.warehouse, DAY))) == 1 and runs_in_force(settings.warehouse)[str(DAY)] == "nightly-meanwhile"
+    assert list(statuses(settings, DAY).status) == ["applied"]  # the run applied it when it merged
+    monkeypatch.undo()
+    result = CliRunner().invoke(cli, ["override", "reapply", "--date", str(DAY), "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 0 and "1 override(s) applied" in result.output
+
+
+def test_an_override_of_an_interaction_no_longer_scored_can_be_withdrawn(settings: Settings) -> None:
+    results = _tables(settings)["criterion_results"]
+    greeted = _pick(results, "greeting", "fail")
+    record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
+    for path in (settings.landing_dir / str(DAY)).glob("*.jsonl"):  # the delivery is corrected: that call is gone
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(line for line in lines if greeted not in line), encoding="utf-8")
+    run_day(settings, DAY, run_id="without-it")
+    assert list(statuses(settings, DAY).status) == ["interaction_not_scored"]
+    with pytest.raises(TouchstoneError, match="is not among the"):
+        record(settings, [request(str(DAY), greeted, "greeting", "fail", "again", "maria", "command line")])
+    record(settings, [request(str(DAY), greeted, "greeting", "", "the call was withdrawn", "lead", "command line", withdraw=True)])
+    assert list(statuses(settings, DAY).status) == ["withdrawn"]
+
+
+def test_statuses_hold_when_the_scoring_version_is_gone(settings: Settings, tmp_path: Path) -> None:
+    greeted = _pick(_tables(settings)["criterion_results"], "greeting", "fail")
+    record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
+    only_v1 = tmp_path / "standards"
+    only_v1.mkdir()
+    shutil.copy(ROOT / "standards" / "eu_core.v1.yaml", only_v1)
+    without = Settings.from_env(data_dir=settings.data_dir, landing_dir=settings.landing_dir, standards_dir=only_v1)
+    assert list(statuses(without, DAY).status) == ["applied"]

@@ -286,3 +286,31 @@ def test_compact_reads_equal_plain_reads_and_fill_columns_added_later(tmp_path: 
     assert isinstance(compact["agent_id"].dtype, pd.CategoricalDtype)
     assert compact.astype(object).where(compact.notna(), None).values.tolist() == plain.astype(object).where(plain.notna(), None).values.tolist()
     assert compact["contact_reason"].astype(object).where(compact["contact_reason"].notna(), None).tolist() == [None, None, "billing", "moving"]
+
+
+def test_a_warehouse_written_before_columns_were_added_reads_them_as_nulls(tmp_path: Path) -> None:
+    """A warehouse from before `overrides_applied` and the override columns, read by this version:
+    pandas, Arrow, DuckDB and time travel see the new columns as nulls, and nothing fails."""
+    from deltalake import write_deltalake
+
+    warehouse = Warehouse.at(tmp_path / "wh")
+    runs, results = TABLES["runs"], TABLES["criterion_results"]
+    new = {"overrides_applied", "machine_outcome", "override_id", "override_reviewer", "override_reason"}
+    old = {name: pa.schema([f for f in t.schema if f.name not in new]) for name, t in (("runs", runs), ("criterion_results", results))}
+    row = {f.name: None for f in old["criterion_results"]} | {
+        "interaction_id": "i-1", "agent_id": "a-1", "criterion_id": "greeting", "criterion_kind": "required_phrase", "section": "opening", "outcome": "pass",
+        "reason": "said hello", "points": 2.0, "max_points": 2.0, "critical": False, "run_id": "r-old", "standard_id": "s", "standard_version": "1",
+    }  # fmt: skip
+    write_deltalake(warehouse.table_uri("criterion_results"), store._with_date(pa.Table.from_pylist([row], old["criterion_results"]), DAY), partition_by=["date"])
+    run = {f.name: 0 for f in old["runs"]} | {"run_id": "r-old", "standard_id": "s", "standard_version": "1", "standard_sha256": "x", "output_checks_passed": True,
+                                              "status": "published", "published_at": datetime(2026, 11, 23, tzinfo=UTC)}  # fmt: skip
+    write_deltalake(warehouse.table_uri("runs"), store._with_date(pa.Table.from_pylist([run], old["runs"]), DAY), partition_by=["date"])
+    then = datetime.now(UTC)
+
+    for as_of in (None, then):
+        frame = read_table(warehouse, "criterion_results", DAY, as_of=as_of)
+        assert frame.outcome.tolist() == ["pass"] and frame.override_id.isna().all() and frame.machine_outcome.isna().all()
+        assert read_table(warehouse, "runs", DAY, as_of=as_of).overrides_applied.isna().all()
+        assert store.read_arrow(warehouse, "criterion_results", DAY, as_of=as_of).schema.names == ["date", *results.schema.names]
+        db = connect(warehouse, as_of)
+        assert db.sql("select count(*) filter (where override_id is null), max(overrides_applied) from criterion_results, runs").fetchall() == [(1, None)]

@@ -15,7 +15,7 @@ import pandas as pd
 from scorers.loader import load_standards
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
-from warehouse.calibration import machine_outcome, read_human_outcomes, with_overrides
+from warehouse.calibration import read_human_outcomes, with_overrides
 from warehouse.location import Warehouse
 from warehouse.overrides import in_force, latest, read_overrides, with_status
 from warehouse.queries import connect
@@ -96,16 +96,15 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
 
 
 def _with_status(overrides: pd.DataFrame, standard: Standard | None, listed: pd.DataFrame) -> pd.DataFrame:
-    """The day's overrides with whether each applies to the published verdicts (`listed` holds the
-    verdicts of every reviewed pair)."""
-    machine = dict(zip(zip(listed["interaction_id"], listed["criterion_id"]), machine_outcome(listed)))
-    return with_status(overrides, {c.id: c for c in standard.criteria} if standard else {}, machine)
+    """The day's overrides with whether each applies (`listed` holds the verdicts of every
+    overridden pair)."""
+    return with_status(overrides, {c.id: c for c in standard.criteria} if standard else None, listed)
 
 
 def _trust(warehouse: Warehouse | Path, reviews_dir: Path, overrides: pd.DataFrame, since: date, day: date) -> pd.DataFrame:
-    """Per criterion, over the window: verdicts reviewers looked at (calibration reviews and
-    overrides in force), how many they agreed with, and how many they overrode (a reviewer's outcome
-    other than the machine's). Compared with the machine's outcome, not with an override."""
+    """Per criterion, over the window: verdicts reviewers looked at (calibration reviews and the
+    overrides in force), how many of them gave Touchstone's own outcome, the same over calibration
+    reviews alone (a sample not chosen for disagreeing), and how many verdicts an override decides."""
     parts = []
     for offset in range((day - since).days + 1):
         when = since + timedelta(days=offset)
@@ -113,7 +112,7 @@ def _trust(warehouse: Warehouse | Path, reviews_dir: Path, overrides: pd.DataFra
         kept = with_overrides(read_human_outcomes(path) if path.exists() else None, in_force(overrides[overrides["date"] == when.isoformat()]))
         if kept is not None:
             parts.append(kept.assign(date=when.isoformat()))
-    columns = ["criterion_id", "reviewed", "agreed", "overridden"]
+    columns = ["criterion_id", "reviewed", "agreed", "sampled", "sampled_agreed", "overridden"]
     if not parts:
         return pd.DataFrame(columns=columns)
     db = connect(warehouse)
@@ -121,9 +120,13 @@ def _trust(warehouse: Warehouse | Path, reviews_dir: Path, overrides: pd.DataFra
     return db.execute(
         """select v.criterion_id, count(*) as reviewed,
                   count(*) filter (where v.human_outcome = coalesce(r.machine_outcome, r.outcome)) as agreed,
-                  count(*) filter (where v.source = 'override' and v.human_outcome <> coalesce(r.machine_outcome, r.outcome)) as overridden
+                  count(*) filter (where v.source = 'calibration') as sampled,
+                  count(*) filter (where v.source = 'calibration' and v.human_outcome = coalesce(r.machine_outcome, r.outcome)) as sampled_agreed,
+                  count(*) filter (where r.override_id is not null) as overridden
            from reviews v join criterion_results r using (date, interaction_id, criterion_id)
-           group by v.criterion_id order by v.criterion_id"""
+           where r.date between ? and ?
+           group by v.criterion_id order by v.criterion_id""",
+        [since.isoformat(), day.isoformat()],
     ).df()
 
 

@@ -123,12 +123,20 @@ def criterion_rates(outcome_counts: pd.DataFrame, standard: Standard | None, tru
 
 
 def criterion_trust(trust: pd.DataFrame) -> pd.DataFrame:
-    """Per criterion (the index): reviewed_30d, agreement_30d (agreed / reviewed) and overridden_30d."""
+    """Per criterion (the index): reviewed_30d, agreement_30d (agreed / reviewed, overrides included,
+    as reviews), sampled_agreement_30d (over calibration reviews alone: overrides are chosen for
+    disagreeing, a calibration sample is not) and overridden_30d (verdicts an override decides)."""
+    names = ["reviewed_30d", "agreement_30d", "sampled_agreement_30d", "overridden_30d"]
     if trust.empty:
-        return pd.DataFrame(columns=["reviewed_30d", "agreement_30d", "overridden_30d"], index=pd.Index([], name="criterion_id"))
+        return pd.DataFrame(columns=names, index=pd.Index([], name="criterion_id"))
     frame = trust.set_index("criterion_id")
     return pd.DataFrame(
-        {"reviewed_30d": frame["reviewed"].astype(int), "agreement_30d": frame["agreed"] / frame["reviewed"], "overridden_30d": frame["overridden"].astype(int)}
+        {
+            "reviewed_30d": frame["reviewed"].astype(int),
+            "agreement_30d": frame["agreed"] / frame["reviewed"],
+            "sampled_agreement_30d": frame["sampled_agreed"] / frame["sampled"].where(frame["sampled"] > 0),
+            "overridden_30d": frame["overridden"].astype(int),
+        }
     )
 
 
@@ -149,7 +157,8 @@ def overrides_of_the_day(results: pd.DataFrame, overrides: pd.DataFrame, standar
     applied = pd.DataFrame(
         {
             "interaction_id": applied["interaction_id"], "agent_id": applied["agent_id"], "criterion": applied["criterion_id"].map(lambda c: titles.get(c, c)),
-            "machine_outcome": applied["machine_outcome"], "outcome": applied["outcome"], "reviewer": applied["override_reviewer"], "reason": applied["override_reason"],
+            "machine_outcome": _column(applied, "machine_outcome"), "outcome": applied["outcome"],
+            "reviewer": _column(applied, "override_reviewer"), "reason": _column(applied, "override_reason"),
         }
     ).sort_values(["interaction_id", "criterion"], ignore_index=True)  # fmt: skip
     idle = overrides[overrides["status"] != "applied"] if not overrides.empty else overrides
@@ -175,7 +184,7 @@ def format_time(start_ms: object) -> str:
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A column, or nulls where the frame has none (rows read from before overrides existed)."""
+    """A column, or nulls where the frame has none (frames built without the override columns)."""
     return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
 
 
