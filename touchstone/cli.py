@@ -435,6 +435,8 @@ def override() -> None:
 def _print_recorded(recorded: Any) -> None:
     for day, run_id in recorded.dates.items():
         console.print(f"{day}: published again with the overrides applied (run {run_id})", highlight=False)
+    for day, why in recorded.reports_failed.items():
+        err_console.print(f"[yellow]{day}: the report could not be written ({escape(why)}); `touchstone report --date {day}` writes it[/]", highlight=False)
     console.print(f"[green]Recorded {recorded.overrides} override(s)[/]", highlight=False)
 
 
@@ -532,9 +534,11 @@ def override_reapply(day: date, data_dir: Path | None) -> None:
 @data_option
 @user_errors
 def override_list(day: date, data_dir: Path | None) -> None:
-    """The overrides of a date and whether each applies: applied, machine_agrees (the machine now
-    gives the reviewer's outcome), criterion_changed, criterion_removed, interaction_not_scored or
-    withdrawn.
+    """The overrides of a date and whether each applies: applied; withdrawn; machine_agrees (the
+    machine now gives the reviewer's outcome), criterion_changed, criterion_removed,
+    interaction_not_scored (no longer applying); not_yet_applied or withdrawal_not_yet_applied (the
+    published day does not reflect it yet: `touchstone override reapply`); standard_missing (the
+    version that scored the date is not in the standards folder).
 
     \b
     Example:

@@ -29,7 +29,7 @@ from scorers.overrides import Override, criterion_fingerprint
 from scorers.sensitive import redact_any_language
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
-from touchstone.pipeline import COUNTS, RunPlan, aggregate, load_standard_for, new_run_id, publish, report, shard_file, staging
+from touchstone.pipeline import COUNTS, RunPlan, aggregate, ingest_quarantine, load_standard_for, new_run_id, publish, report, shard_file, staging
 from touchstone.settings import Settings
 from warehouse import overrides as table
 from warehouse import staging as staged
@@ -44,6 +44,7 @@ VERDICT_COLUMNS = ["interaction_id", "agent_id", "criterion_id", "outcome", "mac
 class Recorded:
     overrides: int  # rows added to the `overrides` table
     dates: dict[str, str]  # date -> the run that published it again with the overrides
+    reports_failed: dict[str, str]  # date -> why its report could not be written (it is published)
 
 
 @dataclass(frozen=True)
@@ -134,19 +135,29 @@ def record(settings: Settings, requests: Sequence[table.Request], problems: Sequ
             shutil.rmtree(staging(settings, done.plan), ignore_errors=True)
         raise
     store.append(settings.warehouse, OVERRIDES, pa.Table.from_pylist(rows, schema=pa.schema([store.DATE, *OVERRIDES.schema])))
-    published, failed = {}, []
-    for done in prepared:
+    published, failed, reports = {}, {}, {}
+    for done in prepared:  # one date failing does not keep the others from being published
+        day = done.plan.day.isoformat()
         try:
-            published[done.plan.day.isoformat()] = _publish(settings, done)["run_id"]
-        except TouchstoneError as exc:
-            failed.append(f"{done.plan.day}: {exc.message}")
+            published[day] = _publish(settings, done)["run_id"]
+        except Exception as exc:  # noqa: BLE001 - named below; the overrides are recorded either way
+            failed[day] = _why(exc)
+            continue
+        try:
+            report(settings, done.plan)
+        except Exception as exc:  # noqa: BLE001 - the date is published; its report can be written again
+            reports[day] = _why(exc)
     if failed:
-        again = " and ".join(f"`touchstone override reapply --date {d.split(':')[0]}`" for d in failed)
+        again = " and ".join(f"`touchstone override reapply --date {day}`" for day in failed)
         raise TouchstoneError(
-            f"{len(rows)} override(s) recorded, but not every date was published again with them: " + "; ".join(failed),
-            f"run {again}; the overrides apply from the next run of the date on in any case",
+            f"{len(rows)} override(s) recorded, but not every date was published again with them: " + "; ".join(f"{d}: {why}" for d, why in failed.items()),
+            f"`touchstone override list` shows what each date's published verdicts carry; {again} applies them (they apply from the next run of the date on in any case)",
         )
-    return Recorded(len(rows), published)
+    return Recorded(len(rows), published, reports)
+
+
+def _why(exc: BaseException) -> str:
+    return exc.message if isinstance(exc, TouchstoneError) else f"{type(exc).__name__}: {exc}"
 
 
 def _stage(settings: Settings, day: date, overrides: dict[str, dict[str, Override]]) -> _Staged:
@@ -170,7 +181,7 @@ def _stage(settings: Settings, day: date, overrides: dict[str, dict[str, Overrid
     for source, target in ((CRITERION_RESULTS, shard_file(folder, CRITERION_RESULTS.name, 0)), (INTERACTION_SCORES, shard_file(folder, INTERACTION_SCORES.name, 0))):
         rows = scores if source is INTERACTION_SCORES else store.read_arrow(warehouse, source.name, day)
         staged.write_rows(as_run(rows), target)
-    staged.write_staged(as_run(store.read_arrow(warehouse, QUARANTINE.name, day)), QUARANTINE, folder)  # as ingest stages it
+    staged.write_rows(as_run(store.read_arrow(warehouse, QUARANTINE.name, day)), ingest_quarantine(folder))  # as ingest stages it
     staged.write_rows(QUARANTINE.schema.empty_table(), shard_file(folder, QUARANTINE.name, 0))
     counts = {k: int(run[k]) for k in ("files", "read", "scored", "quarantined", "duplicates_dropped", "input_checks_failed")}
     (folder / COUNTS).write_text(json.dumps(counts))
@@ -179,21 +190,21 @@ def _stage(settings: Settings, day: date, overrides: dict[str, dict[str, Overrid
 
 
 def _publish(settings: Settings, done: _Staged) -> dict[str, Any]:
-    """Publish a staged re-publication, unless a run of the date was published since it was staged
-    (publishing it would put back the older day)."""
-    now = store.in_force(settings.warehouse).get(done.plan.day.isoformat())
-    if now != done.replaces:
+    """Publish a staged re-publication, unless a run of the date was switched in since it was
+    staged (publishing it would put back the older day)."""
+    try:
+        return publish(settings, done.plan, replaces=done.replaces)
+    finally:
         shutil.rmtree(staging(settings, done.plan), ignore_errors=True)
-        raise TouchstoneError(f"run {now} of {done.plan.day} was published meanwhile; it applied the overrides in force when it merged its shards")
-    published = publish(settings, done.plan)
-    report(settings, done.plan)
-    return published
 
 
 def reapply(settings: Settings, day: date) -> dict[str, Any]:
     """Publish `day` again from its published tables with the overrides in force applied (after a
     publication that failed, or to re-check a date); no transcript is read."""
-    return _publish(settings, _stage(settings, day, table.overrides_of(settings.warehouse, day)))
+    done = _stage(settings, day, table.overrides_of(settings.warehouse, day))
+    published = _publish(settings, done)
+    report(settings, done.plan)
+    return published
 
 
 def statuses(settings: Settings, day: date) -> pd.DataFrame:

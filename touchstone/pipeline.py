@@ -96,6 +96,11 @@ class RunPlan:
         return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"], shard_size, data.get("draft"), data.get("draft_sha256"))
 
 
+def ingest_quarantine(folder: Path) -> Path:
+    """What ingest quarantined: kept apart from the merged quarantine, so a merge can be repeated."""
+    return folder / "quarantine.ingest.parquet"
+
+
 def shard_file(folder: Path, kind: str, shard: int, suffix: str = "parquet") -> Path:
     return folder / "shards" / f"{kind}-{shard:05d}.{suffix}"
 
@@ -214,7 +219,7 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     _write_checks(folder, "input", checks)
     with (folder / "sources.json").open("w", encoding="utf-8") as out:
         json.dump(stream.sources, out)
-    staged.write_staged(quarantine, QUARANTINE, folder)
+    staged.write_rows(staged.to_arrow(quarantine, QUARANTINE), ingest_quarantine(folder))
     counts = _update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=rejected_total)
     return {**plan.to_dict(), **counts, "valid": valid, "quarantined_on_read": len(quarantine), "shards": list(range(shards))}
 
@@ -354,13 +359,17 @@ def aggregate(settings: Settings, plan: RunPlan, overrides: dict[str, dict[str, 
     """
     folder = staging(settings, plan)
     numbers = scored_shards(settings, plan)
+    ingested = shards(settings, plan)  # none for a day staged again from its published tables
+    if ingested and ingested != numbers:
+        missing = sorted(set(ingested) - set(numbers))
+        raise TouchstoneError(f"shard(s) {', '.join(map(str, missing))} of {plan.day} were not scored", "score them (or run the date again) before aggregating")
     reviewed = Reviewed(plan_standard(settings, plan), overrides_of(settings.warehouse, plan.day) if overrides is None else overrides)
     agents = AgentAccumulator()
     rows: dict[str, int] = {}
     for table in (CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE):
         parts = [shard_file(folder, table.name, n) for n in numbers]
         if table is QUARANTINE:
-            parts.insert(0, staged.staged_path(QUARANTINE, folder))  # what ingest quarantined comes first
+            parts.insert(0, ingest_quarantine(folder))  # what ingest quarantined comes first
         merged = folder / f"{table.name}.merging.parquet"
         with pq.ParquetWriter(merged, table.schema) as writer:
             for part in parts:
@@ -388,13 +397,45 @@ def _overrides_moved(settings: Settings, plan: RunPlan) -> bool:
     return in_force != json.loads((staging(settings, plan) / OVERRIDES_SEEN).read_text())
 
 
-def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
-    """Check the counts reconcile, then swap the day's partitions in and record the run."""
+class _OverridesMoved(Exception):
+    """A reviewer recorded or withdrew an override of the date after the run's merge."""
+
+
+MERGE_ATTEMPTS = 5
+
+
+def publish(settings: Settings, plan: RunPlan, replaces: str | None = None) -> dict[str, Any]:
+    """Check the counts reconcile, then swap the day's partitions in and record the run.
+
+    The overrides in force are checked again at the switch, under the date's lock: if a reviewer
+    recorded one since the merge, the shards are merged again and the publish repeated, so what is
+    published carries every override recorded before its switch. With `replaces` (a day staged
+    again from its published tables), the publish is refused if another run was switched in since.
+    """
     if plan.draft:
         raise TouchstoneError(f"run {plan.run_id} scores with the draft {plan.draft}: a draft is never published")
-    folder = staging(settings, plan)
+    for attempt in range(MERGE_ATTEMPTS):
+        if attempt or _overrides_moved(settings, plan):
+            aggregate(settings, plan)  # the shards are still staged: merge them again with the overrides in force now
+        try:
+            return _publish_merged(settings, plan, replaces)
+        except _OverridesMoved:
+            continue
+    raise TouchstoneError(f"the overrides of {plan.day} changed {MERGE_ATTEMPTS} times while run {plan.run_id} was published; nothing was published", "run the date again")
+
+
+def _before_switch(settings: Settings, plan: RunPlan, replaces: str | None) -> None:
+    """The last check before a run switches in (under the date's lock on a local warehouse)."""
+    if replaces is not None:
+        now = store.in_force(settings.warehouse).get(plan.day.isoformat())
+        if now != replaces:
+            raise TouchstoneError(f"run {now} of {plan.day} was published after {plan.run_id} was staged from run {replaces}; {plan.run_id} was not published")
     if _overrides_moved(settings, plan):
-        aggregate(settings, plan)  # the shards are still staged: merge them again with the overrides in force now
+        raise _OverridesMoved
+
+
+def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> dict[str, Any]:
+    folder = staging(settings, plan)
     counts = json.loads((folder / COUNTS).read_text())
     staged_scores = staged.staged_rows(INTERACTION_SCORES, folder)
     staged_quarantine = staged.staged_rows(QUARANTINE, folder)
@@ -442,7 +483,7 @@ def publish(settings: Settings, plan: RunPlan) -> dict[str, Any]:
         warehouse.write_text(f"checks/date={plan.day.isoformat()}/{plan.run_id}.json", (folder / "checks.json").read_text())
     except OSError as exc:
         raise store.unwritable(warehouse, plan.day, exc) from exc
-    store.publish(folder, warehouse, plan.day, plan.run_id, PUBLISHED)
+    store.publish(folder, warehouse, plan.day, plan.run_id, PUBLISHED, before_switch=lambda: _before_switch(settings, plan, replaces))
     shutil.rmtree(folder)
     return {
         **plan.to_dict(),

@@ -135,11 +135,13 @@ def with_status(latest_rows: pd.DataFrame, criteria: dict[str, CriterionConfig] 
     `standard_missing`) and the `published` verdicts (interaction_id, criterion_id, outcome,
     machine_outcome, override_id) of the overridden pairs."""
     carried = dict(zip(published["override_id"], published["criterion_id"])) if not published.empty else {}
+    carrying = set(zip(published["interaction_id"], published["criterion_id"], published["override_id"].notna())) if not published.empty else set()
     machine = dict(zip(zip(published["interaction_id"], published["criterion_id"]), machine_outcome(published))) if not published.empty else {}
     found = []
     for row in latest_rows.itertuples(index=False):
         if row.outcome == WITHDRAWN:
-            found.append(WITHDRAWN)
+            # Until the date is published again, its verdict still carries the withdrawn override.
+            found.append("withdrawal_not_yet_applied" if (row.interaction_id, row.criterion_id, True) in carrying else WITHDRAWN)
         elif row.override_id in carried:
             found.append(Status.APPLIED.value)
         elif criteria is None:

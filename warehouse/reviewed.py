@@ -82,6 +82,8 @@ class Reviewed:
         rows = rows.assign(machine=machine_outcome(rows))
         parts = []
         for interaction_id, verdicts in rows.groupby("interaction_id", sort=False):
+            # A run writes an interaction's verdicts in one shard; a score needs all of them.
+            assert str(interaction_id) not in self.decided, f"the verdicts of {interaction_id} are in two parts"
             results = [CriterionResult(self.criteria[row.criterion_id], _verdict(row)) for row in verdicts.itertuples(index=False)]
             overrides = self.overrides.get(str(interaction_id), {})
             # Where none applies (any more), the machine's verdicts stand.

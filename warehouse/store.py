@@ -164,10 +164,14 @@ def _published_runs(warehouse: Warehouse, day: date | None = None, as_of: dateti
     return list(zip(rows["date"].to_pylist(), rows["run_id"].to_pylist(), strict=True))
 
 
-def publish(staging: Path, warehouse: Warehouse | Path | str, day: date, run_id: str, tables: Sequence[Table]) -> None:
+def publish(
+    staging: Path, warehouse: Warehouse | Path | str, day: date, run_id: str, tables: Sequence[Table], before_switch: Callable[[], None] | None = None
+) -> None:
     """Make this run's staged tables the published `day`, all tables at once (see the module's
     docstring). Everything that writes data happens before the switch, so a full disk or an
-    unwritable warehouse fails with the previous day in force and whole."""
+    unwritable warehouse fails with the previous day in force and whole. `before_switch` runs just
+    before the switch (with the date's lock held on a folder); raising there publishes nothing, and
+    a later publish of the run replaces the rows it wrote."""
     where = Warehouse.at(warehouse)
     daily = [t for t in tables if not t.history]
     local = where.local
@@ -176,6 +180,8 @@ def publish(staging: Path, warehouse: Warehouse | Path | str, day: date, run_id:
         with date_lock(local, day) if local is not None else nullcontext():
             for table in daily:
                 _write_rows(where, table, _staged_parts(staging, table), day, run_id)
+            if before_switch is not None:
+                before_switch()
             if RUNS in tables:
                 _switch(where, staging, day, run_id)
                 switched = True

@@ -78,10 +78,11 @@ def test_imported_overrides_are_applied_to_scores_agents_and_the_report(settings
             (str(DAY), greeted, "greeting", "pass", "greeted in the first turn; card 4111 1111 1111 1111 quoted", "maria"),
             (str(DAY), rude, "no_prohibited_language", "fail", "swore at 2:10 (muffled in the transcript)", "jonas"),
             (str(DAY), no_vat, "price_with_vat", "not_applicable", "no price was quoted; the machine misheard", "maria"),
+            (str(DAY), sample[3], "greeting", "fail", "the sample's disagreement corrected", "jonas"),
         ],
     )
     recorded = record(settings, *read_requests(csv))
-    assert recorded.overrides == 3
+    assert recorded.overrides == 4
 
     after = _tables(settings)
     results_now, scores_now = after["criterion_results"], after["interaction_scores"].set_index("interaction_id")
@@ -90,6 +91,7 @@ def test_imported_overrides_are_applied_to_scores_agents_and_the_report(settings
         (greeted, "greeting"): {"outcome": "pass", "machine_outcome": "fail", "override_reviewer": "maria"},
         (rude, "no_prohibited_language"): {"outcome": "fail", "machine_outcome": "pass", "override_reviewer": "jonas"},
         (no_vat, "price_with_vat"): {"outcome": "not_applicable", "machine_outcome": "fail", "override_reviewer": "maria"},
+        (sample[3], "greeting"): {"outcome": "fail", "machine_outcome": "pass", "override_reviewer": "jonas"},
     }
     # The reviewer's reason is redacted like evidence.
     assert "4111" not in overridden.loc[(greeted, "greeting"), "override_reason"] and "[card number" in overridden.loc[(greeted, "greeting"), "override_reason"]
@@ -108,24 +110,26 @@ def test_imported_overrides_are_applied_to_scores_agents_and_the_report(settings
     expected_agents["section_scores"] = [list(s.items()) for s in expected_agents["section_scores"]]  # a map reads back as pairs
     pd.testing.assert_frame_equal(after["agent_daily_scores"].drop(columns=["date", "run_id"]), expected_agents.drop(columns="run_id"), check_dtype=False)
     runs = read_table(settings.warehouse, "runs", DAY)
-    assert list(runs.overrides_applied.fillna(0)) == [0, 3] and runs_in_force(settings.warehouse)[str(DAY)] == recorded.dates[str(DAY)]
+    assert list(runs.overrides_applied.fillna(0)) == [0, 4] and runs_in_force(settings.warehouse)[str(DAY)] == recorded.dates[str(DAY)]
 
     # The report marks them, with the reviewer and the reason.
     tables, _ = parse((settings.reports_dir / f"{DAY}.html").read_text(encoding="utf-8"))
     marked = {(r.cells[0].text, r.cells[3].text, r.cells[4].text, r.cells[5].text) for r in tables["overrides-table"]}
-    assert marked == {(greeted, "fail", "pass", "maria"), (rude, "pass", "fail", "jonas"), (no_vat, "fail", "not_applicable", "maria")}
+    assert marked == {(greeted, "fail", "pass", "maria"), (rude, "pass", "fail", "jonas"), (no_vat, "fail", "not_applicable", "maria"), (sample[3], "pass", "fail", "jonas")}
     failures = [r for r in tables["failures-table"] if r.cells[1].text == rude]
     assert len(failures) == 1 and failures[0].attrs.get("class") == "overridden" and "overridden by jonas: swore at 2:10" in failures[0].cells[-1].text
     # Overrides are reviews: calibration and the 30-day agreement per criterion count them. Greeting:
-    # 4 sampled (3 agree) + 1 override = 3 of 5 agree; 3 of 4 in the sample; 1 verdict overridden.
+    # 4 sampled (3 agree), the disagreement then overridden, + 1 other override: reviewed 3 sampled
+    # rows + 2 overrides, 3 of 5 agree; in the sample 3 of 4 (the override does not hide the
+    # sample's disagreement); 2 verdicts overridden.
     calibration = {r.cells[0].text: (r.cells[1].text, r.cells[2].value) for r in tables["calibration-table"]}
     assert calibration["greeting"] == ("5", 0.6) and calibration["no_prohibited_language"] == ("1", 0.0)
     criteria = {r.attrs["data-criterion"]: r for r in tables["criteria-table"]}
-    assert [c.value for c in criteria["greeting"].cells[-4:]] == [0.6, 0.75, 5.0, 1.0]  # agreement, in samples, reviewed, overridden
+    assert [c.value for c in criteria["greeting"].cells[-4:]] == [0.6, 0.75, 5.0, 2.0]  # agreement, in samples, reviewed, overridden
     assert [c.value for c in criteria["no_prohibited_language"].cells[-4:]] == [0.0, None, 1.0, 1.0]
     assert [c.value for c in criteria["closing_thanks"].cells[-4:]] == [None, None, None, None]
     most = {r.attrs["data-criterion"]: r.cells[1].value for r in tables["most-overridden-table"]}
-    assert most == {"greeting": 1.0, "no_prohibited_language": 1.0, "price_with_vat": 1.0}
+    assert most == {"greeting": 2.0, "no_prohibited_language": 1.0, "price_with_vat": 1.0}
     asked = CliRunner().invoke(cli, ["query", "--ready", "most_overridden_criteria", "--data-dir", str(settings.data_dir)])
     assert asked.exit_code == 0 and all(c in asked.output for c in most)
 
@@ -225,20 +229,47 @@ def test_bad_input_names_every_line_and_records_nothing(settings: Settings, tmp_
     assert read_overrides(settings.warehouse).empty
 
 
-def test_an_override_recorded_while_a_run_is_on_its_way_is_in_what_it_publishes(settings: Settings) -> None:
-    """A nightly run merges its shards, a reviewer records an override, the run publishes: it
-    merges again with the override (and the re-publication it raced with is not put back)."""
+@pytest.mark.parametrize("when", ["after its merge", "at its switch"])
+def test_an_override_recorded_while_a_run_is_on_its_way_is_in_what_it_publishes(settings: Settings, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """A nightly run merges its shards (one interaction quarantined by a scorer crash); a reviewer
+    records an override after the merge, or while the run is already writing its tables; the run
+    merges again and publishes the override, its quarantine counted once."""
+    from scorers.engine import CompiledStandard
     from touchstone.pipeline import aggregate, ingest, plan_run, publish, score
+    from warehouse import store
 
-    greeted = _pick(_tables(settings)["criterion_results"], "greeting", "fail")
+    results = _tables(settings)["criterion_results"]
+    greeted, crashing = _pick(results, "greeting", "fail"), _pick(results, "greeting", "pass")
+    machine_score = CompiledStandard.score
+
+    def crash_once(self: CompiledStandard, interaction: object) -> object:
+        if getattr(interaction, "interaction_id", None) == crashing:
+            raise RuntimeError("scorer bug")
+        return machine_score(self, interaction)
+
+    monkeypatch.setattr(CompiledStandard, "score", crash_once)
     plan = plan_run(settings, DAY, "nightly")
     ingest(settings, plan)
     score(settings, plan)
     assert aggregate(settings, plan)["overrides_applied"] == 0
-    record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
-    assert publish(settings, plan)["overrides_applied"] == 1
+    override = [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")]
+    if when == "after its merge":
+        record(settings, override)
+    else:
+        real_publish, started = store.publish, []
+
+        def reviewer_first(*args: object, **kwargs: object) -> None:
+            if not started:  # the reviewer's import runs between the run's checks and its writes
+                started.append(True)
+                record(settings, override)
+            real_publish(*args, **kwargs)
+
+        monkeypatch.setattr(store, "publish", reviewer_first)
+    published = publish(settings, plan)
+    assert (published["overrides_applied"], published["read"], published["scored"], published["quarantined"]) == (1, 120, 119, 1)
     results = _tables(settings)["criterion_results"].set_index(["interaction_id", "criterion_id"])
     assert set(results.run_id) == {"nightly"} and results.loc[(greeted, "greeting"), ["outcome", "override_reviewer"]].tolist() == ["pass", "maria"]
+    assert len(read_table(settings.warehouse, "quarantine", DAY)) == 1
     assert list(statuses(settings, DAY).status) == ["applied"]
 
 
@@ -257,7 +288,7 @@ def test_a_date_published_meanwhile_is_named_and_reapply_finishes(settings: Sett
     monkeypatch.setattr(overrides, "_publish", a_run_first)
     with pytest.raises(TouchstoneError) as raised:
         record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
-    assert f"{DAY}: run nightly-meanwhile of {DAY} was published meanwhile" in raised.value.message
+    assert f"{DAY}: run nightly-meanwhile of {DAY} was published after overrides-" in raised.value.message
     assert f"touchstone override reapply --date {DAY}" in (raised.value.hint or "")
     assert len(in_force(read_overrides(settings.warehouse, DAY))) == 1 and runs_in_force(settings.warehouse)[str(DAY)] == "nightly-meanwhile"
     assert list(statuses(settings, DAY).status) == ["applied"]  # the run applied it when it merged

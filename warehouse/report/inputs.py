@@ -109,20 +109,23 @@ def _trust(warehouse: Warehouse | Path, reviews_dir: Path, overrides: pd.DataFra
     for offset in range((day - since).days + 1):
         when = since + timedelta(days=offset)
         path = reviews_file(reviews_dir, when)
-        kept = with_overrides(read_human_outcomes(path) if path.exists() else None, in_force(overrides[overrides["date"] == when.isoformat()]))
-        if kept is not None:
-            parts.append(kept.assign(date=when.isoformat()))
+        sample = read_human_outcomes(path) if path.exists() else None
+        reviews = with_overrides(sample, in_force(overrides[overrides["date"] == when.isoformat()]))
+        if reviews is not None:
+            parts.append(reviews.assign(date=when.isoformat(), counted=True))
+        if sample is not None:  # the whole sample, also where an override corrected the verdict since
+            parts.append(sample.assign(date=when.isoformat(), source="sample", counted=False))
     columns = ["criterion_id", "reviewed", "agreed", "sampled", "sampled_agreed", "overridden"]
     if not parts:
         return pd.DataFrame(columns=columns)
     db = connect(warehouse)
-    db.register("reviews", pd.concat(parts, ignore_index=True)[["date", "interaction_id", "criterion_id", "human_outcome", "source"]])
+    db.register("reviews", pd.concat(parts, ignore_index=True)[["date", "interaction_id", "criterion_id", "human_outcome", "source", "counted"]])
     return db.execute(
-        """select v.criterion_id, count(*) as reviewed,
-                  count(*) filter (where v.human_outcome = coalesce(r.machine_outcome, r.outcome)) as agreed,
-                  count(*) filter (where v.source = 'calibration') as sampled,
-                  count(*) filter (where v.source = 'calibration' and v.human_outcome = coalesce(r.machine_outcome, r.outcome)) as sampled_agreed,
-                  count(*) filter (where r.override_id is not null) as overridden
+        """select v.criterion_id, count(*) filter (where v.counted) as reviewed,
+                  count(*) filter (where v.counted and v.human_outcome = coalesce(r.machine_outcome, r.outcome)) as agreed,
+                  count(*) filter (where v.source = 'sample') as sampled,
+                  count(*) filter (where v.source = 'sample' and v.human_outcome = coalesce(r.machine_outcome, r.outcome)) as sampled_agreed,
+                  count(*) filter (where v.counted and r.override_id is not null) as overridden
            from reviews v join criterion_results r using (date, interaction_id, criterion_id)
            where r.date between ? and ?
            group by v.criterion_id order by v.criterion_id""",
