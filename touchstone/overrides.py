@@ -178,14 +178,17 @@ def _stage(settings: Settings, day: date, overrides: dict[str, dict[str, Overrid
         rows = rows.drop_columns(["date"])
         return rows.set_column(rows.schema.get_field_index("run_id"), "run_id", pa.array([plan.run_id] * rows.num_rows, pa.string()))
 
-    for source, target in ((CRITERION_RESULTS, shard_file(folder, CRITERION_RESULTS.name, 0)), (INTERACTION_SCORES, shard_file(folder, INTERACTION_SCORES.name, 0))):
-        rows = scores if source is INTERACTION_SCORES else store.read_arrow(warehouse, source.name, day)
-        staged.write_rows(as_run(rows), target)
-    staged.write_rows(as_run(store.read_arrow(warehouse, QUARANTINE.name, day)), ingest_quarantine(folder))  # as ingest stages it
-    staged.write_rows(QUARANTINE.schema.empty_table(), shard_file(folder, QUARANTINE.name, 0))
-    counts = {k: int(run[k]) for k in ("files", "read", "scored", "quarantined", "duplicates_dropped", "input_checks_failed")}
-    (folder / COUNTS).write_text(json.dumps(counts))
-    aggregate(settings, plan, overrides)
+    try:
+        staged.write_rows(as_run(store.read_arrow(warehouse, CRITERION_RESULTS.name, day)), shard_file(folder, CRITERION_RESULTS.name, 0))
+        staged.write_rows(as_run(scores), shard_file(folder, INTERACTION_SCORES.name, 0))
+        staged.write_rows(as_run(store.read_arrow(warehouse, QUARANTINE.name, day)), ingest_quarantine(folder))  # as ingest stages it
+        staged.write_rows(QUARANTINE.schema.empty_table(), shard_file(folder, QUARANTINE.name, 0))
+        counts = {k: int(run[k]) for k in ("files", "read", "scored", "quarantined", "duplicates_dropped", "input_checks_failed")}
+        (folder / COUNTS).write_text(json.dumps(counts))
+        aggregate(settings, plan, overrides)
+    except Exception:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return _Staged(plan, replaces)
 
 
