@@ -14,6 +14,7 @@ configuration and says which label is missing. Modules here are imported on firs
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -94,8 +95,15 @@ def detect_document(document: Any) -> Format | None:
 
 
 def turn_offsets_ms(seconds: float | str | None) -> int | None:
-    """Seconds (as number or string, as the vendors write them) to whole milliseconds."""
-    return None if seconds is None else int(round(float(seconds) * 1000))
+    """Seconds (as number or string, as the vendors write them) to whole milliseconds; a time that
+    is no finite number of milliseconds ("inf", 1e305) is a ValueError, i.e. a document in an
+    unexpected shape (the reader quarantines it)."""
+    if seconds is None:
+        return None
+    milliseconds = float(seconds) * 1000
+    if not math.isfinite(milliseconds):
+        raise ValueError(f"a time of {str(seconds)[:40]} seconds is not a finite number of milliseconds")
+    return int(round(milliseconds))
 
 
 def language_code(code: str | None) -> str | None:

@@ -222,6 +222,14 @@ def test_deeply_nested_documents_are_quarantined(depth: int) -> None:
     )
 
 
+@pytest.mark.parametrize("time", ["1.797693134862316e+305", "inf", "nan", 1e308])
+def test_a_time_that_is_no_finite_number_quarantines_the_document(time: str | float) -> None:
+    """Found by the fuzzer in CI: a start time of 1.8e305 s overflowed to infinity milliseconds."""
+    broken = {"jobName": "j-1", "results": {"items": [{"type": "pronunciation", "start_time": time, "end_time": "0.5", "alternatives": [{"content": "hi"}]}]}}
+    day = _read({"t.json": json.dumps(broken).encode()})
+    assert not day.interactions and day.quarantined[0].reason.startswith("transcribe.v1 document in an unexpected shape (ValueError:")
+
+
 def test_a_document_a_format_recognises_but_cannot_read_names_the_format_and_what_is_missing() -> None:
     broken = {"jobName": "j-1", "results": {"items": [{"type": "pronunciation", "start_time": "0.1"}]}}
     day = _read({"t.json": json.dumps(broken).encode()})
