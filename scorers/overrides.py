@@ -55,13 +55,14 @@ def criterion_fingerprint(criterion: CriterionConfig) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def status(override: Override, criterion: CriterionConfig | None, machine: Outcome | None) -> Status:
-    """Whether `override` applies to the machine's outcome on a criterion (None: not scored)."""
+def status(override: Override, criterion: CriterionConfig | None, machine: Outcome | None, fingerprint: str | None = None) -> Status:
+    """Whether `override` applies to the machine's outcome on a criterion (None: not scored);
+    `fingerprint`, the criterion's when already known."""
     if criterion is None:
         return Status.CRITERION_REMOVED
     if machine is None:
         return Status.INTERACTION_NOT_SCORED
-    if criterion_fingerprint(criterion) != override.criterion_sha256:
+    if (fingerprint or criterion_fingerprint(criterion)) != override.criterion_sha256:
         return Status.CRITERION_CHANGED
     if machine is override.outcome:
         return Status.MACHINE_AGREES
@@ -87,6 +88,5 @@ def apply_overrides(
 
 
 def _applies(override: Override, result: CriterionResult, fingerprints: Mapping[str, str] | None) -> bool:
-    """`status` is APPLIED, with the fingerprint taken from `fingerprints` when given."""
-    fingerprint = (fingerprints or {}).get(result.criterion.id) or criterion_fingerprint(result.criterion)
-    return fingerprint == override.criterion_sha256 and result.verdict.outcome is not override.outcome
+    fingerprint = (fingerprints or {}).get(result.criterion.id)
+    return status(override, result.criterion, result.verdict.outcome, fingerprint) is Status.APPLIED

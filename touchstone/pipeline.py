@@ -44,7 +44,7 @@ from touchstone.settings import Settings
 from warehouse import staging as staged
 from warehouse import store
 from warehouse.aggregate import AgentAccumulator
-from warehouse.overrides import overrides_of
+from warehouse.overrides import override_ids, overrides_of
 from warehouse.reviewed import Reviewed
 from warehouse.checks import (
     SuiteResult,
@@ -321,9 +321,13 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     return {**plan.to_dict(), "shard": shard, "scored": len(interaction_rows), "quarantined": len(quarantine)}
 
 
+def _shard_numbers(settings: Settings, plan: RunPlan, kind: str, suffix: str) -> list[int]:
+    return sorted(int(p.stem.split("-")[1]) for p in (staging(settings, plan) / "shards").glob(f"{kind}-*.{suffix}"))
+
+
 def shards(settings: Settings, plan: RunPlan) -> list[int]:
     """The shard numbers ingest wrote for this run."""
-    return sorted(int(p.stem.split("-")[1]) for p in (staging(settings, plan) / "shards").glob("interactions-*.jsonl"))
+    return _shard_numbers(settings, plan, "interactions", "jsonl")
 
 
 def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
@@ -347,7 +351,7 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
 
 def scored_shards(settings: Settings, plan: RunPlan) -> list[int]:
     """The shard numbers scored for this run (a re-publication stages its day as shard 0)."""
-    return sorted(int(p.stem.split("-")[1]) for p in (staging(settings, plan) / "shards").glob(f"{CRITERION_RESULTS.name}-*.parquet"))
+    return _shard_numbers(settings, plan, CRITERION_RESULTS.name, "parquet")
 
 
 def aggregate(settings: Settings, plan: RunPlan, overrides: dict[str, dict[str, Override]] | None = None) -> dict[str, Any]:
@@ -393,8 +397,7 @@ def aggregate(settings: Settings, plan: RunPlan, overrides: dict[str, dict[str, 
 def _overrides_moved(settings: Settings, plan: RunPlan) -> bool:
     """Whether the overrides in force on the date are not those the run's merge applied (a reviewer
     recorded or withdrew one while the run was on its way)."""
-    in_force = sorted(o.override_id for by_criterion in overrides_of(settings.warehouse, plan.day).values() for o in by_criterion.values())
-    return in_force != json.loads((staging(settings, plan) / OVERRIDES_SEEN).read_text())
+    return override_ids(overrides_of(settings.warehouse, plan.day)) != json.loads((staging(settings, plan) / OVERRIDES_SEEN).read_text())
 
 
 class _OverridesMoved(Exception):

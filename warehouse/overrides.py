@@ -128,13 +128,18 @@ def overrides_of(warehouse: Warehouse | Path, day: date) -> dict[str, dict[str, 
     return as_overrides(read_overrides(warehouse, day))
 
 
+def override_ids(overrides: dict[str, dict[str, Override]]) -> list[str]:
+    """The ids of overrides by interaction and criterion, sorted: what a run applied, to compare."""
+    return sorted(o.override_id for by_criterion in overrides.values() for o in by_criterion.values())
+
+
 def with_status(latest_rows: pd.DataFrame, criteria: dict[str, CriterionConfig] | None, published: pd.DataFrame) -> pd.DataFrame:
     """Each verdict's latest override row with its status: `applied` when the published verdict
     carries it, `withdrawn`, or why it does not apply (`scorers.overrides.Status`) given the
     criteria of the standard that scored the day (None: that version's file is missing, status
     `standard_missing`) and the `published` verdicts (interaction_id, criterion_id, outcome,
     machine_outcome, override_id) of the overridden pairs."""
-    carried = dict(zip(published["override_id"], published["criterion_id"])) if not published.empty else {}
+    carried = set(published["override_id"].dropna()) if not published.empty else set()
     carrying = set(zip(published["interaction_id"], published["criterion_id"], published["override_id"].notna())) if not published.empty else set()
     machine = dict(zip(zip(published["interaction_id"], published["criterion_id"]), machine_outcome(published))) if not published.empty else {}
     found = []

@@ -23,6 +23,7 @@ from scorers.overrides import Override, apply_overrides, criterion_fingerprint
 from scorers.scoring_rules import CriterionResult, score_interaction
 from scorers.standard import Standard
 from warehouse.calibration import machine_outcome
+from warehouse.overrides import override_ids
 from warehouse.store import PANDAS_TYPES
 
 # The columns of an interaction score that its verdicts decide.
@@ -66,7 +67,7 @@ class Reviewed:
     def seen(self) -> list[str]:
         """The ids of the overrides in force that were considered: a publish compares them with
         those in force then, and merges again if a reviewer recorded one meanwhile."""
-        return sorted(o.override_id for by_criterion in self.overrides.values() for o in by_criterion.values())
+        return override_ids(self.overrides)
 
     def verdicts(self, part: pa.Table) -> pa.Table:
         """criterion_results rows with the overrides applied; also those of interactions that had
