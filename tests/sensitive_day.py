@@ -18,6 +18,19 @@ from touchstone.sample_data import generate_day
 CARD, SPOKEN_CARD = "4539 1488 0343 6467", "four five three nine one four eight eight zero three four three six four six seven"
 GERMAN_CARD = "vier fünf drei neun eins vier acht acht null drei vier drei sechs vier sechs sieben"
 QUARANTINED = 3  # the broken line, the interaction the input suite rejects, the card in the wrong field
+# Read back by an agent of each language, so they reach evidence, excerpts and the report: ids, VAT
+# numbers, IBANs and phone numbers of several countries, written and said ("double", groups, fillers).
+READ_BACK = {
+    "en": "So that is VAT number DE136695976, NHS number 943 476 5870, PPS number 6433435F, phone plus four four "
+          "two oh, seven nine four six, oh nine five eight, and card four five three nine, one four double eight, "
+          "oh three four three, six four uh six seven?",
+    "de": "Also Steuer-ID 36 574 261 809, IBAN D E acht neun drei sieben null vier null null vier vier null fünf drei "
+          "zwei null eins drei null null null, und Ihre Handynummer null eins sieben eins, zwei drei vier, fünf sechs sieben acht?",
+    "sv": "Så ditt personnummer är åtta åtta noll tre två noll, noll noll ett sex, och ring dig på noll sju noll, "
+          "ett två tre, fyrtiofem, sextiosju?",
+    "fr": "Donc votre numéro de sécu est le 2 95 10 99 126 111 93, votre portable zéro six, douze, trente-quatre, "
+          "cinquante-six, soixante-dix-huit, et la TVA FR 40 303 265 045 ?",
+}  # fmt: skip
 
 
 def _flat(text: str) -> str:
@@ -44,6 +57,13 @@ def write_sensitive_day(landing: Path, day: date, interactions: int = 150) -> se
     every sensitive value (of 8 or more letters and digits) the landing files hold."""
     generate_day(landing, day, interactions=interactions, seed=31)
     folder = landing / day.isoformat()
+    generated = [json.loads(line) for line in (folder / "chat.jsonl").read_text(encoding="utf-8").splitlines()]
+    read_back = []
+    for language, said in READ_BACK.items():
+        template = next(r for r in generated if r["language"] == language)
+        turns = [{"speaker": "customer", "text": "Can you read my details back?"}, {"speaker": "agent", "text": said}]
+        read_back.append({**template, "interaction_id": f"x-read-back-{language}", "turns": turns})
+    (folder / "read_back.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in read_back), encoding="utf-8")
     (folder / "broken.jsonl").write_text(f'{{"interaction_id": "x-1", "turns": [{{"speaker": "customer", "text": "my card is {CARD}, {GERMAN_CARD}"\n')
     unserved = {"interaction_id": "x-2", "channel": "chat", "language": "en", "agent": {"id": "a-1", "type": "human"},
                 "turns": [{"speaker": "customer", "text": f"It is {SPOKEN_CARD}, mail anna.berg@example.com"}]}  # fmt: skip
@@ -52,6 +72,9 @@ def write_sensitive_day(landing: Path, day: date, interactions: int = 150) -> se
     values = {v for v in _found_in(landing) if len(_flat(v)) >= 8}
     values.add(GERMAN_CARD)  # in a broken record: its language is not known
     assert len(values) > interactions // 10 and {CARD, SPOKEN_CARD} <= values
+    kinds = {f.kind for language, said in READ_BACK.items() for f in find_sensitive(said, language)}
+    assert kinds == {"vat", "national_id", "phone", "payment_card", "iban"}, kinds
+    assert sum(_flat(v) in _flat(" ".join(READ_BACK.values())) for v in values) >= 13  # each read-back value is looked for
     return values
 
 

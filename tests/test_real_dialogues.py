@@ -12,9 +12,9 @@ import pytest
 from ingest.interaction import Interaction
 from scorers.engine import CompiledStandard
 from scorers.loader import load_standard
-from scorers.sensitive import find_sensitive
 from tests.builders import interaction
 from touchstone import public_dialogues
+from touchstone.sensitive_agreement import agreement, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 DIALOGUES = ROOT.parent / "shared" / "data" / "dialogues"
@@ -79,17 +79,25 @@ def _dstc11() -> list[dict]:
     return [json.loads(line) for path in sorted((DIALOGUES / "dstc11").glob("*.jsonl")) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_sensitive_data_in_real_banking_and_insurance_calls() -> None:
-    """Each hit below was read by hand: 8 card numbers (7 spoken as words, with "oh" for zero), 17
-    e-mail addresses and 12 phone numbers. Account numbers and a social-security number starting
-    with 0 are not phones; 10 more card readings are not Luhn-valid (invented by the speakers)."""
-    found: dict[str, list[str]] = {}
-    for row in _dstc11():
-        for hit in find_sensitive(row["utterance"], "en"):
-            found.setdefault(hit.kind, []).append(row["utterance_id"])
-    assert set(found["payment_card"]) == DSTC11_CARDS
-    assert (len(found["email"]), len(found["phone"]), len(found["payment_card"])) == (17, 12, 8)
-    assert set(found) == {"payment_card", "email", "phone"}
+@pytest.mark.parametrize(
+    ("countries", "figures"),
+    [
+        # kind: (found, missed, false positives). Before python-stdnum and phonenumbers (commit 1d9b281):
+        # cards 8/10/0 (Luhn only), national ids 0/5/0, phones 12/2/0, e-mail 17/0/0.
+        ("likely", {"payment_card": (18, 0, 0), "national_id": (4, 1, 0), "phone": (14, 0, 0), "email": (17, 0, 0), "iban": (0, 0, 0), "vat": (0, 0, 0)}),
+        # Every country's ids, as redaction looks for them: one account number passes a European id's check.
+        ("all", {"payment_card": (18, 0, 0), "national_id": (4, 1, 1), "phone": (14, 0, 0), "email": (17, 0, 0), "iban": (0, 0, 0), "vat": (0, 0, 0)}),
+    ],
+)
+def test_sensitive_data_in_real_banking_and_insurance_calls(countries: str, figures: dict[str, tuple[int, int, int]]) -> None:
+    """Against a reviewer's labels of every value said (tests/fixtures/dstc11): 18 complete card
+    numbers (10 invented by the callers, failing Luhn, all said after "card"), 14 phone numbers (2
+    with US exchanges that do not exist), 5 social-security or tax ids (one of 7 digits, which no
+    check can tell), 17 e-mail addresses; account, policy and check numbers are not sensitive data
+    of these kinds and must not be taken for it."""
+    result = agreement(_dstc11(), read_jsonl(ROOT / "tests" / "fixtures" / "dstc11" / "sensitive_labels.jsonl"), countries=countries)
+    assert {kind: (a.found, len(a.missed), a.extra) for kind, a in result.items()} == figures
+    assert result["national_id"].missed == ["finance_00180: 2345113"]
 
 
 def test_an_agent_repeating_a_real_card_number_fails(standard: CompiledStandard) -> None:

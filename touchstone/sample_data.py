@@ -33,7 +33,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from scorers.sensitive import DIGIT_WORDS, luhn_valid
+from stdnum import luhn
+
+from scorers.sensitive import DIGIT_WORDS
 
 VIOLATED_CRITERION = {
     "missing_greeting": "greeting",
@@ -355,7 +357,7 @@ def roster(languages: tuple[str, ...] = ("en", "de", "sv", "fr")) -> list[AgentP
 def card_number(rng: random.Random) -> str:
     """A Luhn-valid 16-digit card number (Visa or Mastercard range), as 4 groups."""
     digits = rng.choice("45") + "".join(rng.choice("0123456789") for _ in range(14))
-    check = next(d for d in "0123456789" if luhn_valid(digits + d))
+    check = next(d for d in "0123456789" if luhn.is_valid(digits + d))
     number = digits + check
     return " ".join(number[i : i + 4] for i in range(0, 16, 4))
 
@@ -380,7 +382,7 @@ def iban(rng: random.Random, lang: str) -> str:
 def personnummer(rng: random.Random) -> str:
     """A valid Swedish personal identity number, YYMMDD-NNNC."""
     stem = f"{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-    check = next(d for d in "0123456789" if luhn_valid(stem + d))
+    check = next(d for d in "0123456789" if luhn.is_valid(stem + d))
     return f"{stem[:6]}-{stem[6:]}{check}"
 
 

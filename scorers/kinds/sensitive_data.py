@@ -1,11 +1,15 @@
-"""sensitive_data: the speaker must not say or write sensitive data (cards, IBANs, national ids,
-e-mail addresses, phone numbers; see `scorers.sensitive`).
+"""sensitive_data: the speaker must not say or write sensitive data (cards, IBANs, VAT numbers,
+national ids, phone numbers, e-mail addresses; see `scorers.sensitive`).
 
-Works in every language (digit words per language), so it is never not_applicable for language.
-The evidence is the turn with the value redacted.
+Works in every language (number words per language), so it is never not_applicable for language.
+`countries` says whose ids and phone numbers count: `likely` (default: the interaction's language
+and its metadata `country` / `customer_country`), `all`, or a list of ISO codes. The evidence is
+the turn with the value redacted.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -13,39 +17,59 @@ from scorers.nlp import Analysed
 from scorers.outcome import Verdict
 from scorers.phrases import not_applicable, turns_in_scope
 from scorers.registry import Resources, Scorer, register_kind
-from scorers.sensitive import DETECTORS, find_sensitive, redact
+from scorers.sensitive import ALL, find_sensitive, likely_countries, redact, registered_detectors
+from scorers.sensitive.countries import unknown_codes
 from scorers.standard import CriterionConfig, SpeakerRole, Window
+
+
+SAID = {"vat": "VAT number"}  # in reasons; the older types keep the words verdicts have always had
 
 
 class SensitiveData(CriterionConfig):
     speaker: SpeakerRole = "agent"
-    detect: list[str] = Field(min_length=1, description=f"what to look for: {', '.join(DETECTORS)}")
+    detect: list[str] = Field(min_length=1, description="what to look for: iban, vat, payment_card, national_id, phone, email")
+    countries: Literal["likely", "all"] | list[str] = Field("likely", description="whose ids and phone numbers count: likely, all, or ISO codes")
     within: Window | None = None
 
     @field_validator("detect")
     @classmethod
     def _known(cls, detect: list[str]) -> list[str]:
-        unknown = sorted(set(detect) - set(DETECTORS))
-        if unknown:
-            raise ValueError(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(DETECTORS)}")
+        known = registered_detectors()
+        if unknown := sorted(set(detect) - set(known)):
+            raise ValueError(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(known)}")
         return detect
+
+    @field_validator("countries")
+    @classmethod
+    def _known_countries(cls, countries: str | list[str]) -> str | list[str]:
+        if isinstance(countries, list):
+            if not countries:
+                raise ValueError("countries is empty: name at least one, or 'likely' or 'all'")
+            if unknown := unknown_codes(countries):
+                raise ValueError(f"unknown country code(s) {', '.join(unknown)}; known: {', '.join(sorted(ALL))}")
+            return [c.upper() for c in countries]
+        return countries
 
 
 @register_kind("sensitive_data.v1", config=SensitiveData)
 def sensitive_data(config: SensitiveData, resources: Resources) -> Scorer:
-    """Sensitive data the speaker must not say (payment cards are Luhn-checked)."""
+    """Sensitive data the speaker must not say (validated by python-stdnum and phonenumbers)."""
 
     def score(analysed: Analysed) -> Verdict:
         if (na := not_applicable(analysed, window=config.within)) is not None:
             return na
-        language = analysed.interaction.language
+        interaction = analysed.interaction
+        language = interaction.language
+        countries = ALL if config.countries == "all" else likely_countries(language, interaction.metadata) if config.countries == "likely" else frozenset(config.countries)
         for index in turns_in_scope(analysed, config.speaker, config.within):
             # The heard text: a number read out over several segments is found whole, and the
             # evidence is redacted on the same text that was searched.
             said = analysed.turns[index].text
-            found = find_sensitive(said, language, config.detect)
-            if found:
-                return Verdict.failed(f"the {config.speaker} said a {found[0].kind.replace('_', ' ')}", analysed.evidence(index, redact(said, language)))
+            found = find_sensitive(said, language, config.detect, countries)
+            if found:  # redacted for these countries, then for all (as everywhere else)
+                evidence = redact(redact(said, language, countries), language)
+                said_what = SAID.get(found[0].kind, found[0].kind.replace("_", " "))
+                return Verdict.failed(f"the {config.speaker} said a {said_what}", analysed.evidence(index, evidence))
         return Verdict.passed(f"the {config.speaker} said no {', '.join(config.detect)}")
 
     return score

@@ -4,7 +4,9 @@ Each case is text a naive pattern spends quadratic or exponential time on (long 
 e-mail, phone or number pattern accepts, with the one character that would complete it missing or at
 the very end). Before the e-mail patterns were bounded, one 200,000-character turn of "+1+1..." took
 16 s, growing with the square of its length; now every case takes at most ~2.4 s at 200,000
-characters. The bound here only catches a hang, it is not a speed goal.
+characters, and redacting one 60,000-character case for every language and country at most ~3.5 s
+("vat starts", "iban starts": a check at the end of every group). The bound here only catches a
+hang, it is not a speed goal.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from scorers.engine import CompiledStandard
 from scorers.loader import load_standard
+from scorers.sensitive import redact_any_language
 from tests.builders import interaction
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +39,13 @@ HOSTILE = {
     "one then spaces": "1" + " " * N + "x",
     "emoji": "👩\u200d👩\u200d👧" * (N // 8),
     "combining": "e\u0301" * (N // 2),
+    "number words": "double " * (N // 7),
+    "homophones after a digit": "five " + "to " * (N // 3),
+    "number groups": "soixante-dix " * (N // 13),
+    "fillers between digits": "four uh " * (N // 8),
+    "vat starts": "DE136695976 " * (N // 12),
+    "plus words": "plus " * (N // 5),
+    "spelled letters": "D E " * (N // 4),
     "an address at the end": "a" * (N - 20) + " ann@example.com",
 }
 
@@ -44,6 +54,8 @@ def _failed_criteria(languages: list[str]) -> dict[str, list[str]]:
     standard = CompiledStandard(load_standard(ROOT / "standards" / "eu_core.v2.yaml"))
     *said, last = HOSTILE.values()  # the customer says the hostile text; the agent reads an address back
     turns = [("agent", "Hello, my name is Sam."), *(("customer", text) for text in said), ("agent", last)]
+    for text in said:  # and every detector of every country, as quarantine excerpts are redacted
+        redact_any_language(text)
     failed = {}
     for language in languages:
         scored = standard.score(interaction(turns, language=language))

@@ -25,3 +25,45 @@ def test_customer_giving_the_card_is_fine() -> None:
 def test_unknown_detector_is_a_validation_error() -> None:
     with pytest.raises(ValidationError, match="unknown detector"):
         criterion("sensitive_data", detect=["dna"])
+
+
+PERSONAL = criterion("sensitive_data", detect=["national_id", "phone", "vat"])
+PESEL = "My PESEL is 44051401359."  # a Polish id: Poland is not likely for an English call
+
+
+@pytest.mark.parametrize(
+    ("countries", "metadata", "outcome"),
+    [
+        ("likely", {}, Outcome.PASS),
+        ("likely", {"customer_country": "PL"}, Outcome.FAIL),  # the metadata says where the customer lives
+        ("all", {}, Outcome.FAIL),
+        (["PL"], {}, Outcome.FAIL),
+        (["SE", "FI"], {"country": "PL"}, Outcome.PASS),  # a list is exactly those countries
+    ],
+)
+def test_countries_in_scope(countries, metadata: dict, outcome: Outcome) -> None:
+    config = criterion("sensitive_data", detect=["national_id"], countries=countries)
+    ix = interaction([("customer", "Can you read it back?"), ("agent", PESEL)], metadata=metadata)
+    result = verdict(config, ix)
+    assert result.outcome is outcome
+    if outcome is Outcome.FAIL:
+        assert result.evidence.text == "My PESEL is [national id]." and result.reason == "the agent said a national id"
+
+
+def test_an_id_outside_the_scope_is_still_redacted_in_evidence() -> None:
+    # The verdict fails on the phone number; the Polish id in the same turn is not in scope, but the
+    # evidence is redacted for every country, as everywhere else.
+    ix = interaction([("customer", "Details?"), ("agent", "PESEL 44051401359, phone +44 20 7946 0958.")])
+    result = verdict(PERSONAL, ix)
+    assert result.outcome is Outcome.FAIL and result.evidence.text == "PESEL [national id], phone [phone number]."
+
+
+def test_vat_numbers_read_back_fail() -> None:
+    ix = interaction([("customer", "Our VAT number?"), ("agent", "It is DE136695976.")])
+    assert verdict(PERSONAL, ix).reason == "the agent said a VAT number"
+
+
+@pytest.mark.parametrize(("countries", "message"), [(["SE", "XX"], "unknown country code"), ([], "countries is empty"), ("some", "Input should be 'likely' or 'all'")])
+def test_bad_countries_are_validation_errors(countries, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        criterion("sensitive_data", detect=["phone"], countries=countries)

@@ -1,0 +1,44 @@
+"""Payment card numbers: digits in an issuer's range and of its lengths (Visa, Mastercard, Amex,
+Discover, JCB, Diners, UnionPay, Maestro) that pass Luhn (python-stdnum); or 13-19 digits read after a
+card word whatever their check digit, because a card number read back with a digit wrong is still a
+card number (the DSTC11 callers invent such numbers). The redaction keeps the last four digits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from stdnum import luhn
+
+from scorers.sensitive.context import said_before
+from scorers.sensitive.registry import Found, Scope, best, register_detector
+from scorers.sensitive.spoken import number_runs
+
+
+# Issuer ranges (first digits, inclusive) and the lengths their cards have: a number outside them
+# that passes Luhn (one in ten does) is no card.
+RANGES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
+    ("4", "4", (13, 16, 19)),  # Visa
+    ("51", "55", (16,)), ("2221", "2720", (16,)),  # Mastercard
+    ("34", "34", (15,)), ("37", "37", (15,)),  # American Express
+    ("6011", "6011", (16, 17, 18, 19)), ("644", "649", (16, 17, 18, 19)), ("65", "65", (16, 17, 18, 19)),  # Discover
+    ("3528", "3589", (16, 17, 18, 19)),  # JCB
+    ("300", "305", (14, 15, 16, 17, 18, 19)), ("36", "36", (14, 15, 16, 17, 18, 19)), ("38", "39", (16, 17, 18, 19)),  # Diners
+    ("62", "62", (16, 17, 18, 19)),  # UnionPay
+    ("50", "50", (13, 14, 15, 16, 17, 18, 19)), ("56", "69", (13, 14, 15, 16, 17, 18, 19)),  # Maestro
+)  # fmt: skip
+
+
+def valid_card(digits: str) -> bool:
+    """A number an issuer gives out (range and length) that passes Luhn."""
+    return any(low <= digits[: len(low)] <= high and len(digits) in lengths for low, high, lengths in RANGES) and luhn.is_valid(digits)
+
+
+@register_detector("payment_card", precedence=30)
+def payment_cards(text: str, scope: Scope) -> Iterator[Found]:
+    """Payment card numbers (Luhn, or after a card word)."""
+    for run in number_runs(text, scope.language):
+        hit = best(run, valid_card)
+        if hit is None and said_before(text, run[0].start, "card", scope.language):
+            hit = best(run, lambda digits: 13 <= len(digits) <= 19)
+        if hit is not None:
+            yield Found("payment_card", hit[0], hit[1], f"[card number ending {hit[2][-4:]}]")
