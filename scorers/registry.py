@@ -68,13 +68,17 @@ def register_kind(name: str, *, config: type[CriterionConfig]) -> Callable[[Fact
     return decorate
 
 
+def import_modules(package: str) -> None:
+    """Import every module of `package`, so the ones that register themselves are registered."""
+    path = importlib.import_module(package).__path__
+    for module in pkgutil.iter_modules(path):
+        importlib.import_module(f"{package}.{module.name}")
+
+
 def kinds() -> dict[str, Kind]:
     """Every registered kind, by versioned name."""
     if not _KINDS:
-        import scorers.kinds as package
-
-        for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package.__name__}.{module.name}")
+        import_modules("scorers.kinds")
     return dict(_KINDS)
 
 

@@ -31,6 +31,16 @@ READ_BACK = {
     "fr": "Donc votre numéro de sécu est le 2 95 10 99 126 111 93, votre portable zéro six, douze, trente-quatre, "
           "cinquante-six, soixante-dix-huit, et la TVA FR 40 303 265 045 ?",
 }  # fmt: skip
+# Each value in READ_BACK, as said: looked for in every output whether or not a detector finds it
+# (a value the detectors miss must still be caught here).
+PLANTED = (
+    "DE136695976", "943 476 5870", "6433435F", "plus four four two oh, seven nine four six, oh nine five eight",
+    "four five three nine, one four double eight, oh three four three, six four uh six seven",
+    "36 574 261 809", "acht neun drei sieben null vier null null vier vier null fünf drei zwei null eins drei null null null",
+    "null eins sieben eins, zwei drei vier, fünf sechs sieben acht", "åtta åtta noll tre två noll, noll noll ett sex",
+    "noll sju noll, ett två tre, fyrtiofem, sextiosju", "2 95 10 99 126 111 93",
+    "zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit", "FR 40 303 265 045",
+)  # fmt: skip
 
 
 def _flat(text: str) -> str:
@@ -70,11 +80,11 @@ def write_sensitive_day(landing: Path, day: date, interactions: int = 150) -> se
     wrong_field = {**unserved, "interaction_id": "x-3", "language": CARD, "channel": int(CARD.replace(" ", ""))}
     (folder / "rejected.jsonl").write_text(json.dumps(unserved) + "\n" + json.dumps(wrong_field) + "\n")
     values = {v for v in _found_in(landing) if len(_flat(v)) >= 8}
-    values.add(GERMAN_CARD)  # in a broken record: its language is not known
+    values |= {GERMAN_CARD, *PLANTED}  # GERMAN_CARD is in a broken record: its language is not known
+    assert all(v in " ".join(READ_BACK.values()) for v in PLANTED)
     assert len(values) > interactions // 10 and {CARD, SPOKEN_CARD} <= values
     kinds = {f.kind for language, said in READ_BACK.items() for f in find_sensitive(said, language)}
     assert kinds == {"vat", "national_id", "phone", "payment_card", "iban"}, kinds
-    assert sum(_flat(v) in _flat(" ".join(READ_BACK.values())) for v in values) >= 13  # each read-back value is looked for
     return values
 
 

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from scorers.sensitive import find_sensitive, likely_countries
 
@@ -36,11 +37,11 @@ class Agreement:
         return self.found / (self.found + len(self.missed)) if self.found + len(self.missed) else None
 
 
-def read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def agreement(utterances: Iterable[dict], labels: Iterable[dict], language: str = "en", countries: str = "likely") -> dict[str, Agreement]:
+def agreement(utterances: Iterable[dict[str, Any]], labels: Iterable[dict[str, Any]], language: str = "en", countries: Literal["likely", "all"] = "likely") -> dict[str, Agreement]:
     """Per kind, the detectors against the labels; `countries` as a criterion's (`likely`, `all`)."""
     labelled = {row["utterance_id"]: row["values"] for row in labels}
     scope = None if countries == "all" else likely_countries(language)
@@ -48,7 +49,7 @@ def agreement(utterances: Iterable[dict], labels: Iterable[dict], language: str 
     for row in utterances:
         text, uid = row["utterance"], row["utterance_id"]
         values = [(v["kind"], text.find(v["said"]), text.find(v["said"]) + len(v["said"]), v.get("complete", True), v["said"]) for v in labelled.get(uid, [])]
-        hits = find_sensitive(text, language, countries=scope)
+        hits = find_sensitive(text, language, countries=scope, elsewhere=scope is not None)
         for kind in KINDS:
             for k, start, end, complete, said in values:
                 if k == kind and complete:

@@ -14,6 +14,7 @@ from scorers.nlp import Analysed
 from scorers.outcome import NotApplicable, Verdict
 from scorers.phrases import Match, PhraseCriterion, PhraseSet, Words, not_applicable
 from scorers.registry import Resources, Scorer, register_kind
+from scorers.sensitive import redact
 
 
 class Proximity(PhraseCriterion):
@@ -43,7 +44,8 @@ def proximity(config: Proximity, resources: Resources) -> Scorer:
                     return Verdict.failed(f"said without its companion phrase {near}", a.evidence)
                 continue
             doc = analysed.docs[a.turn_index]
-            seen = analysed.evidence(a.turn_index, doc[min(a.start, b.start) : max(a.end, b.end)].text, min(a.start, b.start))
+            span = doc[min(a.start, b.start) : max(a.end, b.end)].text  # "costs 4539 1488 ... including VAT": redacted
+            seen = analysed.evidence(a.turn_index, redact(span, analysed.interaction.language), min(a.start, b.start))
             if config.expect == "absent":
                 return Verdict.failed(f"both said {near} of each other", seen)
         if config.expect == "absent":

@@ -3,7 +3,9 @@ national ids, phone numbers, e-mail addresses; see `scorers.sensitive`).
 
 Works in every language (number words per language), so it is never not_applicable for language.
 `countries` says whose ids and phone numbers count: `likely` (default: the interaction's language
-and its metadata `country` / `customer_country`), `all`, or a list of ISO codes. The evidence is
+and its metadata `country` / `customer_country`, and any other country's where a word says what
+the number is: "my Steuer-ID is ...", "my mobile is 070 ..."), `all`, or a list of ISO codes
+(exactly those). The evidence is
 the turn with the value redacted.
 """
 
@@ -61,13 +63,14 @@ def sensitive_data(config: SensitiveData, resources: Resources) -> Scorer:
         interaction = analysed.interaction
         language = interaction.language
         countries = ALL if config.countries == "all" else likely_countries(language, interaction.metadata) if config.countries == "likely" else frozenset(config.countries)
+        elsewhere = config.countries == "likely"  # a foreign id or number counts after a word naming it
         for index in turns_in_scope(analysed, config.speaker, config.within):
             # The heard text: a number read out over several segments is found whole, and the
             # evidence is redacted on the same text that was searched.
             said = analysed.turns[index].text
-            found = find_sensitive(said, language, config.detect, countries)
+            found = find_sensitive(said, language, config.detect, countries, elsewhere)
             if found:  # redacted for these countries, then for all (as everywhere else)
-                evidence = redact(redact(said, language, countries), language)
+                evidence = redact(redact(said, language, countries, elsewhere), language)
                 said_what = SAID.get(found[0].kind, found[0].kind.replace("_", " "))
                 return Verdict.failed(f"the {config.speaker} said a {said_what}", analysed.evidence(index, evidence))
         return Verdict.passed(f"the {config.speaker} said no {', '.join(config.detect)}")

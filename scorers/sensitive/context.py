@@ -4,7 +4,12 @@ A national phone number ("070 123 45 67"), an id whose check a random number pas
 (`countries.PersonalId.needs_context`), and a card number whose check digit is wrong count only
 after one of these words: account, order and social-security numbers also start with 0 (seen in the
 DSTC11 calls), and a customer who reads out a card number with a digit wrong still reads out a card
-number. Words match at the start of a word, so compounds count ("Telefonnummer", "kortnumret").
+number. The word said nearest before a number decides (`nearest_before`): "your phone bill for
+account 1234567890" is an account number, "personnummer 880320-0016, ring mig på 070-123 45 67"
+holds an id and a phone number.
+
+Entries are regular expressions matched as whole words, so compounds are named ("telefonnummer",
+"handynummer"), and "Telefonrechnung", "Handyvertrag" or "Kunden-ID" name no phone or id.
 """
 
 from __future__ import annotations
@@ -13,56 +18,76 @@ import re
 from functools import cache
 from typing import Literal
 
-Topic = Literal["phone", "card", "id"]
+Topic = Literal["phone", "card", "id", "other"]
 REACH = 60  # characters before the number
 
 WORDS: dict[Topic, dict[str, tuple[str, ...]]] = {
     "phone": {
-        "en": ("phone", "telephone", "mobile", "cell", "call me", "reach me", "text me", "landline"),
-        "de": ("telefon", "handy", "mobil", "rufnummer", "erreichen", "anrufen", "zurückrufen", "festnetz"),
-        "sv": ("telefon", "mobil", "ring", "nå mig", "sms", "nummer till mig"),
-        "fr": ("téléphone", "portable", "mobile", "joindre", "appeler", "rappeler", "fixe"),
+        "en": (r"(?:tele)?phone(?: number)?", r"mobile(?: number)?", r"cell(?: ?phone)?", "landline", "call me", "reach me",
+               "text me", r"call (?:me|you) back on"),
+        "de": (r"telefon(?:nummer)?", r"handy(?:nummer)?", r"mobil(?:nummer|funknummer)?", r"\w*rufnummer", r"festnetz(?:nummer)?",
+               "erreichen", "anrufen", r"zurückrufen", r"rufen sie (?:mich|uns)(?: an)?(?: unter)?", r"unter der nummer"),
+        "sv": (r"telefon(?:nummer|numret)?", r"mobil(?:nummer|numret|en)?", r"ring(?:a)? (?:mig|dig|oss)", r"nå (?:mig|dig)", "sms",
+               r"hemnummer|hemnumret"),
+        "fr": (r"téléphone", r"portable", r"mobile", r"fixe", r"(?:me|vous|nous) (?:joindre|appeler|rappeler)", r"joignable"),
     },
     "card": {
-        "en": ("card", "visa", "mastercard", "amex", "american express"),
-        "de": ("karte", "kreditkarte", "kartennummer", "visa", "mastercard"),
-        "sv": ("kort", "kreditkort", "visa", "mastercard"),
-        "fr": ("carte", "visa", "mastercard", "cb"),
+        "en": (r"(?:credit |debit )?cards?(?: number)?", "visa", "mastercard", "amex", "american express"),
+        "de": (r"\w*karte(?:nnummer)?", "visa", "mastercard"),
+        "sv": (r"\w*kort(?:et|nummer|numret)", "kreditkort", "mastercard"),  # "kort" alone is "short"; "visa" is "show"
+        "fr": (r"carte(?: bancaire| de crédit)?", r"numéro de carte", "visa", "mastercard", "cb"),
     },
     "id": {
-        "en": ("id", "identity", "identification", "personal number", "national insurance", "ni number",
-               "social security", "ssn", "ss#", "ss number", "nhs", "pps", "tax number", "tax id", "passport", "personal code",
-               "birth number"),
-        "de": ("ausweis", "identifikation", "id", "steuer", "sozialversicherung", "versicherungsnummer",
-               "personennummer", "persönliche nummer", "geburtsnummer", "personalnummer"),
-        "sv": ("personnummer", "person nummer", "samordningsnummer", "id", "legitimation", "födelsenummer", "personbeteckning"),
-        "fr": ("identité", "identification", "id", "sécu", "sécurité sociale", "nir", "numéro fiscal", "numéro national", "registre national"),
+        "en": (r"id (?:number|card)", r"(?:national|personal) id", "identity", "identification", "personal number",
+               "national insurance", r"ni number", "nhs", "pps", r"tax (?:number|id)", "passport", "personal code", "birth number"),
+        "de": (r"\w*ausweis(?:nummer)?", r"steuer-?id", r"steuer(?:identifikations)?nummer", r"identifikationsnummer",
+               r"\w*versicherungsnummer", r"personenkennziffer", r"geburtsnummer", r"personennummer"),
+        "sv": (r"person ?numm?(?:er|ret)", r"samordningsnumm?(?:er|ret)", r"id-numm?(?:er|ret)", "legitimation", "personbeteckning"),
+        "fr": (r"numéro d'identité", r"carte d'identité", "sécu", "sécurité sociale", "nir", r"numéro (?:fiscal|national)", "registre national"),
+    },
+    # Numbers that are none of the above: said nearer, they win ("phone bill for account 1234567890").
+    "other": {
+        "en": ("account", "order", "contract", "invoice", "reference", "ref", r"customer (?:number|id)", "case", "ticket", "policy",
+               "claim", "booking", "transaction", r"order id", "check", "tracking", "pin"),
+        "de": (r"\w*konto(?:nummer)?", r"\w*bestell(?:ung|nummer)", r"\w*vertrag(?:snummer)?", r"\w*rechnung(?:snummer)?",
+               r"referenz(?:nummer)?", r"kunden(?:nummer|-id)", r"auftrag(?:snummer)?", "vorgang", r"\w*ticket", "police", "pin"),
+        "sv": ("konto", "kontonummer", "order", "ordernummer", "ordernumret", "faktura", "fakturanummer", "kundnummer", "kundnumret",
+               "ärende", "ärendenummer", "avtal", "referens", "referensnumret", "bokning", "pin"),
+        "fr": ("compte", "commande", "contrat", "facture", "référence", "dossier", r"numéro client", "réservation", "police",
+               "sinistre", "code pin"),
     },
 }  # fmt: skip
 # The ids' own names, in any language.
 ID_NAMES = ("pesel", "bsn", "burgerservicenummer", "oib", "egn", "cpr", "cnp", "emšo", "emso", "amka", "hetu",
-            "henkilötunnus", "kennitala", "asmens", "isikukood", "rodné", "fødselsnummer", "personas kods", "nino", "svnr")  # fmt: skip
+            "henkilötunnus", "kennitala", "asmens kodas", "isikukood", "rodné číslo", "fødselsnummer", "personas kods", "nino",
+            "svnr", "social security", "ssn", r"ss ?#", "ss number", "codice fiscale", "dni", "nie", "cartão de cidadão")  # fmt: skip
 
 
 @cache
 def _pattern(topic: Topic, language: str) -> re.Pattern[str]:
     words = WORDS[topic].get(language, WORDS[topic]["en"]) + (ID_NAMES if topic == "id" else ())
-    # At the start of a word; short words ("id", "sms", "cb") must be whole words.
-    alternatives = sorted((re.escape(w) + (r"(?![^\W\d_])" if len(w) <= 3 else "") for w in words), key=len, reverse=True)
-    return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(alternatives)})", re.IGNORECASE)
+    return words_pattern(words)
 
 
-def said_before(text: str, start: int, topic: Topic, language: str) -> bool:
-    """Whether a word of `topic` is said in the `REACH` characters before `start`."""
-    return _pattern(topic, language).search(text, max(0, start - REACH), start) is not None
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `words` (regular expressions) as a whole word, case-insensitively."""
+    return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(sorted(words, key=len, reverse=True))})(?![^\W\d_])", re.IGNORECASE)
 
 
-def nearest_before(text: str, start: int, topics: tuple[Topic, ...], language: str) -> Topic | None:
-    """Of `topics`, the one whose word is said closest before `start` (within `REACH`): in
-    "personnummer 880320-0016, ring 070-123 45 67" the second number is a phone number."""
-    best: tuple[int, Topic] | None = None
-    for topic in topics:
+_PLUS = re.compile(r"(?:\+|(?<![^\W\d_])plus[\s,]+)\s*$", re.IGNORECASE)
+
+
+def plus_before(text: str, start: int) -> re.Match[str] | None:
+    """The "+" or "plus" said just before `start`: what follows is dialled, a phone number or nothing."""
+    return _PLUS.search(text, max(0, start - 8), start)
+
+
+def nearest_before(text: str, start: int, language: str) -> Topic | None:
+    """The topic whose word is said closest before `start` (within `REACH`): in "personnummer
+    880320-0016, ring mig på 070-123 45 67" the second number is a phone number."""
+    nearest: tuple[int, int, Topic] | None = None  # (end, -start, topic): "ID card" is an id, not a card
+    for topic in WORDS:
         for m in _pattern(topic, language).finditer(text, max(0, start - REACH), start):
-            if best is None or m.end() > best[0]:
-                best = (m.end(), topic)
-    return None if best is None else best[1]
+            if nearest is None or (m.end(), -m.start()) > nearest[:2]:
+                nearest = (m.end(), -m.start(), topic)
+    return None if nearest is None else nearest[2]

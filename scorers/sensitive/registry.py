@@ -8,12 +8,10 @@ card; a card's digits are not a national id or a phone number).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from scorers.sensitive.spoken import NumberToken
+from scorers.registry import import_modules
 
 
 @dataclass(frozen=True)
@@ -28,10 +26,13 @@ class Found:
 @dataclass(frozen=True)
 class Scope:
     """What a detector looks for: the language the text is in (its number words and context words)
-    and the countries whose ids and numbers count (see `scorers.sensitive.countries`)."""
+    and the countries whose ids and numbers count (see `scorers.sensitive.countries`); with
+    `elsewhere`, every other country's too where a word says what the number is ("my Steuer-ID is
+    ..." in an English call; "my mobile is 070 ..."), as a criterion's default `likely` has it."""
 
     language: str
     countries: frozenset[str]
+    elsewhere: bool = False
 
 
 Detect = Callable[[str, Scope], Iterator[Found]]
@@ -61,26 +62,5 @@ def register_detector(name: str, *, precedence: int) -> Callable[[Detect], Detec
 def registered_detectors() -> dict[str, Detector]:
     """Every registered detector, in order of precedence."""
     if not _DETECTORS:
-        import scorers.sensitive.detectors as package
-
-        for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package.__name__}.{module.name}")
+        import_modules("scorers.sensitive.detectors")
     return dict(sorted(_DETECTORS.items(), key=lambda item: item[1].precedence))
-
-
-def best(run: tuple[NumberToken, ...], valid: Callable[[str], bool], slack: int = 2) -> tuple[int, int, str] | None:
-    """The longest valid part of a run: (start, end, digits). Up to `slack` stray number words ("one",
-    "oh", "for") may be left off either end; written digit groups never are, so chance hits inside
-    long digit strings are not taken."""
-
-    def strays(tokens: tuple[NumberToken, ...]) -> int:
-        return next((i for i, t in enumerate(tokens[:slack]) if not t.spoken), min(slack, len(tokens)))
-
-    found = None
-    for lead in range(min(strays(run), len(run) - 1) + 1):
-        for trail in range(min(strays(run[::-1]), len(run) - lead - 1) + 1):
-            part = run[lead : len(run) - trail]
-            digits = "".join(t.digits for t in part)
-            if (found is None or len(digits) > len(found[2])) and valid(digits):
-                found = (part[0].start, part[-1].end, digits)
-    return found

@@ -15,7 +15,7 @@ otherwise ("transfer 500 to 123 456" is two numbers, not 5002123456).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -40,12 +40,19 @@ REPEATS: dict[str, dict[str, int]] = {
     "sv": {"dubbel": 2, "dubbla": 2, "dubbelt": 2, "trippel": 3, "tripple": 3},
     "fr": {"double": 2, "triple": 3},
 }
+# Said between digits and skipped: hesitations, and the words for the dash of "811218-9876".
 FILLERS: dict[str, tuple[str, ...]] = {
-    "en": ("uh", "um", "uhm", "umm", "er", "erm", "ah", "hmm", "mm", "eh"),
-    "de": ("äh", "ähm", "öh", "öhm", "hm", "hmm", "em", "ehm", "äähm"),
-    "sv": ("eh", "öh", "äh", "ehm", "hmm", "mm", "öhm"),
-    "fr": ("euh", "heu", "hum", "bah", "ben", "hmm"),
+    "en": ("uh", "um", "uhm", "umm", "er", "erm", "ah", "hmm", "mm", "eh", "dash", "hyphen"),
+    "de": ("äh", "ähm", "öh", "öhm", "hm", "hmm", "em", "ehm", "äähm", "strich", "bindestrich"),
+    "sv": ("eh", "öh", "äh", "ehm", "hmm", "mm", "öhm", "streck", "bindestreck"),
+    "fr": ("euh", "heu", "hum", "bah", "ben", "hmm", "tiret"),
 }
+# Written numbers that are none of the sensitive kinds and would otherwise join a run: dates
+# ("22.11.2026", "2026-11-22", "03/01/2026"), times ("10:30") and amounts ("49.90", "49,90"). They are
+# blanked (same length, so offsets hold) before runs are looked for.
+_NOT_A_RUN = re.compile(
+    r"(?<![\d.,:/-])(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}:\d{2}(?::\d{2})?|\d+[.,]\d{2})(?![\d.,:/-]?\d)"
+)
 
 
 def _en() -> dict[str, int]:
@@ -57,11 +64,11 @@ def _en() -> dict[str, int]:
         below[word] = t * 10
         below |= {f"{word} {u}": t * 10 + n for n, u in enumerate(units) if n}
     forms = dict(below)
-    for h, unit in enumerate(units[1:], start=1):
-        forms[f"{unit} hundred"] = h * 100
+    for h, head in [*enumerate(units[1:], start=1), *enumerate(teens[1:], start=11)]:  # "nineteen hundred and five"
+        forms[f"{head} hundred"] = h * 100
         for rest, n in below.items():
             if n:
-                forms[f"{unit} hundred {rest}"] = forms[f"{unit} hundred and {rest}"] = h * 100 + n
+                forms[f"{head} hundred {rest}"] = forms[f"{head} hundred and {rest}"] = h * 100 + n
     return forms
 
 
@@ -81,6 +88,9 @@ def _de() -> dict[str, int]:
             forms[f"{prefix}hundert"] = h * 100
             forms |= {f"{prefix}hundert{rest}": h * 100 + n for rest, n in below.items() if n}
     forms |= {f"hundert{rest}": 100 + n for rest, n in below.items() if n} | {"hundert": 100}
+    for h, teen in enumerate(teens[1:], start=11):  # "neunzehnhundertachtundachtzig"
+        forms[f"{teen}hundert"] = h * 100
+        forms |= {f"{teen}hundert{rest}": h * 100 + n for rest, n in below.items() if n}
     return forms
 
 
@@ -97,7 +107,8 @@ def _sv() -> dict[str, int]:
                 below[f"{word}{unit}"] = below[f"{word} {unit}"] = t * 10 + n
             below[f"{word}en"] = below[f"{word} en"] = t * 10 + 1
     forms = dict(below)
-    for h, prefix in enumerate(["", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio"], start=0):
+    prefixes = ["", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio"] + teens[1:]  # "nittonhundraåttioåtta"
+    for h, prefix in enumerate(prefixes, start=0):
         value = max(h, 1) * 100
         forms[f"{prefix}hundra"] = value
         forms |= {f"{prefix}hundra{rest}": value + n for rest, n in below.items() if n and " " not in rest}
@@ -149,17 +160,21 @@ def number_forms(language: str) -> dict[str, str]:
     return forms
 
 
+_DIGIT = re.compile(r"\d")
+Trie = dict[str, "Trie"]
+
+
 def _trie_regex(words: list[str]) -> str:
     """One regex alternation for many words, as a trie, so the engine tries one branch per letter;
     a space in a word matches any run of spaces and hyphens ("soixante-dix" = "soixante dix")."""
-    trie: dict = {}
+    trie: Trie = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict) -> str:
+    def emit(node: Trie) -> str:
         end = "" in node
         branches = [(r"[\s-]+" if ch == " " else re.escape(ch)) + emit(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
@@ -184,10 +199,12 @@ class NumberToken:
     digits: str
     spoken: bool  # said in words ("four", "forty-five"), not written in digits
     weak: bool = False  # a homophone ("for"): a digit only next to digits said one by one
+    repeated: bool = False  # said with "double" / "triple"
 
     @property
-    def single_digit_word(self) -> bool:
-        return self.spoken and len(self.digits) == 1 and not self.weak
+    def said_alone(self) -> bool:
+        """A digit said on its own ("four", "double four"), not in a group ("forty-four")."""
+        return self.spoken and not self.weak and (len(self.digits) == 1 or self.repeated)
 
 
 Run = list[NumberToken]
@@ -203,21 +220,22 @@ class _Patterns:
 @cache
 def _patterns(language: str) -> _Patterns:
     forms = number_forms(language)
-    core = rf"(?:\d+(?!\d)|{_words(list(forms))})"
+    core = rf"(?:(?<!\d)\d+(?!\d)|{_words(list(forms))})"
     repeat, weak, filler = _words(list(REPEATS.get(language, {}))), _words(list(HOMOPHONES.get(language, {}))), _words(FILLERS.get(language, ()))
     sep = r"[\s,()./-]*"  # "4539-1488", "(977) 625-2661", "22.11.2026", "06 12, 34"
-    token = rf"(?:{repeat}{sep})?{core}"
+    token = rf"(?:{repeat}{sep})?(?:{core}|{weak})"
     # The regex finds candidate runs (so ordinary words cost nothing in Python); tokens and the
     # homophone rule are applied to the few spans it finds.
     # A run starts at a number or a repeat word; homophones before it are looked for behind it (a
     # leading optional group would be tried at every character of every turn: 3 times slower).
     run = rf"(?:{repeat}|{core})(?:{sep}(?:(?:{filler}|{weak}){sep})*{token})*(?:{sep}{weak}){{0,2}}"
-    one = rf"(?P<digits>\d+(?!\d))|(?P<repeat>{repeat})|(?P<word>{_words(list(forms))})|(?P<weak>{weak})|(?P<filler>{filler})"
+    one = rf"(?P<digits>(?<!\d)\d+(?!\d))|(?P<repeat>{repeat})|(?P<word>{_words(list(forms))})|(?P<weak>{weak})|(?P<filler>{filler})"
     before = rf"(?:{weak}{sep}){{1,2}}$"
     return _Patterns(re.compile(run, re.IGNORECASE), re.compile(one, re.IGNORECASE), re.compile(before, re.IGNORECASE))
 
 
 def _tokens(text: str, start: int, end: int, language: str) -> list[NumberToken]:
+    """The number tokens of one candidate run; a repeat word multiplies the token after it."""
     forms, homophones, repeats = number_forms(language), HOMOPHONES.get(language, {}), REPEATS.get(language, {})
     tokens: list[NumberToken] = []
     times, times_start = 1, None
@@ -225,15 +243,18 @@ def _tokens(text: str, start: int, end: int, language: str) -> list[NumberToken]
         kind, said = m.lastgroup, m.group()
         if kind == "repeat":
             times, times_start = repeats[said.lower()], m.start()
-        elif kind == "digits":
-            tokens.append(NumberToken(times_start if times_start is not None else m.start(), m.end(), said * times, False))
-            times, times_start = 1, None
+            continue
+        if kind == "filler":
+            continue
+        if kind == "digits":
+            digits, spoken = said, False
         elif kind == "word":
-            digits = forms[" ".join(re.split(r"[\s-]+", said.lower()))]
-            tokens.append(NumberToken(times_start if times_start is not None else m.start(), m.end(), digits * times, True))
-            times, times_start = 1, None
-        elif kind == "weak":
-            tokens.append(NumberToken(m.start(), m.end(), homophones[said.lower()], True, weak=True))
+            digits, spoken = forms[" ".join(re.split(r"[\s-]+", said.lower()))], True
+        else:  # a homophone; "double for" is 44 for sure
+            digits, spoken = homophones[said.lower()], True
+        first = times_start if times_start is not None else m.start()
+        tokens.append(NumberToken(first, m.end(), digits * times, spoken, weak=kind == "weak" and times == 1, repeated=times > 1))
+        times, times_start = 1, None
     return tokens
 
 
@@ -244,7 +265,7 @@ def _split_at_homophones(tokens: list[NumberToken]) -> Iterator[Run]:
     for i, token in enumerate(tokens):
         if token.weak:
             neighbours = tokens[i - 1 : i] + tokens[i + 1 : i + 2]
-            if not any(n.single_digit_word for n in neighbours):
+            if not any(n.said_alone for n in neighbours):
                 if any(not t.weak for t in run):
                     yield run
                 run = []
@@ -260,6 +281,8 @@ def number_runs(text: str, language: str) -> tuple[tuple[NumberToken, ...], ...]
     separators (space, "-", ",", ".", "/", parentheses), fillers or homophones between them."""
     runs: list[tuple[NumberToken, ...]] = []
     patterns = _patterns(language)
+    if _DIGIT.search(text):
+        text = _NOT_A_RUN.sub(lambda m: "_" * len(m.group()), text)
     for span in patterns.run.finditer(text):
         start = span.start()
         if (lead := patterns.homophones_before.search(text, max(0, start - 16), start)) is not None:
@@ -269,4 +292,23 @@ def number_runs(text: str, language: str) -> tuple[tuple[NumberToken, ...], ...]
 
 
 def digits_of(run: Run | tuple[NumberToken, ...]) -> str:
+    """The digits a run says."""
     return "".join(t.digits for t in run)
+
+
+def best(run: tuple[NumberToken, ...], valid: Callable[[str], bool], slack: int = 2) -> str | None:
+    """The digits of the longest valid part of a run. Up to `slack` stray number words ("one",
+    "oh", "for") may be left off either end; written digit groups never are, so chance hits inside
+    long digit strings are not taken. (Whatever is left off is redacted with the rest: a detector
+    reports the whole run.)"""
+
+    def strays(tokens: tuple[NumberToken, ...]) -> int:
+        return next((i for i, t in enumerate(tokens[:slack]) if not t.spoken), min(slack, len(tokens)))
+
+    found = None
+    for lead in range(min(strays(run), len(run) - 1) + 1):
+        for trail in range(min(strays(run[::-1]), len(run) - lead - 1) + 1):
+            digits = digits_of(run[lead : len(run) - trail])
+            if (found is None or len(digits) > len(found)) and valid(digits):
+                found = digits
+    return found

@@ -1,59 +1,76 @@
 """Personal id numbers of the countries in scope (`scorers.sensitive.countries`), validated by
-python-stdnum: ids of digits are read from number runs, written or spoken; ids with letters (FI, IE,
-IT, ES, PT) from their written shape. An id whose check a random number passes more often than 1 in
-200 counts only after an id word, and no id counts where a phone word is said closer before it than an id word. The UK's National Insurance number has no check digit: its shape
-(two letters, six digits, a letter A-D, without the prefixes never issued) is checked here."""
+python-stdnum: ids of digits are read from number runs, written or said; ids with letters (FI, IE,
+IT, ES, PT) from their written shape. An id whose check a random number (or a random string of its
+shape) passes more often than 1 in 200 counts only after a word that names an id, as does the id of
+a country out of scope when the scope takes other countries after a word (`Scope.elsewhere`); an id
+with words of its own (the US social security number) only after those. No id counts where another
+kind's word ("phone", "order") is said nearer before it. The UK's National Insurance number has no
+check digit: its shape (two letters, six digits, a letter A-D, no prefix never issued) is checked."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
-from scorers.sensitive.context import nearest_before, said_before
+from scorers.sensitive.context import nearest_before, plus_before, words_pattern
 from scorers.sensitive.countries import COUNTRIES, PersonalId, in_order
-from scorers.sensitive.registry import Found, Scope, best, register_detector
-from scorers.sensitive.spoken import digits_of, number_runs
+from scorers.sensitive.registry import Found, Scope, register_detector
+from scorers.sensitive.spoken import best, digits_of, number_runs
 
-_NINO = re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
+_NINO = re.compile(r"(?<![^\W\d_])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z] ?[A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![^\W\d_])", re.IGNORECASE)
 REDACTED = "[national id]"
 
 
+@dataclass(frozen=True)
+class _Id:
+    pid: PersonalId
+    country: str
+    needs_word: bool  # its check is weak, or its country is out of scope
+
+
 @cache
-def _ids(countries: frozenset[str], language: str) -> tuple[list[tuple[PersonalId, str]], list[tuple[PersonalId, str, re.Pattern[str]]]]:
-    """(ids of digits, ids of a written shape) of `countries`: those that need no id word first,
-    then the likeliest countries first."""
-    ids = sorted(((pid, code) for code in in_order(countries & COUNTRIES.keys(), language) for pid in COUNTRIES[code].ids), key=lambda item: item[0].needs_context)
-    written = [(pid, code, re.compile(rf"(?<![^\W_]){pid.pattern}(?![^\W_])", re.IGNORECASE)) for pid, code in ids if pid.pattern]
-    return [(pid, code) for pid, code in ids if pid.lengths], written
+def _ids(scope: Scope) -> tuple[list[_Id], list[tuple[_Id, re.Pattern[str]]]]:
+    """(ids of digits, ids of a written shape) in scope: those that need no id word first, the
+    likeliest countries first; with `scope.elsewhere`, every other country's after them."""
+    others = sorted(COUNTRIES.keys() - scope.countries) if scope.elsewhere else []
+    ids = [_Id(pid, code, pid.needs_context) for code in in_order(scope.countries & COUNTRIES.keys(), scope.language) for pid in COUNTRIES[code].ids]
+    ids = sorted(ids, key=lambda i: i.needs_word) + [_Id(pid, code, True) for code in others for pid in COUNTRIES[code].ids]
+    written = [(i, re.compile(rf"(?<![^\W_]){i.pid.pattern}(?![^\W_])", re.IGNORECASE)) for i in ids if i.pid.pattern]
+    return [i for i in ids if i.pid.lengths], written
+
+
+def _named(i: _Id, text: str, start: int, said: str | None) -> bool:
+    """Whether the id may count here: no other kind's word nearer, and its own word where it needs one."""
+    if said not in (None, "id"):
+        return False
+    if i.pid.words:
+        return words_pattern(i.pid.words).search(text, max(0, start - 60), start) is not None
+    return said == "id" or not i.needs_word
 
 
 def _valid(pid: PersonalId, digits: str) -> bool:
+    """Digits of the id's length that python-stdnum accepts as that id."""
     return len(digits) in pid.lengths and pid.is_valid(digits)
 
 
 @register_detector("national_id", precedence=40)
 def national_ids(text: str, scope: Scope) -> Iterator[Found]:
     """Personal id numbers of the countries in scope (python-stdnum)."""
-    digit_ids, written = _ids(scope.countries, scope.language)
-    shortest = min((min(pid.lengths) for pid, _ in digit_ids), default=0)
+    digit_ids, written = _ids(scope)
+    shortest = min((min(i.pid.lengths) for i in digit_ids), default=0)
     for run in number_runs(text, scope.language) if digit_ids else ():
-        if len(digits_of(run)) < shortest:
-            continue
-        said = nearest_before(text, run[0].start, ("id", "phone"), scope.language)
-        if said == "phone":
-            continue  # "my phone number is 030 1234 5678" is a phone number, even if it passes an id's check
-        id_word = said == "id"
-        for pid, code in digit_ids:
-            if pid.needs_context and not id_word:
-                break  # the rest need it too
-            if (hit := best(run, lambda digits, pid=pid: _valid(pid, digits))) is not None:
-                yield Found("national_id", hit[0], hit[1], REDACTED, code)
-                break
-    for pid, code, pattern in written:
+        if len(digits_of(run)) < shortest or plus_before(text, run[0].start):
+            continue  # too short for any id, or dialled ("+31 10123456")
+        said = nearest_before(text, run[0].start, scope.language)
+        i = next((i for i in digit_ids if _named(i, text, run[0].start, said) and best(run, lambda d, pid=i.pid: _valid(pid, d))), None)
+        if i is not None:
+            yield Found("national_id", run[0].start, run[-1].end, REDACTED, i.country)
+    for i, pattern in written:
         for m in pattern.finditer(text):
-            if pid.is_valid(m.group().upper()) and (not pid.needs_context or said_before(text, m.start(), "id", scope.language)):
-                yield Found("national_id", m.start(), m.end(), REDACTED, code)
+            if i.pid.is_valid(m.group().upper()) and _named(i, text, m.start(), nearest_before(text, m.start(), scope.language)):
+                yield Found("national_id", m.start(), m.end(), REDACTED, i.country)
     if "GB" in scope.countries:
         for m in _NINO.finditer(text):
             yield Found("national_id", m.start(), m.end(), REDACTED, "GB")

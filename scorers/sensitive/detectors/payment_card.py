@@ -1,7 +1,8 @@
 """Payment card numbers: digits in an issuer's range and of its lengths (Visa, Mastercard, Amex,
-Discover, JCB, Diners, UnionPay, Maestro) that pass Luhn (python-stdnum); or 13-19 digits read after a
-card word whatever their check digit, because a card number read back with a digit wrong is still a
-card number (the DSTC11 callers invent such numbers). The redaction keeps the last four digits."""
+Discover, JCB, Diners, UnionPay, Maestro) that pass Luhn (python-stdnum); or 13-19 digits read
+after a card word whatever their check digit, because a card number read back with a digit wrong is
+still a card number (the DSTC11 callers invent such numbers) — read as cards are, digit by digit or
+in groups, not as amounts ("one hundred twenty"). The redaction keeps the last four digits."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from collections.abc import Iterator
 
 from stdnum import luhn
 
-from scorers.sensitive.context import said_before
-from scorers.sensitive.registry import Found, Scope, best, register_detector
-from scorers.sensitive.spoken import number_runs
-
+from scorers.sensitive.context import nearest_before, plus_before
+from scorers.sensitive.registry import Found, Scope, register_detector
+from scorers.sensitive.spoken import NumberToken, best, number_runs
 
 # Issuer ranges (first digits, inclusive) and the lengths their cards have: a number outside them
 # that passes Luhn (one in ten does) is no card.
@@ -33,12 +33,19 @@ def valid_card(digits: str) -> bool:
     return any(low <= digits[: len(low)] <= high and len(digits) in lengths for low, high, lengths in RANGES) and luhn.is_valid(digits)
 
 
+def _read_as_a_card(run: tuple[NumberToken, ...]) -> bool:
+    """Digits read one by one or in groups of up to four, not amounts said with "hundred"."""
+    return all(len(t.digits) <= 4 and (len(t.digits) <= 2 or not t.spoken or t.repeated) for t in run)
+
+
 @register_detector("payment_card", precedence=30)
 def payment_cards(text: str, scope: Scope) -> Iterator[Found]:
     """Payment card numbers (Luhn, or after a card word)."""
     for run in number_runs(text, scope.language):
-        hit = best(run, valid_card)
-        if hit is None and said_before(text, run[0].start, "card", scope.language):
-            hit = best(run, lambda digits: 13 <= len(digits) <= 19)
-        if hit is not None:
-            yield Found("payment_card", hit[0], hit[1], f"[card number ending {hit[2][-4:]}]")
+        if plus_before(text, run[0].start):
+            continue  # dialled: a phone number or nothing
+        digits = best(run, valid_card)
+        if digits is None and _read_as_a_card(run) and nearest_before(text, run[0].start, scope.language) == "card":
+            digits = best(run, lambda d: 13 <= len(d) <= 19)
+        if digits is not None:
+            yield Found("payment_card", run[0].start, run[-1].end, f"[card number ending {digits[-4:]}]")

@@ -37,3 +37,10 @@ def test_absent_mode_fails_on_the_pair() -> None:
     result = verdict(config, interaction([("agent", "We guarantee a profit.")]))
     assert result.outcome is Outcome.FAIL and result.evidence.text == "guarantee a profit"
     assert verdict(config, interaction([("agent", "We guarantee nothing about future returns or profit.")])).outcome is Outcome.PASS
+
+
+def test_the_span_in_evidence_is_redacted() -> None:
+    # Found by review: the words between the two phrases are quoted, and may hold a card number.
+    config = criterion("proximity", phrases={"en": ["costs"]}, near={"phrases": {"en": ["including vat"]}}, max_distance=12)
+    result = verdict(config, interaction([("agent", "It costs 4539 1488 0343 6467 including VAT.")]))
+    assert result.evidence.text == "costs [card number ending 6467] including VAT"

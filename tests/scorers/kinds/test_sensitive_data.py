@@ -28,26 +28,28 @@ def test_unknown_detector_is_a_validation_error() -> None:
 
 
 PERSONAL = criterion("sensitive_data", detect=["national_id", "phone", "vat"])
-PESEL = "My PESEL is 44051401359."  # a Polish id: Poland is not likely for an English call
+# A Norwegian fødselsnummer (a check random numbers pass 1 in 1,000): Norway is not likely for an English call.
+NAMED, BARE = "My fødselsnummer is 15108695088.", "It is 15108695088."
 
 
 @pytest.mark.parametrize(
-    ("countries", "metadata", "outcome"),
+    ("countries", "metadata", "said", "outcome"),
     [
-        ("likely", {}, Outcome.PASS),
-        ("likely", {"customer_country": "PL"}, Outcome.FAIL),  # the metadata says where the customer lives
-        ("all", {}, Outcome.FAIL),
-        (["PL"], {}, Outcome.FAIL),
-        (["SE", "FI"], {"country": "PL"}, Outcome.PASS),  # a list is exactly those countries
+        ("likely", {}, BARE, Outcome.PASS),  # a Norwegian id's check, in an English call, with no word: an order number
+        ("likely", {}, NAMED, Outcome.FAIL),  # ... but named: the word says what it is
+        ("likely", {"customer_country": "NO"}, BARE, Outcome.FAIL),  # the metadata says where the customer lives
+        ("all", {}, BARE, Outcome.FAIL),
+        (["NO"], {}, BARE, Outcome.FAIL),
+        (["SE", "FI"], {"country": "NO"}, NAMED, Outcome.PASS),  # a list is exactly those countries
     ],
 )
-def test_countries_in_scope(countries, metadata: dict, outcome: Outcome) -> None:
+def test_countries_in_scope(countries, metadata: dict, said: str, outcome: Outcome) -> None:
     config = criterion("sensitive_data", detect=["national_id"], countries=countries)
-    ix = interaction([("customer", "Can you read it back?"), ("agent", PESEL)], metadata=metadata)
+    ix = interaction([("customer", "Can you read it back?"), ("agent", said)], metadata=metadata)
     result = verdict(config, ix)
     assert result.outcome is outcome
     if outcome is Outcome.FAIL:
-        assert result.evidence.text == "My PESEL is [national id]." and result.reason == "the agent said a national id"
+        assert result.evidence.text == said.replace("15108695088", "[national id]") and result.reason == "the agent said a national id"
 
 
 def test_an_id_outside_the_scope_is_still_redacted_in_evidence() -> None:

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 
+import phonenumbers
 import pytest
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from stdnum.eu import vat as eu_vat
+from stdnum.util import get_cc_module
 
-from scorers.sensitive import find_sensitive
+from scorers.sensitive import find_sensitive, likely_countries
+from scorers.sensitive.countries import COUNTRIES
 from touchstone.sample_data import spoken
 
 # (country, stdnum module, the id as written, the sentence it is said in with its id word, language)
@@ -44,9 +50,9 @@ IDS = [
 ]
 
 
-def near_miss(module: str, written: str) -> str:
+def near_miss(module: str | Callable[[str], bool], written: str) -> str:
     """`written` with one digit changed (from the end: the check digit first) so the check fails."""
-    validate = importlib.import_module(f"stdnum.{module}").is_valid
+    validate = importlib.import_module(f"stdnum.{module}").is_valid if isinstance(module, str) else module
     for i in reversed([i for i, ch in enumerate(written) if ch.isdigit()]):
         changed = written[:i] + str((int(written[i]) + 1) % 10) + written[i + 1 :]
         if not validate(changed):
@@ -65,13 +71,14 @@ def test_national_ids_written_and_said(country: str, module: str, written: str, 
     if written.replace(" ", "").replace("-", "").replace("/", "").isdigit():  # ids of digits are said too
         assert kinds(sentence.format(spoken(written, language)), language, [country]) == [("national_id", country)]
     if country != "US":  # a social security number has no check digit
-        assert kinds(sentence.format(near_miss(module, written)), language, [country]) == []
+        changed = near_miss(module, written)
+        assert kinds(sentence.format(changed), language, [country]) == []
+        if written.replace(" ", "").replace("-", "").replace("/", "").isdigit():
+            assert kinds(sentence.format(spoken(changed, language)), language, [country]) == []
 
 
 @pytest.mark.parametrize(("country", "module", "written", "sentence", "language"), [i for i in IDS if i[0] != "US"], ids=[f"{c}-{m}" for c, m, *_ in IDS if c != "US"])
 def test_an_id_whose_check_random_numbers_pass_needs_its_word(country: str, module: str, written: str, sentence: str, language: str) -> None:
-    from scorers.sensitive.countries import COUNTRIES
-
     pid = next(p for p in COUNTRIES[country].ids if p.module == module)
     found = kinds(f"The number is {written}.", "en", [country])
     assert found == ([] if pid.needs_context else [("national_id", country)])
@@ -115,7 +122,7 @@ def test_ibans(language: str, text: str, country: str) -> None:
     ],
 )
 def test_iban_near_misses(text: str) -> None:
-    assert [k for k, _ in kinds(text, "en")] in ([], ["phone"]) and "iban" not in [k for k, _ in kinds(text, "en")]
+    assert "iban" not in [k for k, _ in kinds(text, "en")]
 
 
 @pytest.mark.parametrize(
@@ -202,7 +209,8 @@ def test_a_card_number_with_a_digit_wrong_is_still_a_card_number_after_a_card_wo
         ("fr", "Mon portable, c'est le 06 12 34 56 78.", "FR"),
         ("fr", "Mon portable, c'est le zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit.", "FR"),
         ("fr", "Vous pouvez me joindre au plus trois trois six, douze, trente-quatre, cinquante-six, soixante-dix-huit.", "FR"),
-        ("en", "That's (415) 625-2661.", "US"),  # as in the ABCD chats, with an area code that exists
+        ("en", "That's (415) 625-2661.", "US"),
+        ("en", "That's (977) 625-2661.", "US"),  # as in the ABCD chats: no such area code, but written as US numbers are
         ("en", "You can reach me at 281-277-5882.", None),  # as in DSTC11 (a number in the US and in the UK)
         ("en", "My phone number is 546 158 1578.", None),  # DSTC11: no US exchange starts with 1, but the caller said it is one
         ("en", "My mobile is oh seven seven double oh nine hundred one two three.", None),
@@ -210,8 +218,6 @@ def test_a_card_number_with_a_digit_wrong_is_still_a_card_number_after_a_card_wo
     ],
 )
 def test_phone_numbers(language: str, text: str, country: str | None) -> None:
-    from scorers.sensitive import likely_countries
-
     found = kinds(text, language, likely_countries(language))
     assert [kind for kind, _ in found] == ["phone"] and country in (None, found[0][1])
 
@@ -219,7 +225,7 @@ def test_phone_numbers(language: str, text: str, country: str | None) -> None:
 @pytest.mark.parametrize(
     ("language", "text"),
     [
-        ("en", "That's (977) 625-2661."),  # no such area code, and no phone word
+        ("en", "It's 977 6252661."),  # no such area code, not written as US numbers are, and no phone word
         ("en", "My bank account number is 0183362238."),  # starts with 0, but no phone word (DSTC11)
         ("en", "My bank account # is 7724 1574 and my PIN# is 4960"),  # DSTC11
         ("en", "the check # is 373080"),  # DSTC11
@@ -230,8 +236,6 @@ def test_phone_numbers(language: str, text: str, country: str | None) -> None:
     ],
 )
 def test_phone_near_misses(language: str, text: str) -> None:
-    from scorers.sensitive import likely_countries
-
     assert kinds(text, language, likely_countries(language)) == []
 
 
@@ -256,3 +260,40 @@ def test_email_look_alikes() -> None:
 def test_near_miss_helper_changes_one_digit() -> None:
     changed = near_miss("se.personnummer", "880320-0016")
     assert changed != "880320-0016" and len(re.sub(r"\d", "", changed)) == 1
+
+
+def _vat_example(cc: str) -> tuple[str, str, Callable[[str], bool]]:
+    """(prefix, a valid VAT number of `cc` from python-stdnum's own documentation, its validator)."""
+    module = get_cc_module(cc, "vat")
+    prefix = {"gr": "EL", "ch": "CHE"}.get(cc, cc.upper())
+    for quoted in re.findall(r"'([^'\n]{6,30})'", module.__doc__ or ""):
+        if module.is_valid(quoted):
+            number = module.compact(quoted)
+            return prefix, number.removeprefix(prefix).removeprefix(cc.upper()), module.is_valid
+    raise AssertionError(f"no example VAT number for {cc}")
+
+
+VAT_COUNTRIES = sorted(eu_vat.MEMBER_STATES - {"xi"}) + ["gb", "no", "ch"]
+
+
+@pytest.mark.parametrize("cc", VAT_COUNTRIES)
+def test_vat_numbers_of_every_country(cc: str) -> None:
+    prefix, number, validate = _vat_example(cc)
+    assert kinds(f"Our VAT number is {prefix} {number}.", "en") == [("vat", {"gr": "GR", "ch": "CH"}.get(cc, cc.upper()))], number
+    changed = near_miss(lambda n: validate(prefix + n), number)
+    assert "vat" not in [k for k, _ in kinds(f"Our VAT number is {prefix} {changed}.", "en")], changed
+
+
+@pytest.mark.parametrize("region", sorted(COUNTRIES))
+def test_phone_numbers_of_every_country(region: str) -> None:
+    number = phonenumbers.example_number_for_type(region, PhoneNumberType.MOBILE) or phonenumbers.example_number(region)
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    assert kinds(f"My mobile number is {national}.", "en", [region]) == [("phone", region)], national
+    assert kinds(f"It is {international}.", "en", ["SE"]) == [("phone", region)], international  # international: anywhere
+    digits = phonenumbers.national_significant_number(number)
+    assert kinds(f"The reference is {digits}.", "en", [region]) == [], digits  # no word, not written as a phone number
+    invalid = phonenumbers.invalid_example_number(region)
+    if invalid is not None:
+        wrong = phonenumbers.format_number(invalid, PhoneNumberFormat.INTERNATIONAL)
+        assert kinds(f"It is {wrong}.", "en", ["SE"]) == [], wrong
