@@ -24,12 +24,14 @@ REACH = 60  # characters before the number
 WORDS: dict[Topic, dict[str, tuple[str, ...]]] = {
     "phone": {
         "en": (r"(?:tele)?phone(?: number)?", r"mobile(?: number)?", r"cell(?: ?phone)?", "landline", "call me", "reach me",
-               "text me", r"call (?:me|you) back on"),
+               "text me", r"call (?:me|you) back on", r"(?:my|your) number"),
         "de": (r"telefon(?:nummer)?", r"handy(?:nummer)?", r"mobil(?:nummer|funknummer)?", r"\w*rufnummer", r"festnetz(?:nummer)?",
-               "erreichen", "anrufen", r"zurückrufen", r"rufen sie (?:mich|uns)(?: an)?(?: unter)?", r"unter der nummer"),
-        "sv": (r"telefon(?:nummer|numret)?", r"mobil(?:nummer|numret|en)?", r"ring(?:a)? (?:mig|dig|oss)", r"nå (?:mig|dig)", "sms",
-               r"hemnummer|hemnumret"),
-        "fr": (r"téléphone", r"portable", r"mobile", r"fixe", r"(?:me|vous|nous) (?:joindre|appeler|rappeler)", r"joignable"),
+               "erreichen", "erreichbar", "anrufen", r"zurückrufen", r"rufen sie (?:mich|uns)(?: an)?(?: unter)?", r"unter der nummer",
+               r"(?:meine|ihre) nummer"),
+        "sv": (r"telefon(?:nummer|numret)?", r"mobil(?:nummer|numret|en)?", r"ring(?:a)? (?:mig|dig|oss)", r"når? (?:mig|dig)", "sms",
+               r"hemnummer|hemnumret", r"(?:mitt|ditt) nummer"),
+        "fr": (r"téléphone", r"portable", r"mobile", r"fixe", r"(?:me|vous|nous) (?:joindre|appeler|rappeler)", r"joignable",
+               r"(?:appelez|rappelez)-(?:moi|nous)", r"(?:mon|votre) numéro"),
     },
     "card": {
         "en": (r"(?:credit |debit )?cards?(?: number)?", "visa", "mastercard", "amex", "american express"),
@@ -48,13 +50,13 @@ WORDS: dict[Topic, dict[str, tuple[str, ...]]] = {
     # Numbers that are none of the above: said nearer, they win ("phone bill for account 1234567890").
     "other": {
         "en": ("account", "order", "contract", "invoice", "reference", "ref", r"customer (?:number|id)", "case", "ticket", "policy",
-               "claim", "booking", "transaction", r"order id", "check", "tracking", "pin"),
+               "claim", "booking", "transaction", r"order id", "check", "tracking", "pin", "membership", "member", "serial", "parcel"),
         "de": (r"\w*konto(?:nummer)?", r"\w*bestell(?:ung|nummer)", r"\w*vertrag(?:snummer)?", r"\w*rechnung(?:snummer)?",
-               r"referenz(?:nummer)?", r"kunden(?:nummer|-id)", r"auftrag(?:snummer)?", "vorgang", r"\w*ticket", "police", "pin"),
-        "sv": ("konto", "kontonummer", "order", "ordernummer", "ordernumret", "faktura", "fakturanummer", "kundnummer", "kundnumret",
-               "ärende", "ärendenummer", "avtal", "referens", "referensnumret", "bokning", "pin"),
+               r"referenz(?:nummer)?", r"kunden(?:nummer|-id)", r"auftrag(?:snummer)?", "vorgang", r"\w*ticket", "police", "pin",
+               r"\w+nummer", r"\w+-nr\.?"),  # any other "...nummer": Vorgangs-, Sendungs-, Buchungsnummer
+        "sv": ("konto", "order", "faktura", "ärende", "avtal", "referens", "bokning", "pin", "ocr", r"\w+numm?(?:er|ret)"),
         "fr": ("compte", "commande", "contrat", "facture", "référence", "dossier", r"numéro client", "réservation", "police",
-               "sinistre", "code pin"),
+               "sinistre", "code pin", r"numéro (?:de |d')\w+"),  # "numéro de suivi", "numéro de colis"
     },
 }  # fmt: skip
 # The ids' own names, in any language.
@@ -65,10 +67,20 @@ ID_NAMES = ("pesel", "bsn", "burgerservicenummer", "oib", "egn", "cpr", "cnp", "
 
 @cache
 def _pattern(topic: Topic, language: str) -> re.Pattern[str]:
-    words = WORDS[topic].get(language, WORDS[topic]["en"]) + (ID_NAMES if topic == "id" else ())
-    return words_pattern(words)
+    if topic == "id":  # an id is named in the caller's language or its own: "my Steuer-ID is ..." in English
+        return words_pattern(tuple(w for words in WORDS["id"].values() for w in words) + ID_NAMES)
+    return words_pattern(WORDS[topic].get(language, WORDS[topic]["en"]))
 
 
+# What may stand between a word of another number and the number for the word to name it: right
+# after it ("account 1234567890", "contract number: 7654321", "dossier n° 123"), or after a verb
+# ("Vorgangsnummer ist 8609...", which a phone, card or id word said earlier overrides: "the mobile
+# number on my account is 07911 123456").
+_LABEL = re.compile(r"(?:\s|[:#.,-]|n°|no|nr|number|nummer|numret|numéro)*", re.IGNORECASE)
+_LABEL_WITH_VERB = re.compile(r"(?:\s|[:#.,-]|n°|no|nr|number|nummer|numret|numéro|is|was|ist|lautet|war|är|var|est|c'est|le|la|du)*", re.IGNORECASE)
+
+
+@cache
 def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """Any of `words` (regular expressions) as a whole word, case-insensitively."""
     return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(sorted(words, key=len, reverse=True))})(?![^\W\d_])", re.IGNORECASE)
@@ -84,10 +96,21 @@ def plus_before(text: str, start: int) -> re.Match[str] | None:
 
 def nearest_before(text: str, start: int, language: str) -> Topic | None:
     """The topic whose word is said closest before `start` (within `REACH`): in "personnummer
-    880320-0016, ring mig på 070-123 45 67" the second number is a phone number."""
-    nearest: tuple[int, int, Topic] | None = None  # (end, -start, topic): "ID card" is an id, not a card
+    880320-0016, ring mig på 070-123 45 67" the second number is a phone number. At the same place,
+    a longer word wins ("ID card" is an id; "votre numéro de suivi" is no phone number). A word of
+    another number counts only where it names this one (`_LABEL`), and only after a verb where no
+    phone, card or id word is said before it."""
+    specific: tuple[int, int, Topic] | None = None  # (end, -start, topic)
+    other: tuple[int, int, bool] | None = None  # (end, start, named right before the number)
     for topic in WORDS:
         for m in _pattern(topic, language).finditer(text, max(0, start - REACH), start):
-            if nearest is None or (m.end(), -m.start()) > nearest[:2]:
-                nearest = (m.end(), -m.start(), topic)
-    return None if nearest is None else nearest[2]
+            if topic != "other":
+                if specific is None or (m.end(), -m.start()) > specific[:2]:
+                    specific = (m.end(), -m.start(), topic)
+            elif (tight := _LABEL.fullmatch(text, m.end(), start) is not None) or _LABEL_WITH_VERB.fullmatch(text, m.end(), start):
+                if other is None or m.end() > other[0]:
+                    other = (m.end(), m.start(), tight)
+    if other is not None:
+        if specific is None or (other[0] > specific[0] and (other[2] or other[1] < specific[0])):
+            return "other"  # named right before; or the same phrase, longer
+    return None if specific is None else specific[2]

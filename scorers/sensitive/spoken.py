@@ -51,8 +51,9 @@ FILLERS: dict[str, tuple[str, ...]] = {
 # ("22.11.2026", "2026-11-22", "03/01/2026"), times ("10:30") and amounts ("49.90", "49,90"). They are
 # blanked (same length, so offsets hold) before runs are looked for.
 _NOT_A_RUN = re.compile(
-    r"(?<![\d.,:/-])(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}:\d{2}(?::\d{2})?|\d+[.,]\d{2})(?![\d.,:/-]?\d)"
-)
+    r"(?<![\d.,:/-])(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}:\d{2}(?::\d{2})?"
+    r"|\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,3}(?:\.\d{3})+,\d{2}|\d+[.,]\d{2}|\d{1,2}/\d{2})(?![\d.,:/-]?\d)"
+)  # ... and thousands ("1,234.56", "1.234,56") and a card's expiry ("12/27")
 
 
 def _en() -> dict[str, int]:
@@ -258,6 +259,20 @@ def _tokens(text: str, start: int, end: int, language: str) -> list[NumberToken]
     return tokens
 
 
+def _split_at_commas(text: str, tokens: list[NumberToken]) -> Iterator[list[NumberToken]]:
+    """Tokens split where a comma stands between two written numbers ("4539 1488 0343 6467, 124";
+    "070-123 45 67, 070-765 43 21"): a list of values, where a spoken list ("zéro six, douze")
+    is one number read in groups."""
+    part: list[NumberToken] = []
+    for token in tokens:
+        if part and not part[-1].spoken and not token.spoken and "," in text[part[-1].end : token.start]:
+            yield part
+            part = []
+        part.append(token)
+    if part:
+        yield part
+
+
 def _split_at_homophones(tokens: list[NumberToken]) -> Iterator[Run]:
     """Runs with each homophone kept as a digit where a neighbour is a digit said alone, and
     broken there otherwise."""
@@ -287,7 +302,8 @@ def number_runs(text: str, language: str) -> tuple[tuple[NumberToken, ...], ...]
         start = span.start()
         if (lead := patterns.homophones_before.search(text, max(0, start - 16), start)) is not None:
             start = lead.start()
-        runs += [tuple(run) for run in _split_at_homophones(_tokens(text, start, span.end(), language))]
+        for part in _split_at_commas(text, _tokens(text, start, span.end(), language)):
+            runs += [tuple(run) for run in _split_at_homophones(part)]
     return tuple(runs)
 
 

@@ -15,6 +15,12 @@ WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # the words for "
     "sv": (("snabel-a", "at"), ("punkt",)),
     "fr": (("arobase", "at"), ("point",)),
 }
+JOINERS: dict[str, tuple[str, ...]] = {  # said inside a name: "anna underscore berg"
+    "en": ("underscore", "dash", "hyphen"),
+    "de": ("unterstrich", "bindestrich", "strich"),
+    "sv": ("understreck", "bindestreck"),
+    "fr": ("tiret bas", "underscore", "tiret"),
+}
 # A spoken address must end in a real top-level domain: "look at this dot later" is no address.
 TLDS = ("com", "org", "net", "edu", "gov", "io", "info", "biz", "eu", "de", "at", "ch", "se", "fr", "be", "uk", "co", "nl", "dk", "no", "fi", "es", "it")
 # Parts are bounded (local part 64, labels 63, as RFC 5321 allows): unbounded `[\w.+-]+@` backtracks
@@ -26,8 +32,9 @@ _WRITTEN = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")
 @cache
 def _spoken(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     at_words, dot_words = WORDS.get(language, WORDS["en"])
-    at, dot = "|".join(map(re.escape, at_words)), "|".join(map(re.escape, dot_words))
-    word, dotted = r"[\w-]{1,64}", rf"(?:\s+(?:{dot})\s+[\w-]{{1,64}}){{0,8}}"  # bounded, as _WRITTEN
+    at, dot = "|".join(map(re.escape, at_words)), "|".join(map(re.escape, dot_words + JOINERS.get(language, ())))
+    # A name may be half written ("anna.berg at gmail dot com"); parts are bounded, as in _WRITTEN.
+    word, dotted = r"[\w.+-]{1,64}", rf"(?:\s+(?:{dot})\s+[\w.+-]{{1,64}}){{0,8}}"
     spoken = re.compile(rf"\b{word}{dotted}\s+(?:{at})\s+{word}{dotted}\s+(?:{dot})\s+(?:{'|'.join(TLDS)})\b", re.IGNORECASE)
     return re.compile(rf"\s(?:{at})\s", re.IGNORECASE), spoken
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from scorers.sensitive.context import nearest_before, plus_before, words_pattern
+from scorers.sensitive.context import REACH, nearest_before, plus_before, words_pattern
 from scorers.sensitive.countries import COUNTRIES, PersonalId, in_order
 from scorers.sensitive.registry import Found, Scope, register_detector
 from scorers.sensitive.spoken import best, digits_of, number_runs
@@ -46,7 +46,7 @@ def _named(i: _Id, text: str, start: int, said: str | None) -> bool:
     if said not in (None, "id"):
         return False
     if i.pid.words:
-        return words_pattern(i.pid.words).search(text, max(0, start - 60), start) is not None
+        return words_pattern(i.pid.words).search(text, max(0, start - REACH), start) is not None
     return said == "id" or not i.needs_word
 
 
@@ -71,6 +71,7 @@ def national_ids(text: str, scope: Scope) -> Iterator[Found]:
         for m in pattern.finditer(text):
             if i.pid.is_valid(m.group().upper()) and _named(i, text, m.start(), nearest_before(text, m.start(), scope.language)):
                 yield Found("national_id", m.start(), m.end(), REDACTED, i.country)
-    if "GB" in scope.countries:
+    if "GB" in scope.countries or scope.elsewhere:  # elsewhere: named ("meine National Insurance Number ist ...")
         for m in _NINO.finditer(text):
-            yield Found("national_id", m.start(), m.end(), REDACTED, "GB")
+            if "GB" in scope.countries or nearest_before(text, m.start(), scope.language) == "id":
+                yield Found("national_id", m.start(), m.end(), REDACTED, "GB")

@@ -1,8 +1,9 @@
 """Payment card numbers: digits in an issuer's range and of its lengths (Visa, Mastercard, Amex,
-Discover, JCB, Diners, UnionPay, Maestro) that pass Luhn (python-stdnum); or 13-19 digits read
-after a card word whatever their check digit, because a card number read back with a digit wrong is
-still a card number (the DSTC11 callers invent such numbers) — read as cards are, digit by digit or
-in groups, not as amounts ("one hundred twenty"). The redaction keeps the last four digits."""
+Discover, JCB, Diners, UnionPay, Maestro) that pass Luhn (python-stdnum), unless a word of another
+number names them ("account 6968933450605"); or 13-19 digits read after a card word whatever their
+check digit, because a card number read back with a digit wrong is still a card number (the DSTC11
+callers invent such numbers) — read as cards are, written or said digit by digit or in pairs, not as
+amounts ("one hundred twenty"). The redaction keeps the last four digits."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 from stdnum import luhn
 
-from scorers.sensitive.context import nearest_before, plus_before
+from scorers.sensitive.context import nearest_before
 from scorers.sensitive.registry import Found, Scope, register_detector
 from scorers.sensitive.spoken import NumberToken, best, number_runs
 
@@ -34,18 +35,19 @@ def valid_card(digits: str) -> bool:
 
 
 def _read_as_a_card(run: tuple[NumberToken, ...]) -> bool:
-    """Digits read one by one or in groups of up to four, not amounts said with "hundred"."""
-    return all(len(t.digits) <= 4 and (len(t.digits) <= 2 or not t.spoken or t.repeated) for t in run)
+    """Written, or said one by one or in groups of two, not amounts said with "hundred"."""
+    return all(not t.spoken or len(t.digits) <= 2 or t.repeated for t in run)
 
 
 @register_detector("payment_card", precedence=30)
 def payment_cards(text: str, scope: Scope) -> Iterator[Found]:
     """Payment card numbers (Luhn, or after a card word)."""
     for run in number_runs(text, scope.language):
-        if plus_before(text, run[0].start):
-            continue  # dialled: a phone number or nothing
+        said = nearest_before(text, run[0].start, scope.language)
+        if said == "other":
+            continue  # "your account 6968933450605": Swedish OCR and bankgiro numbers pass Luhn by design
         digits = best(run, valid_card)
-        if digits is None and _read_as_a_card(run) and nearest_before(text, run[0].start, scope.language) == "card":
+        if digits is None and said == "card" and _read_as_a_card(run):
             digits = best(run, lambda d: 13 <= len(d) <= 19)
         if digits is not None:
             yield Found("payment_card", run[0].start, run[-1].end, f"[card number ending {digits[-4:]}]")

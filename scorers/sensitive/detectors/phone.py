@@ -5,12 +5,12 @@
 - National, after a phone word ("my mobile is 070 123 45 67", said or written): valid in a country in
   scope; or, with the trunk prefix 0 and a scope that takes other countries after a word
   (`Scope.elsewhere`), valid anywhere in `countries.COUNTRIES` (a customer may give a foreign number);
-  or 9 digits or more of a length numbers have in a country in scope (the word says it is a phone
+  or 9-12 digits of a length numbers have in a country in scope (the word says it is a phone
   number: a caller's "546 158 1578" is one, though no US exchange starts with 1).
 - National, written in groups exactly as its country writes it ("070-123 45 67", "(977) 625-2661"),
-  9 digits or more, of a length numbers have in a country in scope: no phone word needed, unless an id
-  or card word is said nearer before it.
-Otherwise a word of another kind said nearer before the number ("account", "order", "personnummer") wins.
+  9-12 digits, of a length numbers have in a country in scope: no phone word needed, unless a word
+  says it is something else ("account 020 7946 0958", "personnummer 811218-9876").
+A number that is a whole valid card number is a card number, not a phone number.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from scorers.sensitive.context import nearest_before, plus_before
 from scorers.sensitive.countries import ALL, in_order
+from scorers.sensitive.detectors.payment_card import valid_card
 from scorers.sensitive.registry import Found, Scope, register_detector
 from scorers.sensitive.spoken import NumberToken, best, digits_of, number_runs
 
@@ -49,7 +50,7 @@ def _after_phone_word(number: str, scope: Scope) -> str | None:
     """The region of a number said after a phone word (see the module's docstring), likeliest first."""
     likely = in_order(scope.countries, scope.language)
     abroad = sorted(ALL - scope.countries) if scope.elsewhere and number.startswith("0") else []
-    tries = [(r, False) for r in likely + abroad] + [(r, True) for r in likely if len(number) >= 9]
+    tries = [(r, False) for r in likely + abroad] + [(r, True) for r in likely if 9 <= len(number) <= 12]  # not a card's 13-19
     return next((found for r, possible in tries if (found := _region(number, r, possible)) is not None), None)
 
 
@@ -76,11 +77,13 @@ def _phone(text: str, run: tuple[NumberToken, ...], scope: Scope) -> Found | Non
         if number is None:
             return None  # "+46 00 000 00 00": no number of any region
         return Found("phone", plus.start() if plus is not None else start, end, REDACTED, international(number))
+    if valid_card(digits_of(run)):
+        return None  # a whole card number ("my number is five three four seven ..."), not a phone number with a digit left off
     if said == "phone" and (number := best(run, lambda d: _after_phone_word(d, scope) is not None)) is not None:
         return Found("phone", start, end, REDACTED, _after_phone_word(number, scope))
-    # Written in a phone number's groups ("the phone number linked to my account is 281-277-5882"),
-    # unless an id or card word says otherwise.
-    if said not in ("id", "card") and not any(t.spoken for t in run) and len(number := digits_of(run)) >= 9:
+    # Written in a phone number's groups ("the phone number linked to my account is 281-277-5882",
+    # "(977) 625-2661"), unless a word says it is something else.
+    if said in (None, "phone") and not any(t.spoken for t in run) and 9 <= len(number := digits_of(run)) <= 12:
         if (region := _written_as_in(text[start:end], number, scope)) is not None:
             return Found("phone", start - (text[start - 1 : start] == "("), end, REDACTED, region)
     return None

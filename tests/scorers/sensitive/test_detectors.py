@@ -15,7 +15,7 @@ from stdnum.util import get_cc_module
 
 from scorers.sensitive import find_sensitive, likely_countries
 from scorers.sensitive.countries import COUNTRIES
-from touchstone.sample_data import spoken
+from tests.scorers.sensitive.said import spoken
 
 # (country, stdnum module, the id as written, the sentence it is said in with its id word, language)
 IDS = [

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from scorers.sensitive import find_sensitive, likely_countries, mask_long_numbers, redact, redact_any_language
-from touchstone.sample_data import card_number, spoken
+from tests.scorers.sensitive.said import card_number, spoken
 
 VISA = "4539 1488 0343 6467"
 
@@ -99,6 +99,15 @@ ORDINARY = [
     ("fr", "Rendez-vous confirmé : 10:30 22/11/2026."),
     ("fr", "Le numéro de deux un quatre trois zéro quatre quatre trois deux est noté."),
     ("fr", "Votre carte a été débitée de quarante-neuf quatre-vingt-dix, douze cinquante, sept quatre-vingt-dix-neuf, cent vingt."),
+    # found by the second review: numbers named by a compound, Luhn-valid reference numbers, thousands
+    ("sv", "Ditt referensnummer är åtta ett noll två noll två sex fem fem nio."),
+    ("de", "Ihre Vorgangsnummer ist 86095742719."),  # a valid Steuer-ID's digits
+    ("de", "Ihre Kundennummer ist 86095742719."),
+    ("de", "Ihre Ticketnummer ist 85073003328."),  # a valid Belgian national number's digits
+    ("fr", "Votre numéro de suivi est 85073003328."),
+    ("sv", "Faktura 5966380792363191 på 358,34 kronor."),  # passes Luhn, as OCR numbers do
+    ("en", "Your account 6968933450605 was charged."),
+    ("en", "The total is 1,234.56 for order 99."),
 ]
 
 
@@ -128,10 +137,46 @@ def test_ordinary_sentences_hold_nothing_sensitive(language: str, text: str) -> 
         ("sv", "Mitt personnummer är nittonhundraåttioåtta noll tre två noll noll noll ett sex.", "Mitt personnummer är [national id]."),
         ("en", "My social security number is five three six dash nine oh dash four three nine nine.", "My social security number is [national id]."),
         ("en", "That's (977) 625-2661.", "That's [phone number]."),  # ABCD: no such area code, written as a US number
+        # found by the second review
+        ("en", "My card number is 4539148803436468.", "My card number is [card number ending 6468]."),  # a digit wrong, unspaced
+        ("de", "Meine Kartennummer ist 4539148803436468.", "Meine Kartennummer ist [card number ending 6468]."),
+        ("en", "My card is 4539 1488 0343 6467, 124.", "My card is [card number ending 6467], 124."),  # not the security code
+        ("en", "My card is 4539 1488 0343 6467, 12/27.", "My card is [card number ending 6467], 12/27."),
+        ("en", "My mobile, in case you need it, is 07911123456.", "My mobile, in case you need it, is [phone number]."),
+        ("en", "The mobile number on my account is 07911123456.", "The mobile number on my account is [phone number]."),
+        ("en", "My social security number for the account is 536-90-4399.", "My social security number for the account is [national id]."),
+        ("de", "Meine Handynummer aus dem Vertrag ist 01712345678.", "Meine Handynummer aus dem Vertrag ist [phone number]."),
+        ("de", "Meine Steuer-ID für das Konto ist 86095742719.", "Meine Steuer-ID für das Konto ist [national id]."),
+        ("fr", "Mon portable pour le compte est le 0612345678.", "Mon portable pour le compte est le [phone number]."),
+        ("sv", "Mitt telefonnummer är 070-123 45 67, 070-765 43 21.", "Mitt telefonnummer är [phone number], [phone number]."),
+        ("en", "My email is anna.berg at gmail dot com.", "My email is [e-mail address]."),
+        ("en", "It is anna underscore berg at gmail dot com.", "It is [e-mail address]."),
+        ("de", "Telefon: 0049 171 2345678.", "Telefon: [phone number]."),
+        ("en", "Call +4539 1488 0343 6467.", "Call +[card number ending 6467]."),  # no phone number: still a card
+        # DSTC11 banking_346: after "my number", a whole card number, not a German number with a digit left off
+        ("en", "My number is five three four seven six four five zero eight six one four two four four eight I lost it.", "My number is [card number ending 2448] I lost it."),
     ],
 )
 def test_values_are_redacted_whole(language: str, text: str, redacted: str) -> None:
     assert redact(text, language) == redacted
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind"),
+    [
+        ("en", "My Steuer-ID is 86095742719.", "national_id"),  # a foreign id named in the caller's language
+        ("en", "My personnummer is 880320-0016.", "national_id"),
+        ("de", "Meine National Insurance Number ist AB 12 34 56 C.", "national_id"),
+        ("en", "My number is 07911123456.", "phone"),
+        ("sv", "Mitt nummer är 0701234567.", "phone"),
+        ("sv", "Du når mig på 0701234567.", "phone"),
+        ("de", "Meine Nummer ist null eins sieben eins zwei drei vier fünf sechs sieben acht.", "phone"),
+        ("fr", "Mon numéro est le zéro six douze trente-quatre cinquante-six soixante-dix-huit.", "phone"),
+        ("fr", "Appelez-moi au 0612345678.", "phone"),
+    ],
+)
+def test_found_with_the_default_countries(language: str, text: str, kind: str) -> None:
+    assert [f.kind for f in find_sensitive(text, language, countries=likely_countries(language), elsewhere=True)] == [kind]
 
 
 def test_a_wider_scope_hides_nothing() -> None:
