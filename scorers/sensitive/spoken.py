@@ -48,12 +48,13 @@ FILLERS: dict[str, tuple[str, ...]] = {
     "fr": ("euh", "heu", "hum", "bah", "ben", "hmm", "tiret"),
 }
 # Written numbers that are none of the sensitive kinds and would otherwise join a run: dates
-# ("22.11.2026", "2026-11-22", "03/01/2026"), times ("10:30") and amounts ("49.90", "49,90"). They are
-# blanked (same length, so offsets hold) before runs are looked for.
+# ("22.11.2026", "2026-11-22", "03/01/2026"), times ("10:30"), amounts ("49.90", "49,90", "1,234.56",
+# "1.234,56") and a card's expiry ("12/27"). They are blanked (same length, so offsets hold) before
+# runs are looked for.
 _NOT_A_RUN = re.compile(
     r"(?<![\d.,:/-])(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}:\d{2}(?::\d{2})?"
     r"|\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,3}(?:\.\d{3})+,\d{2}|\d+[.,]\d{2}|\d{1,2}/\d{2})(?![\d.,:/-]?\d)"
-)  # ... and thousands ("1,234.56", "1.234,56") and a card's expiry ("12/27")
+)
 
 
 def _en() -> dict[str, int]:
@@ -293,7 +294,8 @@ def _split_at_homophones(tokens: list[NumberToken]) -> Iterator[Run]:
 @lru_cache(maxsize=4096)  # every detector asks about the same turn
 def number_runs(text: str, language: str) -> tuple[tuple[NumberToken, ...], ...]:
     """Runs of consecutive number tokens in `text`: digits or number words of `language` with only
-    separators (space, "-", ",", ".", "/", parentheses), fillers or homophones between them."""
+    separators (space, "-", ",", ".", "/", parentheses), fillers or homophones between them; never
+    a date, time or amount (`_NOT_A_RUN`), and split at a comma between two written numbers."""
     runs: list[tuple[NumberToken, ...]] = []
     patterns = _patterns(language)
     if _DIGIT.search(text):

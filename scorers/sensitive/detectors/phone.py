@@ -66,6 +66,7 @@ def _written_as_in(raw: str, number: str, scope: Scope) -> str | None:
 
 
 def _phone(text: str, run: tuple[NumberToken, ...], scope: Scope) -> Found | None:
+    """The phone number a run is, by the rules of the module's docstring, in their order."""
     start, end = run[0].start, run[-1].end
     plus = plus_before(text, start)
     said = nearest_before(text, start, scope.language)
