@@ -29,13 +29,13 @@ MAX_STANDARD_VALUES = 200_000  # after aliases are expanded; eu_core 2.0 has 1,1
 
 
 class StandardError(TouchstoneError):
-    """A standard that cannot be used; `problems` are `file:line: field: message` lines."""
+    """A standard (or routing) that cannot be used; `problems` are `file:line: field: message` lines."""
 
-    def __init__(self, path: str, problems: Sequence[str]) -> None:
+    def __init__(self, path: str, problems: Sequence[str], what: str = "standard") -> None:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         super().__init__(
-            f"{path} is not a valid standard ({count}):\n" + "\n".join(f"  {p}" for p in problems),
-            "fix the lines named above; `touchstone standards validate` checks every standard",
+            f"{path} is not a valid {what} ({count}):\n" + "\n".join(f"  {p}" for p in problems),
+            f"fix the lines named above; `touchstone standards validate` checks every {what}",
         )
         self.problems = list(problems)
 
@@ -62,7 +62,8 @@ def field_path(loc: Loc) -> str:
     return out or "(top level)"
 
 
-def _problems(error: ValidationError, prefix: Loc = ()) -> list[tuple[Loc, str]]:
+def problems_of(error: ValidationError, prefix: Loc = ()) -> list[tuple[Loc, str]]:
+    """Each problem pydantic found, as (location, message) in the words the loaders use."""
     found = []
     for problem in error.errors(include_url=False):
         loc = prefix + tuple(p for p in problem["loc"] if p != "[key]")
@@ -88,7 +89,7 @@ def _criterion(raw: Any, index: int) -> tuple[CriterionConfig | None, list[tuple
     try:
         return kind.config.model_validate({**raw, "kind": kind.name}), []
     except ValidationError as exc:
-        return None, _problems(exc, loc)
+        return None, problems_of(exc, loc)
 
 
 def _cross_checks(standard: Standard) -> list[tuple[Loc, str]]:
@@ -200,7 +201,7 @@ def parse_standard(text: str, source: str) -> Standard:
     try:
         standard = Standard.model_validate(document)
     except ValidationError as exc:
-        found = _problems(exc)
+        found = problems_of(exc)
         if problems:  # the criteria were already reported one by one
             found = [p for p in found if p[0][:1] != ("criteria",)]
         problems += found

@@ -621,7 +621,8 @@ standards_dir_option = click.option(
 def validate(paths: tuple[Path, ...], standards_dir: Path | None) -> None:
     """Validate standards; every problem is printed as file:line: field: message.
 
-    With no paths, validates every *.yaml in the standards folder. Exits 1 if any is invalid.
+    With no paths, validates every *.yaml in the standards folder, and the routing versions in its
+    routing/ folder against those standards. Exits 1 if any is invalid.
 
     \b
     Example:
@@ -629,18 +630,31 @@ def validate(paths: tuple[Path, ...], standards_dir: Path | None) -> None:
         touchstone standards validate standards/eu_core.v1.yaml
     """
     from scorers.loader import StandardError, load_standard
+    from scorers.routing import load_routing, routing_files
 
-    failed = 0
+    def refused(path: Path, exc: StandardError) -> None:
+        err_console.print(f"[red]✗[/] {escape(str(path))}", highlight=False)
+        for problem in exc.problems:
+            err_console.print(f"  {problem}", highlight=False, markup=False)
+
+    failed, known = 0, set()
     for path in _standard_files(paths, standards_dir):
         try:
             standard = load_standard(path)
         except StandardError as exc:
             failed += 1
-            err_console.print(f"[red]✗[/] {escape(str(path))}", highlight=False)
-            for problem in exc.problems:
-                err_console.print(f"  {problem}", highlight=False, markup=False)
+            refused(path, exc)
             continue
+        known.add(standard.id)
         console.print(f"[green]✓[/] {escape(str(path))}: {standard.ref}, effective from {standard.effective_from}, {len(standard.criteria)} criteria", highlight=False)
+    for path in [] if paths else routing_files((standards_dir or Settings.from_env().standards_dir).resolve()):
+        try:
+            routing = load_routing(path, known)
+        except StandardError as exc:
+            failed += 1
+            refused(path, exc)
+            continue
+        console.print(f"[green]✓[/] {escape(str(path))}: routing {routing.ref}, effective from {routing.effective_from}, {len(routing.rules)} rules", highlight=False)
     sys.exit(1 if failed else 0)
 
 
