@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ingest.interaction import Interaction
 from scorers.contact import ContactProfile, ContactProfiler
+from scorers.interaction_fields import field_value
 from ingest.markup import NonSpeech
 from scorers.listening import Listener
 from scorers.nlp import Analysed, analyse
@@ -36,6 +37,13 @@ def applies(criterion: CriterionConfig, interaction: Interaction) -> Verdict | N
         return Verdict.not_applicable(NotApplicable.CHANNEL_NOT_COVERED, f"applies to {', '.join(scope.channels)} only")
     if scope.agent_types is not None and interaction.agent.type not in scope.agent_types:
         return Verdict.not_applicable(NotApplicable.AGENT_TYPE_NOT_COVERED, f"applies to {', '.join(scope.agent_types)} agents only")
+    if scope.teams is not None and field_value(interaction, "team") not in scope.teams:
+        return Verdict.not_applicable(NotApplicable.TEAM_NOT_COVERED, f"applies to the {', '.join(scope.teams)} team(s) only")
+    if scope.queues is not None and field_value(interaction, "queue") not in scope.queues:
+        return Verdict.not_applicable(NotApplicable.QUEUE_NOT_COVERED, f"applies to the {', '.join(scope.queues)} queue(s) only")
+    for key, values in (scope.metadata or {}).items():
+        if field_value(interaction, f"metadata.{key}") not in values:
+            return Verdict.not_applicable(NotApplicable.METADATA_NOT_COVERED, f"applies where {key} is {' or '.join(values)} only")
     return None
 
 

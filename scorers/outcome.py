@@ -25,6 +25,9 @@ class NotApplicable(StrEnum):
     LANGUAGE_NOT_COVERED = "language_not_covered"
     CHANNEL_NOT_COVERED = "channel_not_covered"
     AGENT_TYPE_NOT_COVERED = "agent_type_not_covered"
+    TEAM_NOT_COVERED = "team_not_covered"
+    QUEUE_NOT_COVERED = "queue_not_covered"
+    METADATA_NOT_COVERED = "metadata_not_covered"
     DATA_MISSING = "data_missing"
 
 

@@ -42,13 +42,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from ingest.interaction import Interaction
+from scorers.interaction_fields import FIELDS, field_value
 from scorers.loader import Loc, StandardError, field_path, line_of, problems_of
 from scorers.standard import Slug, StrictModel
 
 StandardRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(@[0-9A-Za-z][0-9A-Za-z.\-]*)?$", max_length=80)]
 Values = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]], Field(min_length=1)]
-# What a rule may look at, and where it is in an interaction.
-FIELDS = ("queue", "team", "channel", "language", "agent_type")
 
 
 class When(StrictModel):
@@ -102,23 +101,8 @@ class Routed:
     reason: str
 
 
-def _value(interaction: Interaction, field: str) -> str | None:
-    """The interaction's value of a rule field, as text (None where it has none)."""
-    if field.startswith("metadata."):
-        value = interaction.metadata.get(field.removeprefix("metadata."))
-    elif field == "queue":
-        value = interaction.metadata.get("queue")
-    elif field == "team":
-        value = interaction.agent.team
-    elif field == "agent_type":
-        value = interaction.agent.type
-    else:
-        value = getattr(interaction, field)
-    return None if value is None or isinstance(value, dict | list) else str(value)
-
-
 def matches(rule: Rule, interaction: Interaction) -> bool:
-    return all(_value(interaction, field) in values for field, values in rule.when.conditions().items())
+    return all(field_value(interaction, field) in values for field, values in rule.when.conditions().items())
 
 
 def route(interaction: Interaction, routing: Routing) -> Routed:

@@ -174,10 +174,14 @@ class Said(Words):
 
 
 class AppliesTo(StrictModel):
-    """Restricts a criterion to some interactions; others get not_applicable with the reason."""
+    """Restricts a criterion to some interactions; others get not_applicable with the reason. Teams,
+    queues (metadata `queue`) and other metadata values name interactions as routing rules do."""
 
     channels: list[Literal["voice", "chat"]] | None = None
     agent_types: list[Literal["human", "bot"]] | None = None
+    teams: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None = Field(default=None, min_length=1)
+    queues: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None = Field(default=None, min_length=1)
+    metadata: dict[Annotated[str, StringConstraints(min_length=1, max_length=100)], list[Annotated[str, StringConstraints(min_length=1, max_length=200)]]] | None = None
 
 
 class ExampleTurn(StrictModel):
