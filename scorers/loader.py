@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
@@ -166,26 +166,32 @@ class _Refused(Exception):
         self.node, self.problem = node, problem
 
 
-def parse_standard(text: str, source: str) -> Standard:
-    """Validate a standard given as YAML text; `source` names it in messages."""
+def read_mapping(text: str, source: str, what: str = "standard", keys: str = "id, version, sections, criteria") -> Any:
+    """The YAML mapping in `text` (round-trip, so every key keeps its line), within the size limits;
+    a `StandardError` naming file and line otherwise. Shared by standards and routing files."""
     if len(text.encode("utf-8")) > MAX_STANDARD_BYTES:
-        raise StandardError(source, [f"{source}:1: the file is larger than {MAX_STANDARD_BYTES:,} bytes"])
+        raise StandardError(source, [f"{source}:1: the file is larger than {MAX_STANDARD_BYTES:,} bytes"], what)
     try:
         root = YAML(typ="rt", pure=True).load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise StandardError(source, [f"{source}:{line}: not valid YAML: {exc.problem or exc.context}"]) from None
+        raise StandardError(source, [f"{source}:{line}: not valid YAML: {exc.problem or exc.context}"], what) from None
     except YAMLError as exc:  # characters YAML does not allow (NUL, control characters)
         position = getattr(exc, "position", 0) or 0
-        raise StandardError(source, [f"{source}:{text.count(chr(10), 0, position) + 1}: not valid YAML: {str(exc).splitlines()[0]}"]) from None
+        raise StandardError(source, [f"{source}:{text.count(chr(10), 0, position) + 1}: not valid YAML: {str(exc).splitlines()[0]}"], what) from None
     except RecursionError:
-        raise StandardError(source, [f"{source}:1: not valid YAML: nested too deeply to read"]) from None
+        raise StandardError(source, [f"{source}:1: not valid YAML: nested too deeply to read"], what) from None
     if not isinstance(root, dict):
-        raise StandardError(source, [f"{source}:1: a standard is a YAML mapping with keys id, version, sections, criteria, ..."])
+        raise StandardError(source, [f"{source}:1: a {what} is a YAML mapping with keys {keys}, ..."], what)
     if (problem := _too_big(root)) is not None:
-        raise StandardError(source, [f"{source}:{problem[0]}: {problem[1]}"])
+        raise StandardError(source, [f"{source}:{problem[0]}: {problem[1]}"], what)
+    return root
 
+
+def parse_standard(text: str, source: str) -> Standard:
+    """Validate a standard given as YAML text; `source` names it in messages."""
+    root = read_mapping(text, source)
     problems: list[tuple[Loc, str]] = []
     raw_criteria = root.get("criteria")
     document = {**root, "source": source, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
@@ -260,11 +266,25 @@ def select_standard(standards: Sequence[Standard], day: date, ref: str) -> Stand
             f"standard {standard_id!r} has no version {version!r}",
             f"versions: {', '.join(s.version for s in same_id)}",
         )
-    in_force = [s for s in same_id if s.effective_from <= day]
-    if not in_force:
+    chosen = in_force(same_id, day)
+    if chosen is None:
         first = min(s.effective_from for s in same_id)
         raise TouchstoneError(
             f"no version of standard {standard_id!r} is in force on {day.isoformat()} (the first is effective from {first})",
             f"name a version explicitly, e.g. {same_id[0].ref}",
         )
-    return max(in_force, key=lambda s: (s.effective_from, s.version))
+    return chosen
+
+
+class Versioned(Protocol):
+    effective_from: date
+    version: str
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def in_force(versions: Sequence[V], day: date) -> V | None:
+    """The version in force on `day`: the latest `effective_from` on or before it."""
+    candidates = [v for v in versions if v.effective_from <= day]
+    return max(candidates, key=lambda v: (v.effective_from, v.version)) if candidates else None

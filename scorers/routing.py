@@ -35,16 +35,14 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from ingest.interaction import Interaction
 from scorers.interaction_fields import FIELDS, field_value
-from scorers.loader import Loc, StandardError, field_path, line_of, problems_of
-from scorers.standard import Slug, StrictModel
+from scorers.loader import Loc, StandardError, field_path, in_force, line_of, problems_of, read_mapping
+from scorers.standard import Slug, StrictModel, Version
 
 StandardRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(@[0-9A-Za-z][0-9A-Za-z.\-]*)?$", max_length=80)]
 Values = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]], Field(min_length=1)]
@@ -77,7 +75,7 @@ class Routing(StrictModel):
     """One version of the routing: loaded, versioned and recorded with every run like a standard."""
 
     id: Slug
-    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=32)]
+    version: Version
     effective_from: date
     title: str | None = None
     always: list[StandardRef] = Field(default_factory=list)
@@ -153,12 +151,7 @@ def _cross_checks(routing: Routing, known: Collection[str]) -> list[tuple[Loc, s
 def parse_routing(text: str, source: str, known_standards: Collection[str]) -> Routing:
     """Validate a routing given as YAML text against the ids of the known standards; every problem
     is reported at once as `file:line: field: message`."""
-    try:
-        root: Any = YAML(typ="rt", pure=True).load(text)
-    except (YAMLError, RecursionError) as exc:
-        raise StandardError(source, [f"{source}:1: not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"], "routing") from None
-    if not isinstance(root, dict):
-        raise StandardError(source, [f"{source}:1: a routing is a YAML mapping with keys id, version, effective_from, rules, ..."], "routing")
+    root = read_mapping(text, source, "routing", "id, version, effective_from, always, rules, default")
     problems: list[tuple[Loc, str]] = []
     routing = None
     try:
@@ -192,5 +185,4 @@ def routing_files(standards_dir: Path) -> list[Path]:
 
 def select_routing(routings: Sequence[Routing], day: date) -> Routing | None:
     """The routing in force on `day`: the latest `effective_from` on or before it."""
-    in_force = [r for r in routings if r.effective_from <= day]
-    return max(in_force, key=lambda r: (r.effective_from, r.version)) if in_force else None
+    return in_force(routings, day)

@@ -27,6 +27,7 @@ from ingest.interaction import Interaction, Language, Speaker
 from scorers.listening import Listening
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=32)]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 # Phrases per language: a criterion without phrases for an interaction's language is not applicable.
 Phrases = dict[Language, Annotated[list[Phrase], Field(min_length=1)]]
@@ -298,7 +299,7 @@ class Standard(StrictModel):
     """One version of a standard: the unit that is loaded, versioned, and recorded with every score."""
 
     id: Slug
-    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=32)]
+    version: Version
     effective_from: date
     title: str = Field(min_length=1)
     description: str | None = None

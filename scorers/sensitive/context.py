@@ -15,7 +15,7 @@ Entries are regular expressions matched as whole words, so compounds are named (
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 Topic = Literal["phone", "card", "id", "other"]
@@ -94,6 +94,7 @@ def plus_before(text: str, start: int) -> re.Match[str] | None:
     return _PLUS.search(text, max(0, start - 8), start)
 
 
+@lru_cache(maxsize=4096)  # the phone, card and id detectors each ask about the same run
 def nearest_before(text: str, start: int, language: str) -> Topic | None:
     """The topic whose word is said closest before `start` (within `REACH`): in "personnummer
     880320-0016, ring mig på 070-123 45 67" the second number is a phone number. At the same place,

@@ -43,7 +43,6 @@ class Detector:
     name: str
     precedence: int  # lower first
     detect: Detect
-    description: str
 
 
 _DETECTORS: dict[str, Detector] = {}
@@ -53,7 +52,7 @@ def register_detector(name: str, *, precedence: int) -> Callable[[Detect], Detec
     def register(detect: Detect) -> Detect:
         if name in _DETECTORS and _DETECTORS[name].detect is not detect:
             raise ValueError(f"detector {name!r} is registered twice")
-        _DETECTORS[name] = Detector(name, precedence, detect, (detect.__doc__ or "").strip().splitlines()[0])
+        _DETECTORS[name] = Detector(name, precedence, detect)
         return detect
 
     return register

@@ -221,8 +221,8 @@ class _Patterns:
 
 @cache
 def _patterns(language: str) -> _Patterns:
-    forms = number_forms(language)
-    core = rf"(?:(?<!\d)\d+(?!\d)|{_words(list(forms))})"
+    words = _words(list(number_forms(language)))  # the big trie, built once
+    core = rf"(?:(?<!\d)\d+(?!\d)|{words})"
     repeat, weak, filler = _words(list(REPEATS.get(language, {}))), _words(list(HOMOPHONES.get(language, {}))), _words(FILLERS.get(language, ()))
     sep = r"[\s,()./-]*"  # "4539-1488", "(977) 625-2661", "22.11.2026", "06 12, 34"
     token = rf"(?:{repeat}{sep})?(?:{core}|{weak})"
@@ -231,7 +231,7 @@ def _patterns(language: str) -> _Patterns:
     # A run starts at a number or a repeat word; homophones before it are looked for behind it (a
     # leading optional group would be tried at every character of every turn: 3 times slower).
     run = rf"(?:{repeat}|{core})(?:{sep}(?:(?:{filler}|{weak}){sep})*{token})*(?:{sep}{weak}){{0,2}}"
-    one = rf"(?P<digits>(?<!\d)\d+(?!\d))|(?P<repeat>{repeat})|(?P<word>{_words(list(forms))})|(?P<weak>{weak})|(?P<filler>{filler})"
+    one = rf"(?P<digits>(?<!\d)\d+(?!\d))|(?P<repeat>{repeat})|(?P<word>{words})|(?P<weak>{weak})|(?P<filler>{filler})"
     before = rf"(?:{weak}{sep}){{1,2}}$"
     return _Patterns(re.compile(run, re.IGNORECASE), re.compile(one, re.IGNORECASE), re.compile(before, re.IGNORECASE))
 
