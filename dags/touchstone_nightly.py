@@ -17,7 +17,9 @@ had run after the other. A scoring task whose worker dies is retried; it rewrite
 
 **Params**: `date` (YYYY-MM-DD) scores that date instead of the day before the run;
 `shard_size` sets how many interactions one mapped scoring task takes;
-`standard` (`id` or `id@version`) overrides the version in force; `source` (a folder or a
+`standard` (`id` or `id@version`) scores every interaction with that standard; `routing` (`id` or
+`id@version`, default `TOUCHSTONE_ROUTING`) gives each interaction the standards the routing in
+force on the date gives it (`standards/routing/`); `source` (a folder or a
 `file://`, `s3://`, `gs://`, `abfs://` URL) and `source_conn_id` (the Airflow connection with its
 credentials) override where the transcripts are read from.
 """
@@ -47,7 +49,8 @@ IO_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay": timedelta(minutes=1),
     max_active_runs=1,
     params={
         "date": Param(None, type=["null", "string"], format="date", description="Date to score (default: the day before the run)."),
-        "standard": Param(None, type=["null", "string"], description="Standard `id` or `id@version` (default: in force on the date)."),
+        "standard": Param(None, type=["null", "string"], description="Standard `id` or `id@version` for every interaction (default: in force on the date)."),
+        "routing": Param(None, type=["null", "string"], description="Routing `id` or `id@version`: each interaction gets the standards it routes to (default: TOUCHSTONE_ROUTING)."),
         "shard_size": Param(2000, type="integer", minimum=1, description="Interactions per mapped scoring task."),
         "source": Param(None, type=["null", "string"], description="Folder or URL of the landing area (default: TOUCHSTONE_LANDING_URL or the data folder)."),
         "source_conn_id": Param(None, type=["null", "string"], description="Airflow connection id with the object store's credentials."),
@@ -58,7 +61,8 @@ IO_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay": timedelta(minutes=1),
 def touchstone_nightly() -> None:
     @task
     def plan(params: dict[str, Any] | None = None, dag_run: Any = None, logical_date: Any = None, run_id: str | None = None) -> dict[str, Any]:
-        """Resolve the scored date and the standard version; refuse to start with a broken standard."""
+        """Resolve the scored date, the standard versions and the routing in force; refuse to start
+        with a broken standard or a routing that cannot route the date whole."""
         from touchstone.pipeline import plan_run, scored_date
 
         params = params or {}
@@ -66,7 +70,8 @@ def touchstone_nightly() -> None:
 
         def planned() -> dict[str, Any]:
             day = scored_date(logical_date or dag_run.run_after, params.get("date"))
-            return plan_run(settings_for(source), day, f"airflow-{run_id}", params.get("standard"), params.get("shard_size")).to_dict() | source
+            settings = settings_for(source)
+            return plan_run(settings, day, f"airflow-{run_id}", params.get("standard"), params.get("shard_size"), routing=params.get("routing")).to_dict() | source
 
         return user_errors_fail(planned)
 

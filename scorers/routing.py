@@ -41,8 +41,9 @@ from pydantic import Field, StringConstraints, ValidationError
 
 from ingest.interaction import Interaction
 from scorers.interaction_fields import FIELDS, field_value
-from scorers.loader import Loc, StandardError, field_path, in_force, line_of, problems_of, read_mapping
-from scorers.standard import Slug, StrictModel, Version
+from scorers.loader import Loc, StandardError, field_path, in_force, line_of, problems_of, read_mapping, select_standard
+from scorers.standard import Slug, Standard, StrictModel, Version
+from touchstone.errors import TouchstoneError
 
 StandardRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(@[0-9A-Za-z][0-9A-Za-z.\-]*)?$", max_length=80)]
 Values = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]], Field(min_length=1)]
@@ -83,16 +84,33 @@ class Routing(StrictModel):
     default: list[StandardRef] = Field(default_factory=list)
     source: str = ""
     sha256: str = ""
+    # Field path (`rules[1].standards[0]`) -> its line in the file, for problems found only when a
+    # date is routed (a standard version not in force then).
+    lines: dict[str, int] = Field(default_factory=dict, exclude=True)
 
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
 
+    def routes(self) -> list[tuple[str, Loc, list[str]]]:
+        """Every distinct destination: (the rule's name, `default` or `always`; where it is; the
+        standards an interaction sent there gets, company-wide first)."""
+        found: list[tuple[str, Loc, list[str]]] = [(rule.name, ("rules", i, "standards"), self.always + rule.standards) for i, rule in enumerate(self.rules)]
+        if self.default:
+            found.append(("default", ("default",), self.always + self.default))
+        elif self.always:
+            found.append(("always", ("always",), list(self.always)))
+        return found
+
+    def line(self, loc: Loc) -> int:
+        return self.lines.get(field_path(loc), 1)
+
 
 @dataclass(frozen=True)
 class Routed:
     """Where an interaction goes: the standards (company-wide first), the rule that sent it there
-    (`default`, or None when nothing did), and why, for the runs table and the unrouted count."""
+    (a rule's name, `default`, `always` for the company-wide standards alone, or None when
+    nothing did), and why, for the runs table and the unrouted count."""
 
     standards: tuple[str, ...]
     rule: str | None
@@ -111,7 +129,7 @@ def route(interaction: Interaction, routing: Routing) -> Routed:
     if routing.default:
         return Routed(tuple(routing.always + routing.default), "default", "no rule matched: default")
     if routing.always:
-        return Routed(tuple(routing.always), None, "no rule matched: company-wide standards only")
+        return Routed(tuple(routing.always), "always", "no rule matched: company-wide standards only")
     return Routed((), None, "no rule matched and the routing has no default")
 
 
@@ -160,10 +178,18 @@ def parse_routing(text: str, source: str, known_standards: Collection[str]) -> R
         problems = problems_of(exc)
     if routing is not None:
         problems = _cross_checks(routing, known_standards)
+        routing = routing.model_copy(update={"lines": {field_path(loc): line_of(root, loc) for loc in _standard_locations(routing)}})
     if problems:
         raise StandardError(source, [f"{source}:{line_of(root, loc)}: {field_path(loc)}: {message}" for loc, message in problems], "routing")
     assert routing is not None
     return routing
+
+
+def _standard_locations(routing: Routing) -> list[Loc]:
+    found: list[Loc] = [("always",), ("default",), *((("always", i) for i in range(len(routing.always)))), *(("default", i) for i in range(len(routing.default)))]
+    for i, rule in enumerate(routing.rules):
+        found += [("rules", i, "standards"), *(("rules", i, "standards", j) for j in range(len(rule.standards)))]
+    return found
 
 
 ROUTING_FOLDER = "routing"  # beside the standards: standards/routing/*.yaml
@@ -183,6 +209,87 @@ def routing_files(standards_dir: Path) -> list[Path]:
     return sorted((standards_dir / ROUTING_FOLDER).glob("*.yaml"))
 
 
-def select_routing(routings: Sequence[Routing], day: date) -> Routing | None:
-    """The routing in force on `day`: the latest `effective_from` on or before it."""
-    return in_force(routings, day)
+def load_routings(standards_dir: Path, known_standards: Collection[str]) -> list[Routing]:
+    """Every routing version kept beside the standards, validated; two files of one version refused."""
+    routings = [load_routing(path, known_standards) for path in routing_files(standards_dir)]
+    seen: dict[str, str] = {}
+    for routing in routings:
+        if routing.ref in seen:
+            raise TouchstoneError(f"{routing.source}: routing {routing.ref} is also defined in {seen[routing.ref]}", "give each version its own number")
+        seen[routing.ref] = routing.source
+    return routings
+
+
+def select_routing(routings: Sequence[Routing], day: date, ref: str | None = None) -> Routing | None:
+    """The routing for `day`: with `ref` (`id` or `id@version`) that routing, else the only id
+    there is; the version in force on `day` (the latest `effective_from` on or before it), or
+    exactly `id@version`. None when no version is in force."""
+    routing_id, _, version = (ref or "").partition("@")
+    same_id = [r for r in routings if r.id == routing_id] if routing_id else list(routings)
+    if routing_id and not same_id:
+        known = ", ".join(sorted({r.id for r in routings})) or f"none (routing files live in <standards>/{ROUTING_FOLDER}/)"
+        raise TouchstoneError(f"no routing with id {routing_id!r}", f"routings found: {known}")
+    if len({r.id for r in same_id}) > 1:
+        raise TouchstoneError(f"there are several routings ({', '.join(sorted({r.id for r in same_id}))}): name the one to apply")
+    if version:
+        for r in same_id:
+            if r.version == version:
+                return r
+        raise TouchstoneError(f"routing {routing_id!r} has no version {version!r}", f"versions: {', '.join(r.version for r in same_id)}")
+    return in_force(same_id, day)
+
+
+@dataclass(frozen=True)
+class Router:
+    """A routing bound to one date: each standard it names resolved to the version it scores with
+    then. What a run applies to each interaction (`route`)."""
+
+    routing: Routing
+    standards: dict[str, Standard]  # every standard reference the routing writes -> its version
+
+    @property
+    def scored_with(self) -> tuple[Standard, ...]:
+        """Every standard the routing can give on the date, each once, company-wide first."""
+        ordered = {s.ref: s for _rule, _loc, refs in self.routing.routes() for s in (self.standards[r] for r in refs)}
+        return tuple(ordered.values())
+
+    def route(self, interaction: Interaction) -> tuple[Routed, tuple[Standard, ...]]:
+        routed = route(interaction, self.routing)
+        return routed, tuple(self.standards[ref] for ref in routed.standards)
+
+
+def resolve(routing: Routing, standards: Sequence[Standard], day: date) -> Router:
+    """Bind `routing` to the standard versions of `day`; refused, with every problem's file and
+    line, where a standard has no version then, or where one interaction would get the same
+    standard twice or two standards that share a criterion id (its verdicts are named by criterion)."""
+    problems: list[str] = []
+    bound: dict[str, Standard] = {}
+    for loc in _standard_locations(routing):
+        if len(loc) < 2 or not isinstance(loc[-1], int):
+            continue
+        ref = getattr(routing, str(loc[0])) if loc[0] != "rules" else routing.rules[int(loc[1])].standards
+        ref = ref[int(loc[-1])]
+        try:
+            bound.setdefault(ref, select_standard(standards, day, ref))
+        except TouchstoneError as exc:
+            problems.append(f"{routing.source}:{routing.line(loc)}: {field_path(loc)}: {exc.message} ({ref} on {day.isoformat()})")
+    if not problems:
+        for name, loc, refs in routing.routes():
+            chosen = [bound[ref] for ref in refs]
+            ids = [s.id for s in chosen]
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            if twice:
+                problems.append(f"{routing.source}:{routing.line(loc)}: {field_path(loc)}: {name} gives {', '.join(twice)} twice (also in always)")
+                continue
+            owners: dict[str, str] = {}
+            for standard in chosen:
+                for criterion in standard.criteria:
+                    other = owners.setdefault(criterion.id, standard.ref)
+                    if other != standard.ref:
+                        problems.append(
+                            f"{routing.source}:{routing.line(loc)}: {field_path(loc)}: {name} gives {other} and {standard.ref}, "
+                            f"which both have a criterion {criterion.id!r}: rename one (an interaction's verdicts are named by criterion)"
+                        )
+    if problems:
+        raise StandardError(routing.source, problems, "routing")
+    return Router(routing, bound)

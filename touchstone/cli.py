@@ -133,30 +133,41 @@ def cli() -> None:
 
 @cli.command()
 @date_option
-@click.option("--standard", default=None, metavar="ID[@VERSION]", help="Standard to score with (default: the version in force on the date).")
+@click.option("--standard", default=None, metavar="ID[@VERSION]", help="Standard to score every interaction with (default: the version in force on the date).")
+@click.option("--routing", default=None, metavar="ID[@VERSION]", help="Give each interaction the standards this routing gives it (default: TOUCHSTONE_ROUTING; none: one standard).")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Score shards in this many processes.")
 @source_options
 @data_option
 @verbose_option
 @user_errors
 def run(
-    day: date, standard: str | None, shard_size: int | None, processes: int, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None
+    day: date,
+    standard: str | None,
+    routing: str | None,
+    shard_size: int | None,
+    processes: int,
+    landing: str | None,
+    conn_id: str | None,
+    source_config: Path | None,
+    data_dir: Path | None,
 ) -> None:
     """Ingest, score, aggregate and publish one date, without a scheduler.
 
-    Re-running a date replaces its rows.
+    Re-running a date replaces its rows. With a routing, each interaction is scored by the
+    standards the routing in force on the date gives it (`standards/routing/`).
 
     \b
     Example:
         touchstone run --date 2026-11-22
         touchstone run --date 2026-11-22 --standard eu_core@1.0
+        touchstone run --date 2026-11-22 --routing lines_of_business
         touchstone run --date 2026-11-22 --landing s3://calls/landing --conn-id aws_calls --source-config source.yaml
     """
     from touchstone.pipeline import run_day
 
     settings = _source_settings(data_dir, landing, conn_id, source_config)
     with console.status(f"{day}: planning ...") as status:
-        summary = run_day(settings, day, standard, shard_size=shard_size, processes=processes, on_step=lambda step: status.update(f"{day}: {step} ..."))
+        summary = run_day(settings, day, standard, shard_size=shard_size, processes=processes, on_step=lambda step: status.update(f"{day}: {step} ..."), routing=routing)
     console.print(run_summary(day, summary), highlight=False)
 
 
@@ -167,8 +178,19 @@ def run_summary(day: date, summary: dict[str, Any]) -> str:
     return (
         f"[green]Published {day}[/] with {summary['standard_ref']} (run {summary['run_id']}): read {summary['read']:,} interactions, "
         f"scored {summary['scored']:,} across {summary['agents']} agents, quarantined {summary['quarantined']:,}{dropped}. "
-        f"Tables: {summary['warehouse']}. Report: {summary['report']}."
+        f"{routing_summary(summary)}Tables: {summary['warehouse']}. Report: {summary['report']}."
     )
+
+
+def routing_summary(summary: dict[str, Any]) -> str:
+    """For a routed run: how many interactions each standard scored, and the rules no interaction
+    matched on the date (a queue renamed upstream shows here first)."""
+    if not summary.get("routing_ref"):
+        return ""
+    each = ", ".join(f"{s['standard_id']}@{s['standard_version']} {s['interactions']:,}" for s in summary["standards"])
+    idle = [r["rule"] for r in summary["routes"] if not r["interactions"]]
+    warning = f" [yellow]Rule(s) matching no interaction on {summary['day']}: {', '.join(idle)}.[/]" if idle else ""
+    return f"Routed by {summary['routing_ref']}: {each}.{warning} "
 
 
 def _source_settings(data_dir: Path | None, landing: str | None, conn_id: str | None, source_config: Path | None) -> Settings:
@@ -186,17 +208,27 @@ def _source_settings(data_dir: Path | None, landing: str | None, conn_id: str | 
 @click.option("--from", "first", required=True, callback=_day, metavar="YYYY-MM-DD", help="First date to score.")
 @click.option("--to", "last", required=True, callback=_day, metavar="YYYY-MM-DD", help="Last date to score (included).")
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Re-score with this version (default: each date's version in force).")
+@click.option("--routing", default=None, metavar="ID[@VERSION]", help="Give each interaction the standards this routing gives it (default: TOUCHSTONE_ROUTING; none: one standard).")
 @source_options
 @data_option
 @verbose_option
 @user_errors
 def backfill(
-    first: date, last: date, standard: str | None, shard_size: int | None, landing: str | None, conn_id: str | None, source_config: Path | None, data_dir: Path | None
+    first: date,
+    last: date,
+    standard: str | None,
+    routing: str | None,
+    shard_size: int | None,
+    landing: str | None,
+    conn_id: str | None,
+    source_config: Path | None,
+    data_dir: Path | None,
 ) -> None:
     """Score a range of dates without a scheduler, replacing what each date had.
 
-    Each date uses the standard version in force on it, unless a version is named. A date that
-    fails is reported and the others go on; the command exits 1 if any failed.
+    Each date uses the standard version in force on it, unless a version is named; with a
+    routing, each date is routed by the routing version in force on it. A date that fails is
+    reported and the others go on; the command exits 1 if any failed.
 
     \b
     Example:
@@ -226,8 +258,11 @@ def backfill(
         for day in days:
             progress.update(bar, description=f"scoring {day}")
             try:
-                summary = run_day(settings, day, standard, shard_size=shard_size)
-                progress.console.print(f"{day}: {summary['standard_ref']}, read {summary['read']}, scored {summary['scored']}, quarantined {summary['quarantined']}", highlight=False)
+                summary = run_day(settings, day, standard, shard_size=shard_size, routing=routing)
+                progress.console.print(
+                    f"{day}: {summary['standard_ref']}, read {summary['read']}, scored {summary['scored']}, quarantined {summary['quarantined']}. {routing_summary(summary)}",
+                    highlight=False,
+                )
             except TouchstoneError as exc:
                 failed.append(day)
                 progress.console.print(f"[red]{day}: {escape(exc.message)}[/]", highlight=False)
@@ -288,6 +323,19 @@ SHOW: dict[str, tuple[str, dict[str, str], str | None]] = {
 }
 
 
+standard_filter = click.option("--standard", "standard_id", default=None, metavar="ID", help="Only what this standard scored (a routed date has several).")
+
+
+def _of_standard(frame: Any, standard_id: str | None, day: date) -> Any:
+    """The rows of one standard; an error naming the day's standards if it scored nothing then."""
+    if standard_id is None or frame.empty or "standard_id" not in frame:
+        return frame
+    chosen = frame[frame["standard_id"].astype(str) == standard_id]
+    if chosen.empty:
+        raise TouchstoneError(f"standard {standard_id!r} scored nothing on {day}", f"standards of the day: {', '.join(sorted(set(frame['standard_id'].astype(str))))}")
+    return chosen
+
+
 def _cell(value: Any) -> str:
     import pandas as pd
 
@@ -302,14 +350,16 @@ def _cell(value: Any) -> str:
 @click.argument("what", type=click.Choice(sorted(SHOW)))
 @date_option
 @click.option("--top", default=0, help="Show only the first N rows (0: all).")
+@standard_filter
 @as_of_option
 @data_option
 @user_errors
-def show(what: str, day: date, top: int, as_of: datetime | None, data_dir: Path | None) -> None:
+def show(what: str, day: date, top: int, standard_id: str | None, as_of: datetime | None, data_dir: Path | None) -> None:
     """Print a published table for a date: agents, interactions, failures, quarantine or runs.
 
     Agents and interactions are ordered best score first; failures lists every failed
-    criterion with its (redacted) evidence.
+    criterion with its (redacted) evidence. A date scored with several standards (a routed run)
+    shows a standard column, or one standard's rows with --standard.
 
     \b
     Example:
@@ -327,6 +377,10 @@ def show(what: str, day: date, top: int, as_of: datetime | None, data_dir: Path 
     if frame.empty and what in ("agents", "interactions", "runs"):
         when = f" as of {as_of.isoformat()}" if as_of else ""
         raise TouchstoneError(f"nothing published for {day} in {settings.warehouse}{when}", f"run `touchstone run --date {day}` first")
+    if what in ("agents", "interactions", "failures"):
+        frame = _of_standard(frame, standard_id, day)
+        if frame["standard_id"].nunique() > 1:
+            columns = {**columns, "standard_id": "standard"}
     if order:
         frame = frame.sort_values(order, ascending=False, kind="stable", na_position="last")
     total = len(frame)
@@ -353,11 +407,15 @@ def _print_frame(frame: Any, title: str) -> None:
 @cli.command()
 @click.argument("sql", required=False)
 @click.option("--ready", type=click.Choice(sorted(READY_QUERIES)), default=None, help="Run one of the ready queries.")
+@click.option("--standard", "standard_id", default=None, metavar="ID", help="Every table shows only the rows this standard scored.")
 @as_of_option
 @data_option
 @user_errors
-def query(sql: str | None, ready: str | None, as_of: datetime | None, data_dir: Path | None) -> None:
+def query(sql: str | None, ready: str | None, standard_id: str | None, as_of: datetime | None, data_dir: Path | None) -> None:
     """Query the warehouse with SQL (DuckDB); every table is a view with its `date` column.
+
+    Rows of every standard are in the same views, each with its `standard_id` (a routed date has
+    several); --standard narrows every view to one.
 
     \b
     Example:
@@ -373,7 +431,7 @@ def query(sql: str | None, ready: str | None, as_of: datetime | None, data_dir: 
         raise TouchstoneError("give either SQL or --ready NAME", f"ready queries: {', '.join(sorted(READY_QUERIES))}")
     settings = _settings(data_dir)
     try:
-        frame = connect(settings.warehouse, as_of).sql(sql or READY_QUERIES[ready or ""]).df()
+        frame = connect(settings.warehouse, as_of, standard_id).sql(sql or READY_QUERIES[ready or ""]).df()
     except duckdb.Error as exc:
         raise TouchstoneError(f"the query failed: {exc}", "tables: criterion_results, interaction_scores, agent_daily_scores, quarantine, runs") from None
     _print_frame(frame, ready or "query")
@@ -384,10 +442,13 @@ def query(sql: str | None, ready: str | None, as_of: datetime | None, data_dir: 
 @click.option("--human", "human_file", required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False), help="CSV: interaction_id, criterion_id, human_outcome.")
 @click.option("--top", default=20, show_default=True, help="How many disagreements to list.")
 @click.option("--keep/--no-keep", default=True, show_default=True, help="Keep the reviews for the date and add them to its report.")
+@standard_filter
 @data_option
 @user_errors
-def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path | None) -> None:
+def calibrate(day: date, human_file: Path, top: int, keep: bool, standard_id: str | None, data_dir: Path | None) -> None:
     """Compare the verdicts of a date with human reviewers: agreement and Cohen's kappa per criterion.
+
+    With --standard, only the reviews of that standard's verdicts count (a routed date has several).
 
     The overrides in force on the date count as reviews too. The reviews are kept for the date and
     added to its HTML report (--no-keep only prints).
@@ -407,10 +468,14 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, data_dir: Path 
     results = read_table(settings.warehouse, "criterion_results", day)
     if results.empty:
         raise TouchstoneError(f"nothing published for {day} in {settings.warehouse}", f"run `touchstone run --date {day}` first")
+    results = _of_standard(results, standard_id, day)
     human = read_human_outcomes(human_file)
     overrides = in_force(read_overrides(settings.warehouse, day))
-    report = compare(with_overrides(human, overrides), results)  # type: ignore[arg-type]
-    _print_frame(report.per_criterion, f"calibration · {day} · agreement and Cohen's kappa")
+    reviews = with_overrides(human, overrides)
+    if standard_id is not None and reviews is not None:  # reviews of other standards' verdicts are not "not scored"
+        reviews = reviews.merge(results[["interaction_id", "criterion_id"]], on=["interaction_id", "criterion_id"])
+    report = compare(reviews, results)  # type: ignore[arg-type]
+    _print_frame(report.per_criterion, f"calibration · {day}{f' · {standard_id}' if standard_id else ''} · agreement and Cohen's kappa")
     _print_frame(report.disagreements.head(top), f"disagreements ({len(report.disagreements)})")
     if report.not_scored:
         console.print(f"[yellow]{report.not_scored} reviewed row(s) have no automatic verdict for {day}[/]")
@@ -579,11 +644,13 @@ def override_history(day: date | None, interaction_id: str | None, data_dir: Pat
 @date_option
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write here instead of <data>/reports/<date>.html.")
 @data_option
+@standard_filter
 @user_errors
-def report(day: date, out: Path | None, data_dir: Path | None) -> None:
+def report(day: date, out: Path | None, standard_id: str | None, data_dir: Path | None) -> None:
     """Write the HTML report of a published date: league table, trends, evidence, bots, contact reasons.
 
-    One static file with inline charts; open it from disk, no server needed.
+    One static file with inline charts; open it from disk, no server needed. A date scored with
+    several standards (a routed run) gets one page per standard, linked; --standard writes one.
 
     \b
     Example:
@@ -593,7 +660,7 @@ def report(day: date, out: Path | None, data_dir: Path | None) -> None:
     from warehouse.report import report_day
 
     settings = _settings(data_dir)
-    console.print(f"Report: {report_day(settings, day, out)}")
+    console.print(f"Report: {report_day(settings, day, out, standard_id)}")
 
 
 @cli.group()
@@ -735,18 +802,24 @@ def _standard_by_name(name: str, standards_dir: Path | None) -> Standard:
 @click.argument("standard_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--on", "paths", multiple=True, required=True, type=click.Path(path_type=Path, exists=True), help="Transcript file or folder (repeatable).")
 @click.option("--failures-only", is_flag=True, help="Show only failed criteria.")
+@click.option("--routing", default=None, metavar="ID[@VERSION]", help="Score only the interactions this routing (in force today) gives the draft's standard.")
+@standards_dir_option
 @user_errors
-def try_(standard_file: Path, paths: tuple[Path, ...], failures_only: bool) -> None:
+def try_(standard_file: Path, paths: tuple[Path, ...], failures_only: bool, routing: str | None, standards_dir: Path | None) -> None:
     """Score a draft standard on transcripts and print verdicts with evidence; writes nothing.
 
     \b
     Example:
         touchstone standards try draft.yaml --on data/landing/2026-11-22/
         touchstone standards try draft.yaml --on calls.jsonl --failures-only
+        touchstone standards try sales.v2.yaml --on data/landing/2026-11-22/ --routing lines_of_business
     """
     from touchstone.trial import try_standard
 
-    trial = try_standard(standard_file, list(paths))
+    routed = _routing_today(routing, standard_file, standards_dir) if routing else None
+    trial = try_standard(standard_file, list(paths), routing=routed)
+    if routed is not None:
+        console.print(f"Routing {routed.ref}: {len(trial.scored)} interaction(s) go to {standard_file.name}'s standard, {trial.routed_elsewhere} elsewhere", highlight=False)
     summary = RichTable(title=f"{standard_file} on {len(trial.scored)} interaction(s): summary per criterion")
     for label in ("criterion", "pass", "fail", "not applicable"):
         summary.add_column(label, justify="left" if label == "criterion" else "right")
@@ -768,6 +841,22 @@ def try_(standard_file: Path, paths: tuple[Path, ...], failures_only: bool) -> N
     console.print(table)
     for q in trial.quarantined:
         err_console.print(f"[yellow]quarantined[/] {escape(q.source)} {q.locator}: {escape(q.reason)}", highlight=False)
+
+
+def _routing_today(routing: str, draft: Path, standards_dir: Path | None) -> Any:
+    """The routing `routing` in force today, read beside the standards (the draft's id counts as known)."""
+    from datetime import UTC, datetime
+
+    from scorers.loader import load_standard, load_standards
+    from scorers.routing import load_routings, select_routing
+
+    folder = (standards_dir or Settings.from_env().standards_dir).resolve()
+    known = {s.id for s in load_standards(folder)} | {load_standard(draft).id}
+    today = datetime.now(UTC).date()
+    chosen = select_routing(load_routings(folder, known), today, routing)
+    if chosen is None:
+        raise TouchstoneError(f"no version of routing {routing!r} is in force on {today}")
+    return chosen
 
 
 @standards.command("impact")

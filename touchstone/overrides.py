@@ -29,7 +29,7 @@ from scorers.overrides import Override, criterion_fingerprint
 from scorers.sensitive import redact_any_language
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
-from touchstone.pipeline import COUNTS, RunPlan, aggregate, ingest_quarantine, load_standard_for, new_run_id, publish, report, shard_file, staging
+from touchstone.pipeline import COUNTS, RunPlan, aggregate, ingest_quarantine, load_standard_for, new_run_id, publish, published_refs, report, shard_file, staging
 from touchstone.settings import Settings
 from warehouse import overrides as table
 from warehouse import staging as staged
@@ -53,9 +53,10 @@ class _Staged:
     replaces: str  # the run in force when the date was staged
 
 
-def _published_standard(settings: Settings, day: date, verdicts: pd.DataFrame) -> Standard:
-    ref = f"{verdicts['standard_id'].iat[0]}@{verdicts['standard_version'].iat[0]}"
-    return load_standard_for(settings, day, ref)
+def _published_standards(settings: Settings, day: date, verdicts: pd.DataFrame) -> dict[tuple[str, str], Standard]:
+    """The standards that scored the date's published verdicts (several where the run was routed)."""
+    keys = sorted(set(zip(verdicts["standard_id"].astype(str), verdicts["standard_version"].astype(str))))
+    return {key: load_standard_for(settings, day, f"{key[0]}@{key[1]}") for key in keys}
 
 
 def _row(day: date, r: table.Request, now: datetime, **fields: Any) -> dict[str, Any]:
@@ -85,19 +86,25 @@ def _rows_for_day(settings: Settings, day: date, requests: Sequence[table.Reques
     if verdicts.empty:
         problems += [f"{r.origin}: no interaction was scored on {day}" for r in overriding]
         return rows
-    standard = _published_standard(settings, day, verdicts)
-    criteria = {c.id: c for c in standard.criteria}
+    standards = _published_standards(settings, day, verdicts)
     wanted = pd.MultiIndex.from_tuples([(r.interaction_id, r.criterion_id) for r in overriding])
     by_pair = verdicts.set_index(["interaction_id", "criterion_id"])
     by_pair = by_pair[by_pair.index.isin(wanted)].assign(machine=lambda f: machine_outcome(f).astype(str))
+    scored_by = verdicts.drop_duplicates(["interaction_id", "standard_id", "standard_version"]).groupby("interaction_id")[["standard_id", "standard_version"]]
     interactions = set(verdicts["interaction_id"])
     for r in overriding:
         if r.interaction_id not in interactions:
             problems.append(f"{r.origin}: interaction {r.interaction_id!r} is not among the {len(interactions):,} interactions scored on {day}")
-        elif r.criterion_id not in criteria:
-            problems.append(f"{r.origin}: criterion {r.criterion_id!r} is not in {standard.ref}, which scored {day} (its criteria: {', '.join(criteria)})")
+        elif (r.interaction_id, r.criterion_id) not in by_pair.index:
+            mine = [standards[(str(a), str(b))] for a, b in scored_by.get_group(r.interaction_id).itertuples(index=False)]
+            criteria = [c.id for standard in mine for c in standard.criteria]
+            problems.append(
+                f"{r.origin}: criterion {r.criterion_id!r} is not in {' + '.join(s.ref for s in mine)}, which scored {r.interaction_id} on {day} (its criteria: {', '.join(criteria)})"
+            )
         else:
             verdict = by_pair.loc[(r.interaction_id, r.criterion_id)]
+            standard = standards[(str(verdict["standard_id"]), str(verdict["standard_version"]))]
+            criteria = {c.id: c for c in standard.criteria}
             rows.append(
                 _row(day, r, now, agent_id=str(verdict["agent_id"]), machine_outcome=verdict["machine"], machine_reason=str(verdict["reason"]),
                      criterion_sha256=criterion_fingerprint(criteria[r.criterion_id]), run_id=str(verdict["run_id"]),
@@ -170,7 +177,8 @@ def _stage(settings: Settings, day: date, overrides: dict[str, dict[str, Overrid
     replaces = scores["run_id"][0].as_py()
     runs = store.read_table(warehouse, "runs", day)
     run = runs[runs["run_id"] == replaces].iloc[-1]
-    plan = RunPlan(day, new_run_id("overrides"), f"{run['standard_id']}@{run['standard_version']}")
+    refs, routing = published_refs(run)
+    plan = RunPlan(day, new_run_id("overrides"), refs, routing_ref=routing)
     folder = staging(settings, plan)
     (folder / "shards").mkdir(parents=True, exist_ok=True)
 
@@ -218,7 +226,13 @@ def statuses(settings: Settings, day: date) -> pd.DataFrame:
     pairs = set(zip(latest.get("interaction_id", []), latest.get("criterion_id", [])))
     overridden = verdicts[[pair in pairs for pair in zip(verdicts["interaction_id"], verdicts["criterion_id"])]]
     try:
-        criteria = {c.id: c for c in _published_standard(settings, day, verdicts).criteria} if not verdicts.empty else {}
+        published = _published_standards(settings, day, verdicts) if not verdicts.empty else {}
     except TouchstoneError:
-        criteria = None  # that version's file is gone: applied or not is still known from the verdicts
-    return table.with_status(latest, criteria, overridden)
+        published = None  # that version's file is gone: applied or not is still known from the verdicts
+    if published is None or len(published) < 2 or latest.empty:
+        criteria = {c.id: c for s in published.values() for c in s.criteria} if published is not None else None
+        return table.with_status(latest, criteria, overridden)
+    # A routed date: each override is judged against the published standard of its own id.
+    by_id = {standard_id: {c.id: c for c in s.criteria} for (standard_id, _version), s in published.items()}
+    parts = [table.with_status(rows, by_id.get(str(standard_id), {}), overridden) for standard_id, rows in latest.groupby("standard_id", sort=False)]
+    return pd.concat(parts).loc[latest.index]

@@ -14,11 +14,13 @@ Counts reconcile: read = scored + quarantined, checked before anything is publis
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import multiprocessing
 import re
 import shutil
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ingest.interaction import Interaction
@@ -35,6 +39,7 @@ from ingest.records import EXCERPT_CHARS, Quarantined
 from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standard, load_standards, select_standard
+from scorers.routing import ROUTING_FOLDER, Router, load_routings, resolve, select_routing
 from scorers.nlp import pipeline
 from scorers.overrides import Override
 from scorers.sensitive import mask_long_numbers, redact_any_language
@@ -72,28 +77,37 @@ DEFAULT_SHARD_SIZE = 2000
 
 @dataclass(frozen=True)
 class RunPlan:
-    """What one run scores: the date, with which standard version, under which run id, in what shards.
+    """What one run scores: the date, with which standard versions, under which run id, in what shards.
 
-    A run planned with a `draft` (a standard file outside the standards folder, for `standards
-    impact`) scores with that file and is never published."""
+    A run scores every interaction with one standard, or, planned with a routing (`routing_ref`),
+    each interaction with the standards the routing in force gives it (`scorers.routing`). A run
+    planned with a `draft` (a standard file outside the standards folder, for `standards impact`)
+    scores with that file and is never published."""
 
     day: date
     run_id: str
-    standard_ref: str  # always `id@version`, resolved when the run is planned
+    standard_refs: tuple[str, ...]  # always `id@version`, resolved when the run is planned; company-wide first
     shard_size: int = DEFAULT_SHARD_SIZE
     draft: str | None = None
     draft_sha256: str | None = None  # every step checks that the draft file is still the one planned
+    routing_ref: str | None = None  # `id@version` of the routing applied, resolved when planned
+
+    @property
+    def standard_ref(self) -> str:
+        """The standards, as people read them: `eu_core@2`, or `eu_core@2 + sales@1 + support@1`."""
+        return " + ".join(self.standard_refs)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref, "shard_size": self.shard_size,
-            "draft": self.draft, "draft_sha256": self.draft_sha256,
+            "day": self.day.isoformat(), "run_id": self.run_id, "standard_ref": self.standard_ref, "standard_refs": list(self.standard_refs),
+            "routing_ref": self.routing_ref, "shard_size": self.shard_size, "draft": self.draft, "draft_sha256": self.draft_sha256,
         }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunPlan:
         shard_size = int(data.get("shard_size") or DEFAULT_SHARD_SIZE)
-        return cls(date.fromisoformat(data["day"]), data["run_id"], data["standard_ref"], shard_size, data.get("draft"), data.get("draft_sha256"))
+        refs = tuple(data.get("standard_refs") or [data["standard_ref"]])
+        return cls(date.fromisoformat(data["day"]), data["run_id"], refs, shard_size, data.get("draft"), data.get("draft_sha256"), data.get("routing_ref"))
 
 
 def ingest_quarantine(folder: Path) -> Path:
@@ -134,25 +148,69 @@ def load_standard_for(settings: Settings, day: date, ref: str | None = None) -> 
     return select_standard(load_standards(settings.standards_dir), day, ref or settings.standard)
 
 
-def plan_run(settings: Settings, day: date, run_id: str, standard: str | None = None, shard_size: int | None = None, draft: Path | None = None) -> RunPlan:
-    """Resolve the standard version for `day` (validating every standard) and name the run; with a
-    `draft` file, the run scores with that file instead."""
+def published_refs(run: Any) -> tuple[tuple[str, ...], str | None]:
+    """The standards (`id@version`) and routing (or None) of a `runs` row: what re-staging a
+    published date scores with. Runs recorded before routing have one standard and no `standards`."""
+    listed = run.get("standards")
+    refs = tuple(f"{s['standard_id']}@{s['standard_version']}" for s in listed) if isinstance(listed, list | tuple) or hasattr(listed, "__array__") else ()
+    routing = run.get("routing_id")
+    routed = f"{routing}@{run['routing_version']}" if isinstance(routing, str) else None
+    return refs or (f"{run['standard_id']}@{run['standard_version']}",), routed
+
+
+def router_for(settings: Settings, day: date, routing: str) -> Router:
+    """The routing `routing` (`id` or `id@version`) in force on `day`, bound to that day's standard
+    versions; refused with file and line when it cannot route the day whole."""
+    standards = load_standards(settings.standards_dir)
+    chosen = select_routing(load_routings(settings.standards_dir, {s.id for s in standards}), day, routing)
+    if chosen is None:
+        raise TouchstoneError(f"no version of routing {routing!r} is in force on {day.isoformat()}", f"routing files live in {settings.standards_dir / ROUTING_FOLDER}")
+    return resolve(chosen, standards, day)
+
+
+def plan_run(
+    settings: Settings, day: date, run_id: str, standard: str | None = None, shard_size: int | None = None, draft: Path | None = None, routing: str | None = None
+) -> RunPlan:
+    """Resolve the standard versions for `day` (validating every standard) and name the run.
+
+    A standard named here scores every interaction; otherwise a routing (named here, or by the
+    settings) gives each interaction its standards; otherwise the settings' standard scores all.
+    With a `draft` file, the run scores with that file instead."""
     if shard_size is not None and shard_size < 1:
         raise TouchstoneError(f"shard size must be at least 1, not {shard_size}")
-    chosen = load_standard(draft) if draft is not None else load_standard_for(settings, day, standard)
-    if draft is None:
-        return RunPlan(day, safe_run_id(run_id), chosen.ref, shard_size or DEFAULT_SHARD_SIZE)
-    return RunPlan(day, safe_run_id(run_id), chosen.ref, shard_size or DEFAULT_SHARD_SIZE, str(draft.resolve()), chosen.sha256)
+    size = shard_size or DEFAULT_SHARD_SIZE
+    if draft is not None:
+        chosen = load_standard(draft)
+        return RunPlan(day, safe_run_id(run_id), (chosen.ref,), size, str(draft.resolve()), chosen.sha256)
+    routing = None if standard is not None else routing or settings.routing
+    if routing is not None:
+        router = router_for(settings, day, routing)
+        return RunPlan(day, safe_run_id(run_id), tuple(s.ref for s in router.scored_with), size, routing_ref=router.routing.ref)
+    return RunPlan(day, safe_run_id(run_id), (load_standard_for(settings, day, standard).ref,), size)
+
+
+def plan_router(settings: Settings, plan: RunPlan) -> Router | None:
+    """The routing a planned run applies (None: one standard scores every interaction)."""
+    return router_for(settings, plan.day, plan.routing_ref) if plan.routing_ref else None
+
+
+def plan_standards(settings: Settings, plan: RunPlan) -> dict[str, Standard]:
+    """The standards a planned run scores with, by `id@version` (a draft file must not have changed since)."""
+    if plan.draft:
+        draft = load_standard(Path(plan.draft))
+        if plan.draft_sha256 and draft.sha256 != plan.draft_sha256:
+            raise TouchstoneError(f"the draft {plan.draft} changed since run {plan.run_id} was planned", "plan the comparison again, and leave the draft alone while it runs")
+        return {draft.ref: draft}
+    standards = load_standards(settings.standards_dir)
+    return {ref: select_standard(standards, plan.day, ref) for ref in plan.standard_refs}
 
 
 def plan_standard(settings: Settings, plan: RunPlan) -> Standard:
-    """The standard a planned run scores with (a draft file must not have changed since)."""
-    if not plan.draft:
-        return load_standard_for(settings, plan.day, plan.standard_ref)
-    draft = load_standard(Path(plan.draft))
-    if plan.draft_sha256 and draft.sha256 != plan.draft_sha256:
-        raise TouchstoneError(f"the draft {plan.draft} changed since run {plan.run_id} was planned", "plan the comparison again, and leave the draft alone while it runs")
-    return draft
+    """The standard of a run that scores with one (a draft's impact, a re-publication)."""
+    chosen = plan_standards(settings, plan)
+    if len(chosen) != 1:
+        raise TouchstoneError(f"run {plan.run_id} scores with {plan.standard_ref}, not one standard")
+    return next(iter(chosen.values()))
 
 
 def staging(settings: Settings, plan: RunPlan) -> Path:
@@ -258,7 +316,7 @@ def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dic
     return rows
 
 
-def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: str) -> dict[str, Any]:
+def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: str, rule: str | None) -> dict[str, Any]:
     ix, score, contact = scored.interaction, scored.score, scored.contact
     started = ix.started_at
     if started is not None and started.tzinfo is None:
@@ -288,6 +346,7 @@ def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: st
         "transfers": contact.transfers,
         "customer_distress": contact.customer_distress,
         "handed_over": contact.handed_over,
+        "routing_rule": rule,
         "run_id": run_id,
         "standard_id": standard.id,
         "standard_version": standard.version,
@@ -295,30 +354,44 @@ def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: st
 
 
 def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]:
-    """Score one shard; an interaction a scorer cannot handle is quarantined, not fatal."""
+    """Score one shard: each interaction with its standards (the run's one, or those the routing
+    gives it). An interaction a scorer cannot handle, or that the routing sends nowhere, is
+    quarantined with the reason, not fatal: none of its rows are kept, so it counts once."""
     folder = staging(settings, plan)
-    standard = plan_standard(settings, plan)
-    compiled = CompiledStandard(standard, load_source_config(settings.source_config).non_speech)
+    standards = plan_standards(settings, plan)
+    router = plan_router(settings, plan)
+    non_speech = load_source_config(settings.source_config).non_speech
+    compiled = {ref: CompiledStandard(standard, non_speech) for ref, standard in standards.items()}
     sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
+    scored_interactions = 0
     with shard_file(folder, "interactions", shard, "jsonl").open(encoding="utf-8") as lines:
         for line in lines:
             interaction = Interaction.model_validate_json(line)
             source = sources[interaction.interaction_id]
+            file, _, locator = source.partition(" ")
+            rule, chosen = None, tuple(standards.values())
+            if router is not None:
+                routed, chosen = router.route(interaction)
+                rule = routed.rule
+                if not chosen:  # a valid routing always gives a standard; counted, never dropped, if not
+                    quarantine.append(_quarantine_row(file, locator, f"routing {router.routing.ref}: {routed.reason}", line[:EXCERPT_CHARS], plan.run_id))
+                    continue
             try:
-                scored = compiled.score(interaction)
+                scored = [(standard, compiled[standard.ref].score(interaction)) for standard in chosen]
             except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
-                file, _, locator = source.partition(" ")
                 reason = f"scoring failed: {type(exc).__name__}: {exc}"
                 quarantine.append(_quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
                 continue
-            criterion_rows += _criterion_rows(scored, standard, plan.run_id)
-            interaction_rows.append(_interaction_row(scored, standard, plan.run_id, source))
+            scored_interactions += 1
+            for standard, result in scored:
+                criterion_rows += _criterion_rows(result, standard, plan.run_id)
+                interaction_rows.append(_interaction_row(result, standard, plan.run_id, source, rule))
     for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
         pq.write_table(staged.to_arrow(rows, table), shard_file(folder, table.name, shard))
-    return {**plan.to_dict(), "shard": shard, "scored": len(interaction_rows), "quarantined": len(quarantine)}
+    return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine)}
 
 
 def _shard_numbers(settings: Settings, plan: RunPlan, kind: str, suffix: str) -> list[int]:
@@ -336,7 +409,7 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
     if processes > 1 and len(numbers) > 1:
         # Load the language pipelines once, before forking: the workers share their memory pages
         # (copy-on-write; frozen out of the garbage collector's reach so they stay shared).
-        for lang in plan_standard(settings, plan).languages:
+        for lang in sorted({lang for standard in plan_standards(settings, plan).values() for lang in standard.languages}):
             pipeline(lang)
         gc.freeze()
         try:
@@ -367,9 +440,12 @@ def aggregate(settings: Settings, plan: RunPlan, overrides: dict[str, dict[str, 
     if ingested and ingested != numbers:
         missing = sorted(set(ingested) - set(numbers))
         raise TouchstoneError(f"shard(s) {', '.join(map(str, missing))} of {plan.day} were not scored", "score them (or run the date again) before aggregating")
-    reviewed = Reviewed(plan_standard(settings, plan), overrides_of(settings.warehouse, plan.day) if overrides is None else overrides)
+    reviewed = Reviewed(plan_standards(settings, plan).values(), overrides_of(settings.warehouse, plan.day) if overrides is None else overrides)
     agents = AgentAccumulator()
     rows: dict[str, int] = {}
+    scored = 0
+    per_standard: Counter[str] = Counter()
+    per_rule: Counter[str] = Counter()
     for table in (CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE):
         parts = [shard_file(folder, table.name, n) for n in numbers]
         if table is QUARANTINE:
@@ -384,14 +460,25 @@ def aggregate(settings: Settings, plan: RunPlan, overrides: dict[str, dict[str, 
                     shard_table = reviewed.scores(shard_table)
                     for row in shard_table.select(AGENT_COLUMNS).to_pylist():
                         agents.add(row)
+                    scored += _count_scored(shard_table, per_standard, per_rule)
                 writer.write_table(shard_table)
         rows[table.name] = pq.ParquetFile(merged).metadata.num_rows
         merged.replace(staged.staged_path(table, folder))
-    _update_counts(folder, scored=rows[INTERACTION_SCORES.name], quarantined=rows[QUARANTINE.name])
+    _update_counts(folder, scored=scored, quarantined=rows[QUARANTINE.name], standards=dict(per_standard), routes=dict(per_rule))
     (folder / OVERRIDES_SEEN).write_text(json.dumps(reviewed.seen))
     agent_rows = agents.rows()
     staged.write_staged(agent_rows, AGENT_DAILY_SCORES, folder)
-    return {**plan.to_dict(), "agents": len(agent_rows), "interactions": rows[INTERACTION_SCORES.name], "overrides_applied": reviewed.applied}
+    return {**plan.to_dict(), "agents": len({row["agent_id"] for row in agent_rows}), "interactions": scored, "overrides_applied": reviewed.applied}
+
+
+def _count_scored(scores: pa.Table, per_standard: Counter[str], per_rule: Counter[str]) -> int:
+    """The interactions in a part of interaction_scores (each has one row per standard that scored
+    it, all in one part), counted into `per_standard` (`id@version`) and `per_rule` (routed runs)."""
+    for (standard_id, version), count in Counter(zip(scores["standard_id"].to_pylist(), scores["standard_version"].to_pylist())).items():
+        per_standard[f"{standard_id}@{version}"] += count
+    routed = dict(zip(scores["interaction_id"].to_pylist(), scores["routing_rule"].to_pylist()))
+    per_rule.update(rule for rule in routed.values() if rule is not None)
+    return len(routed)
 
 
 def _overrides_moved(settings: Settings, plan: RunPlan) -> bool:
@@ -440,9 +527,15 @@ def _before_switch(settings: Settings, plan: RunPlan, replaces: str | None) -> N
 def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> dict[str, Any]:
     folder = staging(settings, plan)
     counts = json.loads((folder / COUNTS).read_text())
-    staged_scores = staged.staged_rows(INTERACTION_SCORES, folder)
+    score_rows = staged.staged_rows(INTERACTION_SCORES, folder)  # one per interaction and standard that scored it
+    staged_scores = pc.count_distinct(pq.read_table(staged.staged_path(INTERACTION_SCORES, folder), columns=["interaction_id"])["interaction_id"]).as_py()
     staged_quarantine = staged.staged_rows(QUARANTINE, folder)
-    if (counts["scored"], counts["quarantined"]) != (staged_scores, staged_quarantine) or counts["read"] != staged_scores + staged_quarantine:
+    per_standard: dict[str, int] = counts.get("standards", {})
+    if (
+        (counts["scored"], counts["quarantined"]) != (staged_scores, staged_quarantine)
+        or counts["read"] != staged_scores + staged_quarantine
+        or sum(per_standard.values()) != score_rows
+    ):
         raise TouchstoneError(
             f"counts do not reconcile for {plan.day}: read {counts['read']}, scored {staged_scores}, quarantined {staged_quarantine}",
             "nothing was published; this is a bug, please report it with the staging folder " + str(folder),
@@ -454,21 +547,24 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> 
             f"{limit:.0%}; nothing was published",
             f"inspect the reasons in {folder / 'quarantine.parquet'}",
         )
-    needed = suite_columns(output_suite(staged_scores))
+    needed = suite_columns(output_suite(score_rows))
     frames: dict[str, Any] = {t.name: staged.read_staged(t, folder, needed[t.name], compact=True).to_pandas() for t in (INTERACTION_SCORES, AGENT_DAILY_SCORES)}
-    output = check_output({**frames, CRITERION_RESULTS.name: staged.staged_path(CRITERION_RESULTS, folder)}, staged_scores)
+    output = check_output({**frames, CRITERION_RESULTS.name: staged.staged_path(CRITERION_RESULTS, folder)}, score_rows)
     _write_checks(folder, "output", output)
     if not output.success:
         raise TouchstoneError(
             f"output checks failed for {plan.day}: {', '.join(output.failures)}; nothing was published",
             f"the suite results are in {folder / 'checks.json'}",
         )
-    standard = load_standard_for(settings, plan.day, plan.standard_ref)
+    standards = list(plan_standards(settings, plan).values())
+    router = plan_router(settings, plan)
+    routes = counts.get("routes", {})
     run_row = {
         "run_id": plan.run_id,
-        "standard_id": standard.id,
-        "standard_version": standard.version,
-        "standard_sha256": standard.sha256,
+        # A routed run names all its standards here ("eu_core+sales", "2+1"); each is in `standards`.
+        "standard_id": "+".join(s.id for s in standards),
+        "standard_version": "+".join(s.version for s in standards),
+        "standard_sha256": standards[0].sha256 if len(standards) == 1 else hashlib.sha256("+".join(s.sha256 for s in standards).encode()).hexdigest(),
         "files": counts["files"],
         "read": counts["read"],
         "scored": staged_scores,
@@ -479,6 +575,13 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> 
         "status": "published",
         "published_at": datetime.now(UTC),
         "overrides_applied": _overrides_applied(folder),
+        "routing_id": router.routing.id if router else None,
+        "routing_version": router.routing.version if router else None,
+        "routing_sha256": router.routing.sha256 if router else None,
+        "standards": [
+            {"standard_id": s.id, "standard_version": s.version, "standard_sha256": s.sha256, "interactions": per_standard.get(s.ref, 0)} for s in standards
+        ],
+        "routes": [{"rule": name, "interactions": routes.get(name, 0)} for name, _loc, _refs in router.routing.routes()] if router else None,
     }
     staged.write_staged([run_row], RUNS, folder)
     warehouse = settings.warehouse
@@ -490,7 +593,7 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> 
     shutil.rmtree(folder)
     return {
         **plan.to_dict(),
-        **{k: v for k, v in run_row.items() if k in ("read", "scored", "quarantined", "duplicates_dropped", "overrides_applied", "status")},
+        **{k: v for k, v in run_row.items() if k in ("read", "scored", "quarantined", "duplicates_dropped", "overrides_applied", "status", "standards", "routes")},
         "warehouse": str(warehouse),
     }
 
@@ -515,9 +618,10 @@ def run_day(
     shard_size: int | None = None,
     processes: int = 1,
     on_step: Callable[[str], None] = lambda _step: None,
+    routing: str | None = None,
 ) -> dict[str, Any]:
     """All steps for one date, without a scheduler; `on_step` hears each step as it starts."""
-    plan = plan_run(settings, day, run_id or new_run_id(), standard, shard_size)
+    plan = plan_run(settings, day, run_id or new_run_id(), standard, shard_size, routing=routing)
     on_step("reading the landing files")
     ingested = ingest(settings, plan)
     on_step(f"scoring {ingested['valid']:,} interactions in {len(ingested['shards'])} shards")

@@ -14,6 +14,7 @@ live under `<project>/data/` (git-ignored), and the standards under `<project>/s
 | TOUCHSTONE_WAREHOUSE_CONN_ID | none; the Airflow connection (type aws) with its credentials, else AWS_* variables |
 | TOUCHSTONE_STANDARDS_DIR     | <project>/standards                                        |
 | TOUCHSTONE_STANDARD          | eu_core                                                    |
+| TOUCHSTONE_ROUTING           | none; a routing id (`standards/routing/`): each interaction gets the standards it routes to |
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class Settings:
     standards_dir: Path
     # `id` (the version in force on the scored date) or `id@version`.
     standard: str = "eu_core"
+    # A routing `id` or `id@version`: each interaction is scored by the standards it gives (none:
+    # every interaction by `standard`).
+    routing: str | None = None
     landing_url: str | None = None
     landing_conn_id: str | None = None
     source_config: Path | None = None
@@ -80,6 +84,7 @@ class Settings:
             landing_dir=Path(os.environ.get("TOUCHSTONE_LANDING_DIR", data / "landing")).resolve(),
             standards_dir=Path(os.environ.get("TOUCHSTONE_STANDARDS_DIR", PROJECT_ROOT / "standards")).resolve(),
             standard=os.environ.get("TOUCHSTONE_STANDARD", "eu_core"),
+            routing=os.environ.get("TOUCHSTONE_ROUTING") or None,
             landing_url=os.environ.get("TOUCHSTONE_LANDING_URL") or None,
             landing_conn_id=os.environ.get("TOUCHSTONE_LANDING_CONN_ID") or None,
             source_config=Path(os.environ["TOUCHSTONE_SOURCE_CONFIG"]) if os.environ.get("TOUCHSTONE_SOURCE_CONFIG") else None,

@@ -2,7 +2,9 @@
 
 Compliance officers use it before a new version goes live: `touchstone standards try draft.yaml
 --on landing/2026-11-22/`. Files are read with the same format adapters and checks as the nightly
-run, so what is quarantined here would be quarantined there.
+run, so what is quarantined here would be quarantined there. With a routing, the draft scores only
+the interactions the routing gives its standard (a sales scorecard is tried on sales calls); the
+others are counted as routed elsewhere.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ingest.records import Quarantined
 from ingest.source_config import SourceConfig
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standard
+from scorers.routing import Routing, route
 from touchstone.errors import TouchstoneError
 
 
@@ -24,6 +27,7 @@ from touchstone.errors import TouchstoneError
 class Trial:
     scored: list[Scored] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
+    routed_elsewhere: int = 0  # interactions the routing gives other standards only
 
     def summary(self) -> list[tuple[str, int, int, int]]:
         """Per criterion, in the standard's order: (criterion id, passed, failed, not applicable)."""
@@ -49,10 +53,14 @@ def input_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def try_standard(standard_file: Path, paths: list[Path], config: SourceConfig | None = None) -> Trial:
+def try_standard(standard_file: Path, paths: list[Path], config: SourceConfig | None = None, routing: Routing | None = None) -> Trial:
+    """Score the transcripts in `paths` with the draft; with `routing`, only those it routes to the
+    draft's standard id."""
     config = config or SourceConfig()
-    compiled = CompiledStandard(load_standard(standard_file), config.non_speech)
+    draft = load_standard(standard_file)
+    compiled = CompiledStandard(draft, config.non_speech)
     files = input_files(paths)
     root = landing_root("/")
     day = read_paths(root, [root / str(f.resolve()).lstrip("/") for f in files], config)
-    return Trial([compiled.score(ix) for ix in day.interactions], day.quarantined)
+    chosen = [ix for ix in day.interactions if routing is None or draft.id in {ref.partition("@")[0] for ref in route(ix, routing).standards}]
+    return Trial([compiled.score(ix) for ix in chosen], day.quarantined, len(day.interactions) - len(chosen))

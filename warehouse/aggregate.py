@@ -31,15 +31,18 @@ def mean_confidence_interval(values: list[float], level: float = 0.95) -> tuple[
 
 class AgentAccumulator:
     """Per-agent running totals, fed one interaction row at a time: a day of any size is aggregated
-    without holding its rows (only each agent's quality scores, for the interval)."""
+    without holding its rows (only each agent's quality scores, for the interval). An agent scored
+    by several standards (a routed run) gets one row per standard: scores of different
+    scorecards are never averaged together."""
 
     def __init__(self) -> None:
-        self.agents: dict[str, dict[str, Any]] = {}
+        self.agents: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def add(self, row: dict[str, Any]) -> None:
-        agent = self.agents.get(row["agent_id"])
+        key = (row["agent_id"], row["standard_id"], row["standard_version"])
+        agent = self.agents.get(key)
         if agent is None:
-            agent = self.agents[row["agent_id"]] = {
+            agent = self.agents[key] = {
                 "agent_type": row["agent_type"], "teams": Counter(), "interactions": 0, "quality": [], "compliant": 0,
                 "critical_failures": 0, "sections": {}, **{key: row[key] for key in PROVENANCE},
             }  # fmt: skip
@@ -54,10 +57,10 @@ class AgentAccumulator:
             agent["sections"].setdefault(section, []).append(score)
 
     def rows(self) -> list[dict[str, Any]]:
-        """One row per agent, ordered by agent id."""
+        """One row per agent and standard, ordered by agent id, then standard."""
         out = []
-        for agent_id in sorted(self.agents):
-            agent = self.agents[agent_id]
+        for key in sorted(self.agents):
+            agent_id, agent = key[0], self.agents[key]
             mean, low, high = mean_confidence_interval(agent["quality"])
             teams: Counter[str] = agent["teams"]
             out.append(
@@ -81,7 +84,7 @@ class AgentAccumulator:
 
 
 def agent_daily_rows(interaction_rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per agent, ordered by agent id, from rows of the `interaction_scores` table."""
+    """One row per agent and standard, ordered by agent id, from rows of the `interaction_scores` table."""
     accumulator = AgentAccumulator()
     for row in interaction_rows:
         accumulator.add(row)

@@ -69,16 +69,18 @@ INPUT_SUITE = [
 
 
 def output_suite(scored: int) -> list[Expect]:
+    """The output suite; `scored` is the rows of interaction_scores: one per interaction and
+    standard that scored it (one standard per interaction, unless the run was routed)."""
     return [
-        Expect("interaction_scores", "ExpectColumnValuesToBeUnique", {"column": "interaction_id"}),
+        Expect("interaction_scores", "ExpectCompoundColumnsToBeUnique", {"column_list": ["interaction_id", "standard_id"]}),
         Expect("interaction_scores", "ExpectColumnValuesToBeBetween", {"column": "quality_score", "min_value": 0, "max_value": 100}),
         Expect("interaction_scores", "ExpectTableRowCountToEqual", {"value": scored}),
         Expect("interaction_scores", "ExpectColumnValuesToNotBeNull", {"column": "contact_reason"}),
         Expect("interaction_scores", "ExpectColumnValuesToBeBetween", {"column": "transfers", "min_value": 0}),
-        # One result per interaction and criterion: as many results as distinct criteria, per interaction.
+        # One result per interaction, standard and criterion: as many results as distinct criteria.
         Expect("criteria_per_interaction", "ExpectColumnPairValuesToBeEqual", {"column_A": "results", "column_B": "criteria"}),
         Expect("criterion_outcomes", "ExpectColumnValuesToBeInSet", {"column": "outcome", "value_set": OUTCOMES}),
-        Expect("agent_daily_scores", "ExpectColumnValuesToBeUnique", {"column": "agent_id"}),
+        Expect("agent_daily_scores", "ExpectCompoundColumnsToBeUnique", {"column_list": ["agent_id", "standard_id"]}),
         Expect("agent_daily_scores", "ExpectColumnSumToBeBetween", {"column": "interactions", "min_value": scored, "max_value": scored}),
         Expect("agent_daily_scores", "ExpectColumnValuesToBeBetween", {"column": "compliance_rate", "min_value": 0, "max_value": 1}),
     ]
@@ -133,12 +135,14 @@ def run_suite(name: str, expectations: Sequence[Expect], frames: dict[str, pd.Da
             continue
         batch = source.add_dataframe_asset(name=frame_name).add_batch_definition_whole_dataframe(frame_name)
         suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{frame_name}"))
+        by_id = {}
         for expect in mine:
-            suite.add_expectation(getattr(gx.expectations, expect.type)(**expect.kwargs))
+            by_id[suite.add_expectation(getattr(gx.expectations, expect.type)(**expect.kwargs)).id] = expect
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}.{frame_name}", data=batch, suite=suite))
         result = definition.run(batch_parameters={"dataframe": frame.reset_index(drop=True)}, result_format="COMPLETE")
         details[frame_name] = result.describe_dict()
-        for expect, outcome in zip(mine, result.results):
+        for outcome in result.results:  # not in the order added: matched by the expectation's id
+            expect = by_id[outcome.expectation_config.id]
             if not outcome.success:
                 failures[expect.label] = [int(i) for i in (outcome.result or {}).get("unexpected_index_list") or []]
     return SuiteResult(not failures, failures, details)
@@ -177,7 +181,7 @@ def criterion_summaries(results: pd.DataFrame | Path) -> dict[str, pd.DataFrame]
     db = duckdb.connect()
     relation = db.read_parquet(str(results)) if isinstance(results, Path) else db.from_df(results)
     return {
-        "criteria_per_interaction": relation.aggregate("interaction_id, count(*) as results, count(distinct criterion_id) as criteria", "interaction_id").df(),
+        "criteria_per_interaction": relation.aggregate("interaction_id, standard_id, count(*) as results, count(distinct criterion_id) as criteria", "interaction_id, standard_id").df(),
         "criterion_outcomes": relation.project("outcome").distinct().df(),
     }
 

@@ -4,6 +4,8 @@ Each table is a view of the same name, with its `date` column, over the table's 
 (delta-rs lists the files; DuckDB scans them, pushing filters down, and needs no extension). Daily
 tables show the run in force on each date only, as `warehouse.store.read_table` does; `runs` shows
 every run. Nothing is copied; the Parquet files of the Delta tables stay the single source of truth.
+A date a routed run scored with several standards has rows of each, told apart by `standard_id`;
+the ready queries group by it, and `connect(..., standard_id=...)` narrows every view to one.
 
     touchstone query "select agent_id, avg(quality_score) from interaction_scores group by 1"
 """
@@ -28,32 +30,37 @@ _SQL_TYPES = {pa.string(): "varchar", pa.int32(): "integer", pa.int64(): "bigint
 # Questions QA managers ask every morning; also in the README.
 READY_QUERIES = {
     "worst_criteria": """
-        select criterion_id, count(*) filter (where outcome = 'fail') as failed,
+        select standard_id, criterion_id, count(*) filter (where outcome = 'fail') as failed,
                count(*) filter (where outcome <> 'not_applicable') as applicable,
                round(100.0 * failed / nullif(applicable, 0), 1) as failure_rate
-        from criterion_results group by criterion_id order by failure_rate desc nulls last""",
+        from criterion_results group by standard_id, criterion_id order by failure_rate desc nulls last, standard_id, criterion_id""",
     "bots_against_humans": """
-        select agent_type, count(*) as interactions, round(avg(quality_score), 1) as mean_quality,
+        select standard_id, agent_type, count(*) as interactions, round(avg(quality_score), 1) as mean_quality,
                round(100.0 * avg(compliance_passed::int), 1) as compliance_rate
-        from interaction_scores group by agent_type order by agent_type""",
+        from interaction_scores group by standard_id, agent_type order by standard_id, agent_type""",
     "asked_for_a_person": """
         select r.outcome, i.agent_type, count(*) as interactions
-        from criterion_results r join interaction_scores i using (date, interaction_id)
+        from criterion_results r join interaction_scores i using (date, interaction_id, standard_id)
         where r.criterion_id = 'offer_human_when_asked' and r.outcome <> 'not_applicable'
         group by 1, 2 order by 2, 1""",
     "most_overridden_criteria": """
-        select criterion_id, count(*) filter (where override_id is not null) as overridden,
+        select standard_id, criterion_id, count(*) filter (where override_id is not null) as overridden,
                count(*) filter (where override_id is not null and outcome = 'pass') as to_pass,
                count(*) filter (where override_id is not null and outcome = 'fail') as to_fail
-        from criterion_results group by criterion_id having overridden > 0 order by overridden desc, criterion_id""",
+        from criterion_results group by standard_id, criterion_id having overridden > 0 order by overridden desc, standard_id, criterion_id""",
+    "standards_per_day": """
+        select date, standard_id, standard_version, count(*) as interactions,
+               round(avg(quality_score), 1) as mean_quality, round(100.0 * avg(compliance_passed::int), 1) as compliance_rate
+        from interaction_scores group by all order by date, standard_id""",
     "critical_failures_with_evidence": """
         select date, agent_id, interaction_id, criterion_id, turn_index, evidence
         from criterion_results where critical and outcome = 'fail' order by date, agent_id""",
 }
 
 
-def connect(warehouse: Warehouse | Path | str, as_of: datetime | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per published table (as it was at `as_of`, when given)."""
+def connect(warehouse: Warehouse | Path | str, as_of: datetime | None = None, standard_id: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one view per published table (as it was at `as_of`, when given;
+    with `standard_id`, the daily tables show only the rows that standard scored)."""
     import duckdb
 
     connection = duckdb.connect()
@@ -67,5 +74,11 @@ def connect(warehouse: Warehouse | Path | str, as_of: datetime | None = None) ->
         chosen = "" if table.history else " semi join _runs_in_force using (date, run_id)"
         # Columns declared since the table was written (or as of then) read as nulls.
         added = "".join(f", cast(null as {_SQL_TYPES.get(f.type, 'varchar')}) as {f.name}" for f in table.schema if f.name not in rows.schema.names)
-        connection.execute(f"create view {name} as select *{added} from _{name}_all_runs{chosen}")
+        only = f" where standard_id = {_quoted(standard_id)}" if standard_id is not None and not table.history and "standard_id" in table.schema.names else ""
+        connection.execute(f"create view {name} as select *{added} from _{name}_all_runs{chosen}{only}")
     return connection
+
+
+def _quoted(text: str) -> str:
+    """A SQL string literal (views cannot take parameters)."""
+    return "'" + text.replace("'", "''") + "'"

@@ -11,7 +11,7 @@ changed goes through the same step, from its published tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -53,14 +53,17 @@ def _replaced(rows: pa.Table, touched: set[str], again: Callable[[pd.DataFrame],
 
 class Reviewed:
     """Applies one date's overrides in force (by interaction and criterion) to a run's parts: all
-    its criterion_results parts first (`verdicts`), then its interaction_scores parts (`scores`)."""
+    its criterion_results parts first (`verdicts`), then its interaction_scores parts (`scores`).
+    A routed run scores an interaction with several standards; their criterion ids never collide
+    (`scorers.routing.resolve`), so an override names its verdict by interaction and criterion."""
 
-    def __init__(self, standard: Standard, overrides: dict[str, dict[str, Override]]) -> None:
-        self.standard = standard
+    def __init__(self, standards: Iterable[Standard], overrides: dict[str, dict[str, Override]]) -> None:
+        self.standards = {(s.id, s.version): s for s in standards}
         self.overrides = overrides
-        self.criteria = {c.id: c for c in standard.criteria}
-        self.fingerprints = {c.id: criterion_fingerprint(c) for c in standard.criteria} if overrides else {}
-        self.decided: dict[str, dict[str, Any]] = {}  # interaction id -> its score columns, once scored again
+        self.criteria = {key: {c.id: c for c in s.criteria} for key, s in self.standards.items()}
+        self.fingerprints = {key: {c.id: criterion_fingerprint(c) for c in s.criteria} for key, s in self.standards.items()} if overrides else {}
+        # (interaction id, standard id, version) -> its score columns, once scored again
+        self.decided: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.applied = 0
 
     @property
@@ -77,18 +80,20 @@ class Reviewed:
 
     def scores(self, part: pa.Table) -> pa.Table:
         """interaction_scores rows with the scores of the interactions `verdicts` made again."""
-        return _replaced(part, set(self.decided), self._scores_again)
+        return _replaced(part, {key[0] for key in self.decided}, self._scores_again)
 
     def _verdicts_again(self, rows: pd.DataFrame) -> pd.DataFrame:
         rows = rows.assign(machine=machine_outcome(rows))
         parts = []
-        for interaction_id, verdicts in rows.groupby("interaction_id", sort=False):
+        for (interaction_id, standard_id, version), verdicts in rows.groupby(["interaction_id", "standard_id", "standard_version"], sort=False):
+            key = (str(interaction_id), str(standard_id), str(version))
             # A run writes an interaction's verdicts in one shard; a score needs all of them.
-            assert str(interaction_id) not in self.decided, f"the verdicts of {interaction_id} are in two parts"
-            results = [CriterionResult(self.criteria[row.criterion_id], _verdict(row)) for row in verdicts.itertuples(index=False)]
-            overrides = self.overrides.get(str(interaction_id), {})
+            assert key not in self.decided, f"the verdicts of {interaction_id} by {standard_id}@{version} are in two parts"
+            standard, criteria = self.standards[key[1:]], self.criteria[key[1:]]
+            results = [CriterionResult(criteria[row.criterion_id], _verdict(row)) for row in verdicts.itertuples(index=False)]
+            overrides = self.overrides.get(key[0], {})
             # Where none applies (any more), the machine's verdicts stand.
-            now, score = apply_overrides(self.standard, results, overrides, self.fingerprints) or (tuple(results), score_interaction(self.standard, results))
+            now, score = apply_overrides(standard, results, overrides, self.fingerprints.get(key[1:])) or (tuple(results), score_interaction(standard, results))
             self.applied += sum(r.override is not None for r in now)
             verdicts = verdicts.assign(
                 outcome=[r.outcome.value for r in now],
@@ -97,7 +102,7 @@ class Reviewed:
                 machine_outcome=[r.verdict.outcome.value if r.override else None for r in now],
                 **{column: [getattr(r.override, name) if r.override else None for r in now] for column, name in OVERRIDE_COLUMNS.items()},
             )
-            self.decided[str(interaction_id)] = {
+            self.decided[key] = {
                 "quality_score": score.quality_score, "compliance_passed": score.compliance_passed, "critical_failures": score.critical_failures,
                 "criteria_passed": score.passed, "criteria_failed": score.failed, "criteria_not_applicable": score.not_applicable,
                 "section_scores": list(score.section_scores.items()),
@@ -107,6 +112,7 @@ class Reviewed:
 
     def _scores_again(self, rows: pd.DataFrame) -> pd.DataFrame:
         rows = rows.astype({"section_scores": object})
+        keys = list(zip(rows["interaction_id"], rows["standard_id"], rows["standard_version"]))
         for column in DECIDED:
-            rows[column] = [self.decided[i][column] for i in rows["interaction_id"]]
+            rows[column] = [self.decided[key][column] for key in keys]
         return rows

@@ -61,8 +61,8 @@ CRITERION_RESULTS = Table(
 
 INTERACTION_SCORES = Table(
     "interaction_scores",
-    "interaction",
-    "One quality and compliance score per interaction.",
+    "interaction x standard",
+    "One quality and compliance score per interaction and standard that scored it.",
     pa.schema(
         [
             pa.field("interaction_id", pa.string(), nullable=False),
@@ -90,6 +90,9 @@ INTERACTION_SCORES = Table(
             pa.field("transfers", pa.int32(), nullable=False),
             pa.field("customer_distress", pa.bool_()),  # null when the sentiment lexicon lacks the language
             pa.field("handed_over", pa.bool_(), nullable=False),  # a bot conversation that reached a person
+            # The routing rule that gave the interaction this standard (`default`, `always`); null
+            # when the run scored every interaction with one standard.
+            pa.field("routing_rule", pa.string()),
             *_PROVENANCE,
         ]
     ),
@@ -97,8 +100,8 @@ INTERACTION_SCORES = Table(
 
 AGENT_DAILY_SCORES = Table(
     "agent_daily_scores",
-    "agent x date",
-    "Per-agent daily scores with sample sizes and 95% confidence intervals, for coaching.",
+    "agent x standard x date",
+    "Per-agent daily scores with sample sizes and 95% confidence intervals, for coaching; one row per standard the agent was scored by.",
     pa.schema(
         [
             pa.field("agent_id", pa.string(), nullable=False),
@@ -152,6 +155,13 @@ RUNS = Table(
             pa.field("status", pa.string(), nullable=False),
             pa.field("published_at", pa.timestamp("us", tz="UTC"), nullable=False),
             pa.field("overrides_applied", pa.int32()),  # reviewer overrides in the run's verdicts
+            # A routed run: the routing applied (a run with one standard: nulls), and for every
+            # standard and every rule, how many interactions it scored or routed (0: none that day).
+            pa.field("routing_id", pa.string()),
+            pa.field("routing_version", pa.string()),
+            pa.field("routing_sha256", pa.string()),
+            pa.field("standards", pa.list_(pa.struct([("standard_id", pa.string()), ("standard_version", pa.string()), ("standard_sha256", pa.string()), ("interactions", pa.int32())]))),
+            pa.field("routes", pa.list_(pa.struct([("rule", pa.string()), ("interactions", pa.int32())]))),
         ]
     ),
     history=True,

@@ -59,7 +59,7 @@ def test_route(metadata: dict, kwargs: dict, standards: tuple[str, ...], rule: s
 def test_without_a_default_the_company_wide_standard_still_applies() -> None:
     routing = parse_routing(ROUTING.replace("default: [support]\n", ""), "routing.yaml", KNOWN)
     routed = route(interaction([("agent", "Hello")], metadata={"queue": "nowhere"}), routing)
-    assert routed == type(routed)(("eu_core",), None, "no rule matched: company-wide standards only")
+    assert routed == type(routed)(("eu_core",), "always", "no rule matched: company-wide standards only")
 
 
 @pytest.mark.parametrize(

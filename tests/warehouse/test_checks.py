@@ -36,30 +36,43 @@ def test_input_suite_rejects_what_pydantic_lets_through() -> None:
     assert not result.success and result.details["turns"]["success"]
 
 
-def _outputs(scores: list[float], agent_interactions: int, duplicate: bool = False, transfers: int = 0) -> dict[str, pd.DataFrame]:
+def _outputs(scores: list[float], agent_interactions: int, duplicate: bool = False, transfers: int = 0, standards: tuple[str, ...] = ("s",)) -> dict[str, pd.DataFrame]:
+    """Output frames of a run; with several `standards`, every interaction scored by each (a routed run)."""
     ids = [f"i{n}" for n in range(len(scores))]
-    contact = {"contact_reason": ["billing"] * len(ids), "transfers": [0] * (len(ids) - 1) + [transfers]}
-    criteria = pd.DataFrame({"interaction_id": ids + ids[:1] * duplicate, "criterion_id": ["c"] * (len(ids) + duplicate), "outcome": ["pass"] * (len(ids) + duplicate)})
+    rows = [(i, s) for s in standards for i in ids]
+    contact = {"contact_reason": ["billing"] * len(rows), "transfers": [0] * (len(rows) - 1) + [transfers]}
+    verdicts = rows + rows[:1] * duplicate
+    criteria = pd.DataFrame({"interaction_id": [i for i, _ in verdicts], "standard_id": [s for _, s in verdicts], "criterion_id": ["c"] * len(verdicts), "outcome": ["pass"] * len(verdicts)})
     return {
-        "interaction_scores": pd.DataFrame({"interaction_id": ids, "quality_score": scores, **contact}),
+        "interaction_scores": pd.DataFrame({"interaction_id": [i for i, _ in rows], "standard_id": [s for _, s in rows], "quality_score": scores * len(standards), **contact}),
         "criterion_results": criteria,
-        "agent_daily_scores": pd.DataFrame({"agent_id": ["a"], "interactions": [agent_interactions], "compliance_rate": [1.0]}),
+        "agent_daily_scores": pd.DataFrame({"agent_id": ["a"] * len(standards), "standard_id": list(standards), "interactions": [agent_interactions] * len(standards), "compliance_rate": [1.0] * len(standards)}),
     }
 
 
 @pytest.mark.parametrize(
-    ("frames", "failed"),
+    ("frames", "scored", "failed"),
     [
-        (_outputs([80.0, 100.0], 2), set()),
-        (_outputs([80.0, 140.0], 2), {"interaction_scores: ExpectColumnValuesToBeBetween(quality_score)"}),
-        (_outputs([80.0, 100.0], 3), {"agent_daily_scores: ExpectColumnSumToBeBetween(interactions)"}),
-        (_outputs([80.0, 100.0], 2, duplicate=True), {"criteria_per_interaction: ExpectColumnPairValuesToBeEqual(results, criteria)"}),
-        (_outputs([80.0, 100.0], 2, transfers=-1), {"interaction_scores: ExpectColumnValuesToBeBetween(transfers)"}),
+        (_outputs([80.0, 100.0], 2), 2, set()),
+        (_outputs([80.0, 140.0], 2), 2, {"interaction_scores: ExpectColumnValuesToBeBetween(quality_score)"}),
+        (_outputs([80.0, 100.0], 3), 2, {"agent_daily_scores: ExpectColumnSumToBeBetween(interactions)"}),
+        (_outputs([80.0, 100.0], 2, duplicate=True), 2, {"criteria_per_interaction: ExpectColumnPairValuesToBeEqual(results, criteria)"}),
+        (_outputs([80.0, 100.0], 2, transfers=-1), 2, {"interaction_scores: ExpectColumnValuesToBeBetween(transfers)"}),
+        # A routed run: each interaction once per standard, each agent once per standard.
+        (_outputs([80.0, 100.0], 2, standards=("eu_core", "sales")), 4, set()),
+        (_outputs([80.0, 100.0], 2, duplicate=True, standards=("eu_core", "sales")), 4, {"criteria_per_interaction: ExpectColumnPairValuesToBeEqual(results, criteria)"}),
     ],
 )
-def test_output_suite(frames: dict[str, pd.DataFrame], failed: set[str]) -> None:
-    result = check_output(frames, scored=2)
+def test_output_suite(frames: dict[str, pd.DataFrame], scored: int, failed: set[str]) -> None:
+    result = check_output(frames, scored=scored)
     assert set(result.failures) == failed and result.success is (not failed)
+
+
+def test_output_suite_refuses_an_interaction_scored_twice_by_one_standard() -> None:
+    frames = _outputs([80.0, 100.0], 2)
+    frames["interaction_scores"] = pd.concat([frames["interaction_scores"]] * 2, ignore_index=True)
+    result = check_output(frames, scored=4)
+    assert set(result.failures) == {"interaction_scores: ExpectCompoundColumnsToBeUnique(['interaction_id', 'standard_id'])", "agent_daily_scores: ExpectColumnSumToBeBetween(interactions)"}
 
 
 def _settings(tmp_path: Path) -> Settings:

@@ -295,7 +295,7 @@ def test_a_warehouse_written_before_columns_were_added_reads_them_as_nulls(tmp_p
 
     warehouse = Warehouse.at(tmp_path / "wh")
     runs, results = TABLES["runs"], TABLES["criterion_results"]
-    new = {"overrides_applied", "machine_outcome", "override_id", "override_reviewer", "override_reason"}
+    new = {"overrides_applied", "machine_outcome", "override_id", "override_reviewer", "override_reason", "routing_id", "routing_version", "routing_sha256", "standards", "routes"}
     old = {name: pa.schema([f for f in t.schema if f.name not in new]) for name, t in (("runs", runs), ("criterion_results", results))}
     row = {f.name: None for f in old["criterion_results"]} | {
         "interaction_id": "i-1", "agent_id": "a-1", "criterion_id": "greeting", "criterion_kind": "required_phrase", "section": "opening", "outcome": "pass",
@@ -310,7 +310,8 @@ def test_a_warehouse_written_before_columns_were_added_reads_them_as_nulls(tmp_p
     for as_of in (None, then):
         frame = read_table(warehouse, "criterion_results", DAY, as_of=as_of)
         assert frame.outcome.tolist() == ["pass"] and frame.override_id.isna().all() and frame.machine_outcome.isna().all()
-        assert read_table(warehouse, "runs", DAY, as_of=as_of).overrides_applied.isna().all()
+        old_run = read_table(warehouse, "runs", DAY, as_of=as_of)
+        assert old_run.overrides_applied.isna().all() and old_run.routing_id.isna().all() and old_run.standards.isna().all()
         assert store.read_arrow(warehouse, "criterion_results", DAY, as_of=as_of).schema.names == ["date", *results.schema.names]
         db = connect(warehouse, as_of)
         assert db.sql("select count(*) filter (where override_id is null), max(overrides_applied) from criterion_results, runs").fetchall() == [(1, None)]

@@ -3,7 +3,9 @@
     inputs (published tables)  ->  sections / automation (numbers)  ->  html (one file, inline SVG)
 
 The pipeline writes it after publishing a date; `touchstone report --date` writes it again, e.g.
-after `touchstone calibrate` has added the reviewers' outcomes.
+after `touchstone calibrate` has added the reviewers' outcomes. A date scored with several
+standards (a routed run) gets one page per standard, linked to each other: `<date>.html` for the
+first (the company-wide standard), `<date>.<standard>.html` for each other.
 """
 
 from __future__ import annotations
@@ -19,17 +21,33 @@ from warehouse.report.html import render
 from warehouse.report.inputs import load_inputs
 
 
-def write_report(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, reports_dir: Path, day: date, out: Path | None = None) -> Path:
-    """Build the report of `day` and write it atomically (readers never open half a file)."""
-    page = render(load_inputs(warehouse, standards_dir, reviews_dir, day))
+def page_name(first: Path, standards: tuple[str, ...], standard_id: str) -> Path:
+    """The page of one standard beside the date's first page (`2026-11-22.html` -> `2026-11-22.sales.html`)."""
+    return first if standard_id == standards[0] else first.with_name(f"{first.stem}.{standard_id}{first.suffix}")
+
+
+def write_report(
+    warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, reports_dir: Path, day: date, out: Path | None = None, standard_id: str | None = None
+) -> Path:
+    """Build the report of `day` and write it atomically (readers never open half a file): the
+    page of each standard that scored it (or of `standard_id` alone); returns the first page."""
+    first = load_inputs(warehouse, standards_dir, reviews_dir, day, standard_id)
     target = out or reports_dir / f"{day.isoformat()}.html"
+    ids = tuple(i for i, _v, _n in first.day_standards) or ("",)
+    pages = {i: page_name(target, ids, i) for i in ids}
+    for inputs in [first] if standard_id or len(ids) == 1 else [first, *(load_inputs(warehouse, standards_dir, reviews_dir, day, i) for i in ids[1:])]:
+        path = target if standard_id else pages[inputs.standard_id or ""]
+        _write(path, render(inputs, {i: p.name for i, p in pages.items()} if len(ids) > 1 else {}))
+    return target
+
+
+def _write(target: Path, page: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # concurrent writers apart
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, target)
-    return target
 
 
-def report_day(settings: Settings, day: date, out: Path | None = None) -> Path:
+def report_day(settings: Settings, day: date, out: Path | None = None, standard_id: str | None = None) -> Path:
     """`write_report` with the deployment's folders: what the pipeline, the CLI and scripts call."""
-    return write_report(settings.warehouse, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out)
+    return write_report(settings.warehouse, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out, standard_id)

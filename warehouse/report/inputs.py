@@ -1,7 +1,9 @@
 """What a report is built from, read once from the published warehouse (never from staging).
 
 The report of a date covers that date, with 30 days of history for trends and 7 days before it for
-repeat contacts. Everything else in `warehouse.report` is pure functions of these frames.
+repeat contacts. Everything else in `warehouse.report` is pure functions of these frames. A date a
+routed run scored with several standards has one page per standard: its inputs are that standard's
+rows (scores of different scorecards are never mixed); contacts count each interaction once.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ RESULT_COLUMNS = [
     "interaction_id", "agent_id", "criterion_id", "section", "outcome", "reason", "critical", "evidence", "turn_index", "start_ms",
     "machine_outcome", "override_id", "override_reviewer", "override_reason",
 ]  # fmt: skip
-HISTORY_COLUMNS = ["team", "quality_score", "compliance_passed"]  # 30 days: 3 million rows at 100,000 a day
-CONTACT_COLUMNS = ["customer_id", "started_at"]  # 7 days, for repeat contacts
+HISTORY_COLUMNS = ["team", "quality_score", "compliance_passed", "standard_id"]  # 30 days: 3 million rows at 100,000 a day
+CONTACT_COLUMNS = ["interaction_id", "customer_id", "started_at"]  # 7 days, for repeat contacts
 
 
 @dataclass(frozen=True)
@@ -54,20 +56,45 @@ class ReportInputs:
     reviews: pd.DataFrame | None  # human outcomes of the day: kept by `touchstone calibrate`, and the overrides in force
     overrides: pd.DataFrame  # every override recorded for the day (latest per verdict), with its status
     trust: pd.DataFrame  # per criterion over TREND_DAYS: verdicts reviewed, agreed with, overridden
+    # Every standard that scored the day, as (standard id, version, interactions), in the run's
+    # order (company-wide first); the page is about `standard_id`, one of them.
+    day_standards: tuple[tuple[str, str, int], ...] = ()
+    standard_id: str | None = None
+
+
+def day_standards(interactions: pd.DataFrame, run: dict[str, object]) -> tuple[tuple[str, str, int], ...]:
+    """The standards that scored the day with their interactions, in the run's order."""
+    counts = interactions.groupby(["standard_id", "standard_version"], observed=True).size()
+    listed = run.get("standards")
+    order = [(str(s["standard_id"]), str(s["standard_version"])) for s in listed] if isinstance(listed, list | tuple) or hasattr(listed, "__array__") else []
+    keys = [k for k in order if k in counts.index] + sorted(k for k in map(tuple, counts.index) if k not in order)
+    return tuple((str(i), str(v), int(counts[(i, v)])) for i, v in keys)
 
 
 def reviews_file(reviews_dir: Path, day: date) -> Path:
     return reviews_dir / f"{day.isoformat()}.csv"
 
 
-def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, day: date) -> ReportInputs:
-    """Read the published day and its history; an unpublished day is an error that says what to run."""
-    interactions = read_table(warehouse, "interaction_scores", day, columns=DAY_COLUMNS)
+def _of(frame: pd.DataFrame, standard_id: str | None) -> pd.DataFrame:
+    """The rows of one standard (all rows when the page is not about one)."""
+    return frame if standard_id is None or frame.empty else frame[frame["standard_id"].astype(str) == standard_id].reset_index(drop=True)
+
+
+def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, day: date, standard_id: str | None = None) -> ReportInputs:
+    """Read the published day and its history, for one of the standards that scored it (default:
+    the first, the company-wide one of a routed run); an unpublished day is an error that says what to run."""
+    everything = read_table(warehouse, "interaction_scores", day, columns=DAY_COLUMNS)
     runs = read_table(warehouse, "runs", day)
-    if interactions.empty and runs.empty:
+    if everything.empty and runs.empty:
         raise TouchstoneError(f"nothing published for {day} in {warehouse}", f"run `touchstone run --date {day}` first")
-    published = set(interactions["run_id"]) or set(runs["run_id"].tail(1))
+    published = set(everything["run_id"]) or set(runs["run_id"].tail(1))
     run = runs[runs["run_id"].isin(published)].tail(1)
+    run_row = run.iloc[0].to_dict() if not run.empty else {}
+    scored_by = day_standards(everything, run_row) if not everything.empty else ()
+    if standard_id is not None and standard_id not in {i for i, _v, _n in scored_by}:
+        raise TouchstoneError(f"standard {standard_id!r} scored nothing on {day}", f"standards of the day: {', '.join(i for i, _v, _n in scored_by) or 'none'}")
+    standard_id = standard_id or (scored_by[0][0] if scored_by else None)
+    interactions = _of(everything, standard_id)
     window_start = day - timedelta(days=TREND_DAYS - 1)
     standard = None
     if not interactions.empty:
@@ -76,22 +103,28 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
     reviews_path = reviews_file(reviews_dir, day)
     recorded = read_overrides(warehouse, since=window_start, day=day)
     reviews = with_overrides(read_human_outcomes(reviews_path) if reviews_path.exists() else None, in_force(recorded[recorded["date"] == day.isoformat()]))
-    counts, listed = _criterion_results(warehouse, day, standard.handover_criterion if standard else None, reviews)
+    counts, listed = _criterion_results(warehouse, day, standard.handover_criterion if standard else None, reviews, standard_id)
+    trust = _trust(warehouse, reviews_dir, recorded, window_start, day)
+    if standard_id is not None and len(scored_by) > 1:
+        trust = trust[trust["criterion_id"].isin(set(counts["criterion_id"]))].reset_index(drop=True)
+    contacts = read_table(warehouse, "interaction_scores", day, since=day - timedelta(days=REPEAT_DAYS), compact=True, columns=CONTACT_COLUMNS)
     return ReportInputs(
         day=day,
         interactions=interactions,
         outcome_counts=counts,
         results=listed,
-        agents=read_table(warehouse, "agent_daily_scores", day),
-        agent_history=read_table(warehouse, "agent_daily_scores", day, since=window_start),
-        interaction_history=read_table(warehouse, "interaction_scores", day, since=window_start, compact=True, columns=HISTORY_COLUMNS),
-        contacts=read_table(warehouse, "interaction_scores", day, since=day - timedelta(days=REPEAT_DAYS), compact=True, columns=CONTACT_COLUMNS),
-        run=run.iloc[0].to_dict() if not run.empty else {},
+        agents=_of(read_table(warehouse, "agent_daily_scores", day), standard_id),
+        agent_history=_of(read_table(warehouse, "agent_daily_scores", day, since=window_start), standard_id),
+        interaction_history=_of(read_table(warehouse, "interaction_scores", day, since=window_start, compact=True, columns=HISTORY_COLUMNS), standard_id),
+        contacts=contacts.drop_duplicates(["date", "interaction_id"]).drop(columns="interaction_id"),  # an interaction routed to two standards is one contact
+        run=run_row,
         quarantine=read_table(warehouse, "quarantine", day),
         standard=standard,
         reviews=reviews,
-        overrides=_with_status(latest(recorded[recorded["date"] == day.isoformat()]), standard, listed),
-        trust=_trust(warehouse, reviews_dir, recorded, window_start, day),
+        overrides=_of(_with_status(latest(recorded[recorded["date"] == day.isoformat()]), standard, listed), standard_id),
+        trust=trust,
+        day_standards=scored_by,
+        standard_id=standard_id,
     )
 
 
@@ -133,9 +166,11 @@ def _trust(warehouse: Warehouse | Path, reviews_dir: Path, overrides: pd.DataFra
     ).df()
 
 
-def _criterion_results(warehouse: Warehouse | Path, day: date, handover: str | None, reviews: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(outcome counts, listed rows) of the day's criterion results, streamed through the
-    warehouse's DuckDB views (only the day's partition is read)."""
+def _criterion_results(
+    warehouse: Warehouse | Path, day: date, handover: str | None, reviews: pd.DataFrame | None, standard_id: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(outcome counts, listed rows) of the day's criterion results of one standard (or all),
+    streamed through the warehouse's DuckDB views (only the day's partition is read)."""
     if not has_day(warehouse, day):
         empty = pd.DataFrame(columns=RESULT_COLUMNS)
         return pd.DataFrame(columns=["agent_id", "agent_type", "criterion_id", "section", "critical", "outcome", "n"]), empty
@@ -143,18 +178,18 @@ def _criterion_results(warehouse: Warehouse | Path, day: date, handover: str | N
     counts = db.execute(
         """select r.agent_id, s.agent_type, r.criterion_id, any_value(r.section) as section, bool_or(r.critical) as critical,
                   r.outcome, count(*) as n
-           from criterion_results r join interaction_scores s using (date, interaction_id)
-           where r.date = ? and s.date = ?
+           from criterion_results r join interaction_scores s using (date, interaction_id, standard_id)
+           where r.date = ? and s.date = ? and (? is null or r.standard_id = ?)
            group by r.agent_id, s.agent_type, r.criterion_id, r.outcome order by all""",
-        [day.isoformat(), day.isoformat()],
+        [day.isoformat(), day.isoformat(), standard_id, standard_id],
     ).df()
     reviewed = reviews[["interaction_id", "criterion_id"]].drop_duplicates() if reviews is not None else pd.DataFrame({"interaction_id": [], "criterion_id": []}, dtype=str)
     db.register("reviewed", reviewed)
     listed = db.execute(
         f"""select {", ".join(RESULT_COLUMNS)} from criterion_results
-            where date = ? and ((critical and outcome = 'fail') or criterion_id = ? or override_id is not null
+            where date = ? and (? is null or standard_id = ?) and ((critical and outcome = 'fail') or criterion_id = ? or override_id is not null
                or (interaction_id, criterion_id) in (select (interaction_id, criterion_id) from reviewed))
             order by interaction_id, criterion_id""",
-        [day.isoformat(), handover or ""],
+        [day.isoformat(), standard_id, standard_id, handover or ""],
     ).df()
     return counts, listed

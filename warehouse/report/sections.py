@@ -34,8 +34,20 @@ def headline(interactions: pd.DataFrame, run: dict[str, object]) -> dict[str, ob
         "duplicates_dropped": run.get("duplicates_dropped"),
         "output_checks_passed": run.get("output_checks_passed"),
         "run_id": run.get("run_id"),
-        "standard": f"{run.get('standard_id')}@{run.get('standard_version')}" if run else None,
+        # The page's standard (a routed run has one page per standard; the run names them all).
+        "standard": f"{interactions['standard_id'].iat[0]}@{interactions['standard_version'].iat[0]}"
+        if len(interactions)
+        else f"{run.get('standard_id')}@{run.get('standard_version')}"
+        if run
+        else None,
+        "routing": f"{run['routing_id']}@{run.get('routing_version')}" if isinstance(run.get("routing_id"), str) else None,
+        "routes": [{"rule": str(r["rule"]), "interactions": int(r["interactions"])} for r in _listed(run.get("routes"))],
     }
+
+
+def _listed(value: object) -> list[dict[str, object]]:
+    """A list column's value as read back (a list, a NumPy array, or null)."""
+    return list(value) if isinstance(value, list | tuple) or hasattr(value, "__array__") else []  # type: ignore[call-overload]
 
 
 def _window_mean(history: pd.DataFrame, day: date, days: int) -> pd.DataFrame:

@@ -1,0 +1,250 @@
+"""Runs that apply a routing: each interaction scored by the standards the routing in force gives it.
+
+These use the shipped standards eu_core and retail_bank in a folder of their own, with routing files
+written here, so each case says which rule sends what where; the shipped routing example
+(`lines_of_business`) is checked against the generator's ground truth in `test_lines_of_business`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.interaction import Interaction
+from scorers.engine import CompiledStandard
+from scorers.loader import StandardError, load_standards, select_standard
+from tests.conftest import SAMPLE_DAY
+from touchstone.cli import cli
+from touchstone.errors import TouchstoneError
+from touchstone.pipeline import plan_run, run_day
+from touchstone.sample_data import generate_day, read_ground_truth
+from touchstone.settings import Settings
+from warehouse.store import read_table
+
+ROOT = Path(__file__).resolve().parents[2]
+BANK_QUEUES = ("billing", "payment")
+ROUTING = """\
+id: lob
+version: "{version}"
+effective_from: {effective}
+always: [eu_core]
+rules:
+  - name: bank
+    when: {{queue: [{queues}]}}
+    standards: [retail_bank]
+  - name: mortgages
+    when: {{queue: [mortgages]}}
+    standards: [retail_bank]
+"""
+
+
+def _standards(folder: Path, *routings: str) -> Path:
+    """A standards folder with eu_core, retail_bank and the given routing files."""
+    (folder / "routing").mkdir(parents=True)
+    for name in ("eu_core.v1.yaml", "eu_core.v2.yaml", "retail_bank.v1.yaml"):
+        shutil.copy(ROOT / "standards" / name, folder / name)
+    for number, text in enumerate(routings, start=1):
+        (folder / "routing" / f"lob.v{number}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _settings(tmp_path: Path, *routings: str) -> Settings:
+    data = tmp_path / "data"
+    return Settings.from_env(data_dir=data, landing_dir=data / "landing", standards_dir=_standards(tmp_path / "standards", *routings))
+
+
+def _queue_of(settings: Settings, day: date) -> dict[str, str]:
+    return {i: str(q) for i, q in _landed(settings, day).items()}
+
+
+def _landed(settings: Settings, day: date) -> dict[str, object]:
+    import json
+
+    rows = [json.loads(line) for path in sorted((settings.landing_dir / day.isoformat()).glob("*.jsonl")) for line in path.read_text().splitlines()]
+    return {row["interaction_id"]: row["metadata"]["queue"] for row in rows}
+
+
+@pytest.fixture(scope="module")
+def routed_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict]:
+    """A generated day (200 interactions) run with the routing `lob`: (settings, run summary)."""
+    tmp = tmp_path_factory.mktemp("routed")
+    settings = _settings(tmp, ROUTING.format(version="1", effective="2026-01-01", queues=", ".join(BANK_QUEUES)))
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=200, seed=5)
+    return settings, run_day(settings, SAMPLE_DAY, run_id="routed", routing="lob")
+
+
+def test_each_interaction_is_scored_by_the_standards_its_queue_routes_to(routed_day) -> None:
+    settings, summary = routed_day
+    queues = _queue_of(settings, SAMPLE_DAY)
+    scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY)
+    by_standard = {sid: set(rows["interaction_id"]) for sid, rows in scores.groupby("standard_id")}
+    bank = {i for i, q in queues.items() if q in BANK_QUEUES}
+    assert by_standard == {"eu_core": set(queues), "retail_bank": bank} and 0 < len(bank) < len(queues)
+    rules = dict(zip(scores["interaction_id"], scores["routing_rule"]))
+    assert {i: rules[i] for i in queues} == {i: "bank" if i in bank else "always" for i in queues}
+    # read = scored + quarantined counts interactions, not rows: 200 read, 200 scored.
+    assert (summary["read"], summary["scored"], summary["quarantined"]) == (200, 200, 0)
+    assert len(scores) == 200 + len(bank)
+
+
+def test_routing_changes_no_verdict_of_the_company_wide_standard(routed_day) -> None:
+    """eu_core's verdicts of a routed run are the generator's ground truth, as in a run with eu_core alone."""
+    settings, _ = routed_day
+    truth = read_ground_truth(settings.landing_dir / f"{SAMPLE_DAY.isoformat()}.ground_truth.jsonl")
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    core = results[results["standard_id"] == "eu_core"]
+    assert {(r.interaction_id, r.criterion_id): r.outcome for r in core.itertuples()} == {
+        (i, c): outcome for i, row in truth.items() for c, outcome in row["expected"].items()
+    }
+
+
+def test_the_line_of_business_standard_gives_what_it_gives_when_scored_alone(routed_day) -> None:
+    settings, _ = routed_day
+    import json
+
+    bank = select_standard(load_standards(settings.standards_dir), SAMPLE_DAY, "retail_bank")
+    compiled = CompiledStandard(bank)
+    lines = [json.loads(line) for path in sorted((settings.landing_dir / SAMPLE_DAY.isoformat()).glob("*.jsonl")) for line in path.read_text().splitlines()]
+    expected = {
+        (row["interaction_id"], r.criterion.id): r.verdict.outcome.value
+        for row in lines
+        if row["metadata"]["queue"] in BANK_QUEUES
+        for r in compiled.score(Interaction.model_validate(row)).results
+    }
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    mine = results[results["standard_id"] == "retail_bank"]
+    assert {(r.interaction_id, r.criterion_id): r.outcome for r in mine.itertuples()} == expected
+    assert set(mine["standard_version"]) == {bank.version}
+
+
+def test_the_run_records_the_routing_and_what_each_standard_and_rule_took(routed_day) -> None:
+    settings, summary = routed_day
+    run = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).iloc[-1]
+    bank = sum(q in BANK_QUEUES for q in _queue_of(settings, SAMPLE_DAY).values())
+    assert (run.routing_id, run.routing_version, len(run.routing_sha256)) == ("lob", "1", 64)
+    assert [(s["standard_id"], s["interactions"]) for s in run.standards] == [("eu_core", 200), ("retail_bank", bank)]
+    # Every rule is listed, those that matched nothing with 0: `mortgages` is reported, not hidden.
+    assert [(r["rule"], r["interactions"]) for r in run.routes] == [("bank", bank), ("mortgages", 0), ("always", 200 - bank)]
+    assert (run.standard_id, run.scored) == ("eu_core+retail_bank", 200)
+    assert summary["routing_ref"] == "lob@1"
+
+
+def test_agents_get_one_daily_row_per_standard_that_scored_them(routed_day) -> None:
+    settings, _ = routed_day
+    scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY)
+    agents = read_table(settings.warehouse_dir, "agent_daily_scores", SAMPLE_DAY)
+    counted = scores.groupby(["agent_id", "standard_id"]).size()
+    assert {(a.agent_id, a.standard_id): a.interactions for a in agents.itertuples()} == counted.to_dict()
+    for a in agents.itertuples():  # each mean is over that standard's scores only
+        mine = scores[(scores.agent_id == a.agent_id) & (scores.standard_id == a.standard_id)]["quality_score"].dropna()
+        assert a.mean_quality_score == pytest.approx(mine.mean())
+
+
+def test_the_report_has_a_page_per_standard_linked_to_the_others(routed_day) -> None:
+    settings, summary = routed_day
+    first, bank = Path(summary["report"]), settings.reports_dir / f"{SAMPLE_DAY.isoformat()}.retail_bank.html"
+    assert first.name == f"{SAMPLE_DAY.isoformat()}.html" and bank.exists()
+    counts = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY).groupby("standard_id").size()
+    core_page, bank_page = first.read_text(), bank.read_text()
+    assert f'<a href="{bank.name}">retail_bank@1.0</a>' in core_page and f'<a href="{first.name}">eu_core@2.0</a>' in bank_page
+    assert f'data-value="{counts["eu_core"]}"' in core_page and f'data-value="{counts["retail_bank"]}"' in bank_page
+    assert "Matched no interaction: mortgages" in core_page
+    # Each page lists its own standard's criteria only.
+    assert "greeting_names_bank" in bank_page and "greeting_names_bank" not in core_page
+    assert "no_card_number_read_out" in core_page and "no_card_number_read_out" not in bank_page
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["show", "agents", "--standard", "retail_bank"], "retail_bank"),
+        (["show", "interactions", "--standard", "eu_core"], "eu_core"),
+        (["query", "select distinct standard_id from interaction_scores", "--standard", "retail_bank"], "retail_bank"),
+    ],
+)
+def test_show_and_query_narrow_to_one_standard(routed_day, args: list[str], expected: str) -> None:
+    settings, _ = routed_day
+    result = CliRunner().invoke(cli, [*args, *(["--date", SAMPLE_DAY.isoformat()] if args[0] == "show" else []), "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY)
+    if args[0] == "query":
+        assert "retail_bank" in result.output and "eu_core" not in result.output
+    else:
+        rows = scores[scores.standard_id == expected]
+        shown = len(rows) if args[1] == "interactions" else rows["agent_id"].nunique()
+        assert f"{shown} rows" in result.output
+
+
+def test_show_names_the_day_s_standards_for_one_that_scored_nothing(routed_day) -> None:
+    settings, _ = routed_day
+    result = CliRunner().invoke(cli, ["show", "agents", "--date", SAMPLE_DAY.isoformat(), "--standard", "sales", "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 1
+    assert "standard 'sales' scored nothing on 2026-11-22" in result.output and "eu_core, retail_bank" in result.output
+
+
+def test_a_backfill_routes_each_date_with_the_routing_in_force_on_it(tmp_path: Path) -> None:
+    """Version 1 sends billing and payment to retail_bank; version 2, in force from the 23rd, billing only."""
+    settings = _settings(
+        tmp_path,
+        ROUTING.format(version="1", effective="2026-01-01", queues="billing, payment"),
+        ROUTING.format(version="2", effective="2026-11-23", queues="billing"),
+    )
+    days = (date(2026, 11, 22), date(2026, 11, 23))
+    for day in days:
+        generate_day(settings.landing_dir, day, interactions=120, seed=3)
+    result = CliRunner().invoke(cli, ["backfill", "--from", "2026-11-22", "--to", "2026-11-23", "--routing", "lob", "--data-dir", str(settings.data_dir)], env={
+        "TOUCHSTONE_STANDARDS_DIR": str(settings.standards_dir), "TOUCHSTONE_LANDING_DIR": str(settings.landing_dir)})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for day, version, queues in ((days[0], "1", {"billing", "payment"}), (days[1], "2", {"billing"})):
+        run = read_table(settings.warehouse_dir, "runs", day).iloc[-1]
+        assert run.routing_version == version
+        scores = read_table(settings.warehouse_dir, "interaction_scores", day)
+        landed = _queue_of(settings, day)
+        assert set(scores[scores.standard_id == "retail_bank"]["interaction_id"]) == {i for i, q in landed.items() if q in queues}
+    assert "Routed by lob@2" in result.output and "Routed by lob@1" in result.output
+
+
+@pytest.mark.parametrize(
+    ("routing", "expected"),
+    [
+        # A version that does not exist: refused with the line that names it.
+        (ROUTING.format(version="1", effective="2026-01-01", queues="billing").replace("standards: [retail_bank]\n  - name: mortgages", "standards: [retail_bank@9]\n  - name: mortgages"),
+         "lob.v1.yaml:8: rules[0].standards[0]: standard 'retail_bank' has no version '9'"),
+        # The company-wide standard again in a rule: scored twice by one standard.
+        (ROUTING.format(version="1", effective="2026-01-01", queues="billing").replace("standards: [retail_bank]\n  - name: mortgages", "standards: [eu_core@1.0]\n  - name: mortgages"),
+         "lob.v1.yaml:8: rules[0].standards: bank gives eu_core twice"),
+        # No routing in force on the date.
+        (ROUTING.format(version="1", effective="2026-12-01", queues="billing"), "no version of routing 'lob' is in force on 2026-11-22"),
+    ],
+)
+def test_a_routing_that_cannot_route_the_date_whole_is_refused_before_anything_is_read(tmp_path: Path, routing: str, expected: str) -> None:
+    settings = _settings(tmp_path, routing)
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=10, seed=3)
+    with pytest.raises(TouchstoneError) as raised:
+        run_day(settings, SAMPLE_DAY, run_id="refused", routing="lob")
+    assert expected in str(raised.value)
+    assert not (settings.staging_dir / SAMPLE_DAY.isoformat()).exists() and not settings.warehouse_dir.exists()
+
+
+def test_a_named_standard_wins_over_the_routing_of_the_settings(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, ROUTING.format(version="1", effective="2026-01-01", queues="billing"))
+    routed = plan_run(Settings(**{**settings.__dict__, "routing": "lob"}), SAMPLE_DAY, "r")
+    assert (routed.standard_refs, routed.routing_ref) == (("eu_core@2.0", "retail_bank@1.0"), "lob@1")
+    single = plan_run(Settings(**{**settings.__dict__, "routing": "lob"}), SAMPLE_DAY, "r", standard="retail_bank")
+    assert (single.standard_refs, single.routing_ref) == (("retail_bank@1.0",), None)
+
+
+def test_two_standards_sharing_a_criterion_id_on_one_interaction_are_refused(tmp_path: Path) -> None:
+    """Verdicts (and reviewers' overrides) name a criterion by its id within an interaction."""
+    settings = _settings(tmp_path, ROUTING.format(version="1", effective="2026-01-01", queues="billing"))
+    copy = (settings.standards_dir / "retail_bank.v1.yaml").read_text().replace("id: retail_bank", "id: bank_copy", 1)
+    (settings.standards_dir / "bank_copy.v1.yaml").write_text(copy)
+    routing = settings.standards_dir / "routing" / "lob.v1.yaml"
+    routing.write_text(routing.read_text().replace("standards: [retail_bank]\n  - name: mortgages", "standards: [retail_bank, bank_copy]\n  - name: mortgages"))
+    with pytest.raises(StandardError) as raised:
+        plan_run(settings, SAMPLE_DAY, "r", routing="lob")
+    assert "lob.v1.yaml:8: rules[0].standards: bank gives retail_bank@1.0 and bank_copy@1.0, which both have a criterion" in str(raised.value)
