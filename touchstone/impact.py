@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from scorers.diff import Change, diff_standards
 from scorers.loader import load_standard
 from scorers.standard import Standard
 from touchstone.errors import TouchstoneError
-from touchstone.pipeline import RunPlan, aggregate, ingest, load_standard_for, new_run_id, plan_run, score, staging
+from touchstone.pipeline import RunPlan, aggregate, ingest, load_standard_for, new_run_id, plan_run, published_refs, score, staging
 from touchstone.settings import Settings
 from warehouse.impact import Impact
 from warehouse.report.impact import write_page
@@ -68,7 +68,15 @@ def plan_days(settings: Settings, draft: Path, first: date, last: date, shard_si
         except TouchstoneError as exc:
             skipped[day.isoformat()] = exc.message
             continue
-        plans.append(plan_run(settings, day, run_id, shard_size=shard_size, draft=draft))
+        plan = plan_run(settings, day, run_id, shard_size=shard_size, draft=draft)
+        refs, routing = published_refs(_published_run(settings, day, published))
+        if routing is not None:  # a routed date: the draft scores what the routing gave its standard, compared with that
+            draft_id = plan.standard_refs[0].partition("@")[0]
+            if draft_id not in {ref.partition("@")[0] for ref in refs}:
+                skipped[day.isoformat()] = f"routing {routing} gave no interaction to {draft_id} (it scored with {', '.join(refs)})"
+                continue
+            plan = replace(plan, routing_ref=routing)
+        plans.append(plan)
     if not plans:
         reasons = "; ".join(f"{d}: {why}" for d, why in skipped.items())
         raise TouchstoneError(f"no date from {first} to {last} can be compared: {reasons}", "run the dates first, with their landing files in place")
@@ -83,17 +91,24 @@ def rescore(settings: Settings, plan: RunPlan, processes: int = 1) -> None:
     aggregate(settings, plan)
 
 
+def _published_run(settings: Settings, day: date, forced: dict[str, str]) -> pd.Series:
+    runs = read_table(settings.warehouse, "runs", day)
+    return runs[runs["run_id"] == forced[day.isoformat()]].iloc[-1]
+
+
 def published_standards(settings: Settings, plans: list[RunPlan]) -> list[Standard]:
-    """The standard versions of the runs in force on the planned dates, in date order."""
+    """The standard versions of the runs in force on the planned dates, in date order: on a routed
+    date, the version of the draft's own standard."""
     forced = in_force(settings.warehouse)
-    runs = read_table(settings.warehouse, "runs", since=plans[0].day, day=plans[-1].day, columns=["run_id", "standard_id", "standard_version"])
-    refs: dict[str, Standard] = {}
+    found: dict[str, Standard] = {}
     for plan in plans:
-        run = runs[(runs["date"] == plan.day.isoformat()) & (runs["run_id"] == forced[plan.day.isoformat()])].iloc[-1]
-        ref = f"{run['standard_id']}@{run['standard_version']}"
-        if ref not in refs:
-            refs[ref] = load_standard_for(settings, plan.day, ref)
-    return list(refs.values())
+        refs, routing = published_refs(_published_run(settings, plan.day, forced))
+        if routing is not None:
+            refs = tuple(r for r in refs if r.partition("@")[0] == plan.standard_refs[0].partition("@")[0])
+        for ref in refs:
+            if ref not in found:
+                found[ref] = load_standard_for(settings, plan.day, ref)
+    return list(found.values())
 
 
 def criterion_changes(published: list[Standard], draft: Standard) -> pd.DataFrame:
@@ -120,7 +135,7 @@ def compare(settings: Settings, plans: list[RunPlan], skipped: dict[str, str] | 
     draft = load_standard(Path(plans[0].draft or ""))
     impact = Impact()
     for plan in plans:
-        impact.add(plan.day, settings.warehouse, staging(settings, plan))
+        impact.add(plan.day, settings.warehouse, staging(settings, plan), draft.id if plan.routing_ref else None)
     asked = sorted([p.day for p in plans] + [date.fromisoformat(d) for d in skipped or {}])  # the range asked for
     folder = output_folder(settings, draft, asked[0], asked[-1])
     folder.mkdir(parents=True, exist_ok=True)

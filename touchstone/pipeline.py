@@ -366,7 +366,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
-    scored_interactions = 0
+    scored_interactions = routed_elsewhere = 0
     with shard_file(folder, "interactions", shard, "jsonl").open(encoding="utf-8") as lines:
         for line in lines:
             interaction = Interaction.model_validate_json(line)
@@ -376,6 +376,11 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
             if router is not None:
                 routed, chosen = router.route(interaction)
                 rule = routed.rule
+                if plan.draft:  # a draft's impact on a routed date: only what the routing gives the draft's standard
+                    if not any(s.id == standard.id for s in chosen for standard in standards.values()):
+                        routed_elsewhere += 1
+                        continue
+                    chosen = tuple(standards.values())
                 if not chosen:  # a valid routing always gives a standard; counted, never dropped, if not
                     quarantine.append(_quarantine_row(file, locator, f"routing {router.routing.ref}: {routed.reason}", line[:EXCERPT_CHARS], plan.run_id))
                     continue
@@ -391,7 +396,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                 interaction_rows.append(_interaction_row(result, standard, plan.run_id, source, rule))
     for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
         pq.write_table(staged.to_arrow(rows, table), shard_file(folder, table.name, shard))
-    return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine)}
+    return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine), "routed_elsewhere": routed_elsewhere}
 
 
 def _shard_numbers(settings: Settings, plan: RunPlan, kind: str, suffix: str) -> list[int]:

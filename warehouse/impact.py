@@ -57,9 +57,13 @@ class Impact:
     only_published: int = 0  # scored on one side only (e.g. quarantined on the other)
     only_draft: int = 0
 
-    def add(self, day: date, warehouse: Warehouse | Path, staged: Path) -> None:
-        """Add one date: its published tables and the draft's staged tables in folder `staged`."""
-        published = read_table(warehouse, INTERACTION_SCORES.name, day, columns=INTERACTION_COLUMNS).drop(columns="date")
+    def add(self, day: date, warehouse: Warehouse | Path, staged: Path, standard_id: str | None = None) -> None:
+        """Add one date: its published tables (of `standard_id` alone on a date a routed run scored
+        with several) and the draft's staged tables in folder `staged`."""
+        published = read_table(warehouse, INTERACTION_SCORES.name, day, columns=[*INTERACTION_COLUMNS, "standard_id"])
+        if standard_id is not None:
+            published = published[published["standard_id"] == standard_id]
+        published = published.drop(columns=["date", "standard_id"]).reset_index(drop=True)
         draft = pq.read_table(staged_path(INTERACTION_SCORES, staged), columns=INTERACTION_COLUMNS).to_pandas()
         both = published.merge(draft, on="interaction_id", suffixes=("_published", "_draft"), validate="one_to_one")
         self.days.append(day.isoformat())
@@ -68,11 +72,11 @@ class Impact:
         q_pub, q_draft = both["quality_score_published"], both["quality_score_draft"]
         self.changed_quality += int(((q_pub != q_draft) & ~(q_pub.isna() & q_draft.isna())).sum())
         self._add_sums(both)
-        for side, counts in (("published", self._published_counts(warehouse, day)), ("draft", self._draft_counts(staged))):
+        for side, counts in (("published", self._published_counts(warehouse, day, standard_id)), ("draft", self._draft_counts(staged))):
             self.criteria[side] = counts if side not in self.criteria else self.criteria[side].add(counts, fill_value=0)
         flipped = both[both["compliance_passed_published"] != both["compliance_passed_draft"]]
         if not flipped.empty:
-            self.flips.append(self._flips(day, flipped, warehouse, staged))
+            self.flips.append(self._flips(day, flipped, warehouse, staged, standard_id))
 
     def _add_sums(self, both: pd.DataFrame) -> None:
         frame = pd.DataFrame(
@@ -89,23 +93,24 @@ class Impact:
         self.sums = pd.concat([self.sums, day_sums], ignore_index=True).groupby(["agent_id", "team"], as_index=False)[_SUMS].sum()
 
     @staticmethod
-    def _published_counts(warehouse: Warehouse | Path, day: date) -> pd.DataFrame:
-        return _outcome_counts(read_table(warehouse, CRITERION_RESULTS.name, day, compact=True, columns=["criterion_id", "outcome"]))
+    def _published_counts(warehouse: Warehouse | Path, day: date, standard_id: str | None) -> pd.DataFrame:
+        rows = read_table(warehouse, CRITERION_RESULTS.name, day, compact=True, columns=["criterion_id", "outcome", "standard_id"])
+        return _outcome_counts(rows if standard_id is None else rows[rows["standard_id"] == standard_id])
 
     @staticmethod
     def _draft_counts(staged: Path) -> pd.DataFrame:
         return _outcome_counts(pq.read_table(staged_path(CRITERION_RESULTS, staged), columns=["criterion_id", "outcome"]).to_pandas())
 
     @staticmethod
-    def _flips(day: date, flipped: pd.DataFrame, warehouse: Warehouse | Path, staged: Path) -> pd.DataFrame:
+    def _flips(day: date, flipped: pd.DataFrame, warehouse: Warehouse | Path, staged: Path, standard_id: str | None) -> pd.DataFrame:
         """The flipped interactions with the critical criteria failing on the side that is not compliant."""
         ids = list(flipped["interaction_id"])
         db = connect(warehouse)
         db.register("flipped", pd.DataFrame({"interaction_id": ids}))
         published = db.execute(
             f"""select {", ".join(EVIDENCE_COLUMNS)} from criterion_results
-                where date = ? and critical and outcome = 'fail' and interaction_id in (select interaction_id from flipped)""",
-            [day.isoformat()],
+                where date = ? and (? is null or standard_id = ?) and critical and outcome = 'fail' and interaction_id in (select interaction_id from flipped)""",
+            [day.isoformat(), standard_id, standard_id],
         ).df()
         columns = [*EVIDENCE_COLUMNS, "critical", "outcome"]
         draft = _critical_failures(pq.read_table(staged_path(CRITERION_RESULTS, staged), columns=columns, filters=pc.field("interaction_id").isin(ids)).to_pandas())

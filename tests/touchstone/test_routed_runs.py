@@ -248,3 +248,78 @@ def test_two_standards_sharing_a_criterion_id_on_one_interaction_are_refused(tmp
     with pytest.raises(StandardError) as raised:
         plan_run(settings, SAMPLE_DAY, "r", routing="lob")
     assert "lob.v1.yaml:8: rules[0].standards: bank gives retail_bank@1.0 and bank_copy@1.0, which both have a criterion" in str(raised.value)
+
+
+def test_an_override_on_a_routed_date_rescores_only_its_standard_and_keeps_the_routing(routed_day, tmp_path: Path) -> None:
+    from touchstone.overrides import record, statuses
+    from warehouse.overrides import request
+
+    source, _ = routed_day
+    shutil.copytree(source.data_dir, tmp_path / "data")
+    settings = Settings(**{**source.__dict__, "data_dir": tmp_path / "data", "landing_dir": tmp_path / "data" / "landing"})
+    before = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY).set_index(["interaction_id", "standard_id"])
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    failed = results[(results.standard_id == "retail_bank") & (results.criterion_id == "greeting_names_bank") & (results.outcome == "fail")]
+    chosen = str(failed.interaction_id.iat[0])
+    recorded = record(settings, [request(SAMPLE_DAY.isoformat(), chosen, "greeting_names_bank", "pass", "named the bank, heard on the recording", "maria", "command line")])
+    assert recorded.overrides == 1
+    after = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY).set_index(["interaction_id", "standard_id"])
+    assert after.loc[(chosen, "retail_bank"), "criteria_failed"] == before.loc[(chosen, "retail_bank"), "criteria_failed"] - 1
+    assert after.loc[(chosen, "eu_core")].drop("run_id").equals(before.loc[(chosen, "eu_core")].drop("run_id"))
+    run = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).iloc[-1]
+    assert (run.routing_id, run.overrides_applied, [s["standard_id"] for s in run.standards]) == ("lob", 1, ["eu_core", "retail_bank"])
+    assert statuses(settings, SAMPLE_DAY)["status"].tolist() == ["applied"]
+
+
+def test_calibrate_counts_one_standard_s_reviews_with_standard(routed_day, tmp_path: Path) -> None:
+    settings, _ = routed_day
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    bank = results[(results.standard_id == "retail_bank") & (results.criterion_id == "greeting_names_bank")].head(3)
+    core = results[(results.standard_id == "eu_core") & (results.criterion_id == "greeting")].head(2)
+    reviews = tmp_path / "reviews.csv"
+    rows = [(r.interaction_id, r.criterion_id, r.outcome) for r in bank.itertuples()] + [(r.interaction_id, r.criterion_id, r.outcome) for r in core.itertuples()]
+    reviews.write_text("interaction_id,criterion_id,human_outcome\n" + "".join(f"{i},{c},{o}\n" for i, c, o in rows))
+    result = CliRunner().invoke(cli, ["calibrate", "--date", SAMPLE_DAY.isoformat(), "--human", str(reviews), "--no-keep", "--standard", "retail_bank", "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "greeting_names_bank" in result.output and "│ greeting " not in result.output and "no automatic verdict" not in result.output
+
+
+def test_standards_try_with_a_routing_scores_only_what_it_routes_to_the_draft(routed_day) -> None:
+    settings, _ = routed_day
+    draft = settings.standards_dir / "retail_bank.v1.yaml"
+    result = CliRunner().invoke(
+        cli, ["standards", "try", str(draft), "--on", str(settings.landing_dir / SAMPLE_DAY.isoformat()), "--routing", "lob", "--standards-dir", str(settings.standards_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    bank = sum(q in BANK_QUEUES for q in _queue_of(settings, SAMPLE_DAY).values())
+    assert f"Routing lob@1: {bank} interaction(s) go to retail_bank.v1.yaml's standard, {200 - bank} elsewhere" in result.output
+
+
+def test_a_draft_s_impact_on_a_routed_date_compares_only_its_standard_s_interactions(routed_day, tmp_path: Path) -> None:
+    """A draft of retail_bank, unchanged but for its version, re-scores exactly the interactions the
+    routing gave retail_bank, and finds every verdict as published."""
+    from touchstone.impact import impact
+
+    settings, _ = routed_day
+    draft = tmp_path / "retail_bank.draft.yaml"
+    draft.write_text((settings.standards_dir / "retail_bank.v1.yaml").read_text().replace('version: "1.0"', 'version: "1.1-draft"', 1))
+    result = impact(settings, draft, SAMPLE_DAY, SAMPLE_DAY)
+    bank = sum(q in BANK_QUEUES for q in _queue_of(settings, SAMPLE_DAY).values())
+    assert (result.headline["interactions"], result.headline["only_published"], result.headline["only_draft"], result.headline["quality_changed"]) == (bank, 0, 0, 0)
+    import pandas as pd
+
+    criteria = pd.read_parquet(result.folder / "criteria.parquet").set_index("criterion_id")
+    published = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    assert set(criteria.index) == set(published[published.standard_id == "retail_bank"]["criterion_id"])
+    assert (criteria["published_fail"] == criteria["draft_fail"]).all() and criteria["published_fail"].sum() > 0
+
+
+def test_a_draft_of_a_standard_the_routing_gave_nothing_skips_the_date(routed_day, tmp_path: Path) -> None:
+    from touchstone.impact import plan_days
+
+    settings, _ = routed_day
+    draft = tmp_path / "sales.yaml"
+    draft.write_text((settings.standards_dir / "retail_bank.v1.yaml").read_text().replace("id: retail_bank", "id: sales", 1))
+    with pytest.raises(TouchstoneError) as raised:
+        plan_days(settings, draft, SAMPLE_DAY, SAMPLE_DAY)
+    assert "routing lob@1 gave no interaction to sales (it scored with eu_core@2.0, retail_bank@1.0)" in str(raised.value)
