@@ -66,8 +66,19 @@ class CompiledStandard:
     def applies_or_score(criterion: CriterionConfig, scorer: Scorer, interaction: Interaction, analysed: Analysed) -> Verdict:
         return applies(criterion, interaction) or scorer(analysed)
 
-    def score(self, interaction: Interaction) -> Scored:
-        analysed = analyse(interaction, self.listener)
+    @property
+    def hearing(self) -> str:
+        """What decides how a turn is heard: standards with the same listening settings (in one run,
+        so with the same non-speech markup) can share one analysis of an interaction."""
+        return self.standard.listening.model_dump_json()
+
+    def analyse(self, interaction: Interaction) -> Analysed:
+        return analyse(interaction, self.listener)
+
+    def score(self, interaction: Interaction, analysed: Analysed | None = None) -> Scored:
+        """Score `interaction`; `analysed`, its analysis by a standard that hears alike, if at hand
+        (a routed run scores one interaction with several standards: spaCy runs once)."""
+        analysed = analysed or self.analyse(interaction)
         results = tuple(
             CriterionResult(criterion, self.applies_or_score(criterion, scorer, interaction, analysed)) for criterion, scorer in self.scorers
         )

@@ -3,6 +3,7 @@
     .venv/bin/python scripts/benchmark.py                       # 10,000 and 100,000 calls + real dialogues
     .venv/bin/python scripts/benchmark.py --sizes 2000 --processes 1
     .venv/bin/python scripts/benchmark.py --sizes 100000 --real-copies 0 --stack   # and the DAG on the stack
+    .venv/bin/python scripts/benchmark.py --sizes 10000 --real-copies 0 --routed    # two standards routed vs one
 
 For each dataset, in one run:
 - the reference: `spacy.blank(lang).tokenizer` over every turn's text, one core (timed calls only);
@@ -13,7 +14,10 @@ For each dataset, in one run:
 - with `--stack`, the same day through the nightly DAG on `scripts/stack.sh`'s stack (two Celery
   workers of 2 processes, transcripts and tables in its S3 bucket): the DAG run's start to end as
   the scheduler recorded it, peak memory of the two workers' process trees;
-- words/s and interactions/s of both, their ratio per core and in wall time.
+- words/s and interactions/s of both, their ratio per core and in wall time;
+- with `--routed`, the same day again with the default standard split in two standards of half its
+  criteria each (`eu_core_a`, `eu_core_b`), both given to every interaction by a routing (`always`):
+  the same total size, so the time per interaction shows what routing costs (the goal: within 15 %).
 
 Generated days are seeded (realistic lengths: calls 1,000-1,500 words, chats 150-400, voice and chat
 mixed, four languages). The real dialogues (ABCD, Taskmaster-4 from ../shared/data/dialogues) are
@@ -48,6 +52,7 @@ from touchstone.stack import running_stack
 DAY = date(2026, 11, 22)
 DIALOGUES = PROJECT_ROOT.parent / "shared" / "data" / "dialogues"
 TARGET_RATIO, TARGET_SECONDS_100K, TARGET_PEAK_MB = 0.5, 600, 1536
+ROUTED_TOLERANCE = 0.15  # two standards routed, against one of the same total size (issue 17)
 console = Console(width=170)
 
 
@@ -130,10 +135,12 @@ def _tree(pid: int) -> list[psutil.Process]:
     return [root, *root.children(recursive=True)]
 
 
-def run_measured(data_dir: Path, processes: int) -> tuple[float, float]:
-    """(wall seconds, peak MB of the process tree) of `touchstone run` on the day."""
+def run_measured(data_dir: Path, processes: int, standards_dir: Path | None = None, routing: str | None = None) -> tuple[float, float]:
+    """(wall seconds, peak MB of the process tree) of `touchstone run` on the day (with a routing
+    from `standards_dir`, when given)."""
     command = [str(Path(sys.executable).with_name("touchstone")), "run", "--date", DAY.isoformat(), "--data-dir", str(data_dir), "--processes", str(processes)]
-    env = {**os.environ, "GX_ANALYTICS_ENABLED": "False"}
+    command += ["--routing", routing] if routing else []
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "False", **({"TOUCHSTONE_STANDARDS_DIR": str(standards_dir)} if standards_dir else {})}
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     with PeakMemory(lambda: _tree(process.pid)) as memory:
@@ -177,13 +184,42 @@ def real(root: Path, copies: int) -> Path:
     return data_dir
 
 
-def measure(name: str, data_dir: Path, processes: int, on_stack: Path | None = None, ceiling: tuple[int, int, float] | None = None) -> Result:
+def split_standard(root: Path) -> Path:
+    """A standards folder with the default standard cut in two (criteria alternately to `eu_core_a`
+    and `eu_core_b`, each with the sections it uses) and a routing giving both to every interaction."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    folder = root / "split-standards"
+    (folder / "routing").mkdir(parents=True, exist_ok=True)
+    whole = yaml.load((PROJECT_ROOT / "standards" / "eu_core.v2.yaml").read_text(encoding="utf-8"))
+    for half, suffix in enumerate("ab"):
+        part = dict(whole, id=f"eu_core_{suffix}", criteria=whole["criteria"][half::2])
+        used = {c["section"] for c in part["criteria"]}
+        part["sections"] = [s for s in whole["sections"] if s["id"] in used]
+        if whole["handover_criterion"] not in {c["id"] for c in part["criteria"]}:
+            part.pop("handover_criterion")
+        with (folder / f"eu_core_{suffix}.yaml").open("w", encoding="utf-8") as out:
+            yaml.dump(part, out)
+    (folder / "eu_core.v2.yaml").write_text((PROJECT_ROOT / "standards" / "eu_core.v2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "routing" / "split.yaml").write_text('id: split\nversion: "1"\neffective_from: 2026-01-01\nalways: [eu_core_a, eu_core_b]\n', encoding="utf-8")
+    return folder
+
+
+def measure(
+    name: str, data_dir: Path, processes: int, on_stack: Path | None = None, ceiling: tuple[int, int, float] | None = None, routed: Path | None = None
+) -> Result:
     """`touchstone run --processes P` on the day, or (with `on_stack`, a work folder) the DAG on the
-    stack; `ceiling` is the tokenizer's measure of the same day, when already taken."""
+    stack, or (with `routed`, a work folder) the run with the standard split in two and routed;
+    `ceiling` is the tokenizer's measure of the same day, when already taken."""
     interactions, words, tokenizer_seconds = ceiling or tokenizer_ceiling(landing_files(data_dir))
     if on_stack is not None:
         wall, peak = run_on_stack(on_stack, data_dir)
         return Result(f"{name}, DAG on the stack", interactions, words, tokenizer_seconds, wall, peak, 2)
+    if routed is not None:
+        with console.status(f"{name}: touchstone run --routing split (two standards of half the size) ..."):
+            wall, peak = run_measured(data_dir, processes, split_standard(routed), "split")
+        return Result(f"{name}, two standards routed", interactions, words, tokenizer_seconds, wall, peak, processes)
     with console.status(f"{name}: touchstone run --processes {processes} ..."):
         wall, peak = run_measured(data_dir, processes)
     return Result(name, interactions, words, tokenizer_seconds, wall, peak, processes)
@@ -196,11 +232,17 @@ def main() -> None:
     parser.add_argument("--real-copies", type=int, default=20, help="copies of the real dialogues (0: skip)")
     parser.add_argument("--work-dir", type=Path, default=PROJECT_ROOT / "data" / "benchmark")
     parser.add_argument("--stack", action="store_true", help="also run each generated day through the DAG on scripts/stack.sh's stack (two Celery workers, S3)")
+    parser.add_argument("--routed", action="store_true", help="also score each generated day with the default standard split in two, routed (the cost of routing)")
     args = parser.parse_args()
 
     results = []
+    routed: list[tuple[Result, Result]] = []
     for n in args.sizes:
         results.append(measure(f"generated {n:,}", generated(args.work_dir, n), args.processes))
+        if args.routed:
+            ceiling = (results[-1].interactions, results[-1].words, results[-1].tokenizer_seconds)
+            results.append(measure(f"generated {n:,}", generated(args.work_dir, n), args.processes, ceiling=ceiling, routed=args.work_dir))
+            routed.append((results[-2], results[-1]))
         if args.stack:
             ceiling = (results[-1].interactions, results[-1].words, results[-1].tokenizer_seconds)
             results.append(measure(f"generated {n:,}", generated(args.work_dir, n), args.processes, on_stack=args.work_dir, ceiling=ceiling))
@@ -219,6 +261,9 @@ def main() -> None:
         if result.interactions >= 100_000:
             checks.append(f"{result.wall_seconds:,.0f} s {'<' if result.wall_seconds < TARGET_SECONDS_100K else '>='} {TARGET_SECONDS_100K} s for 100,000")
         console.print(f"{result.name}: " + "; ".join(checks))
+    for one, two in routed:
+        cost = two.wall_seconds / one.wall_seconds - 1
+        console.print(f"{two.name}: {cost:+.1%} time per interaction against one standard of the same size ({'within' if cost <= ROUTED_TOLERANCE else 'over'} {ROUTED_TOLERANCE:.0%})")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from ingest.source_config import load_source_config
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standard, load_standards, select_standard
 from scorers.routing import ROUTING_FOLDER, Router, load_routings, resolve, select_routing
-from scorers.nlp import pipeline
+from scorers.nlp import Analysed, pipeline
 from scorers.overrides import Override
 from scorers.sensitive import mask_long_numbers, redact_any_language
 from scorers.standard import Standard
@@ -385,7 +385,12 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                     quarantine.append(_quarantine_row(file, locator, f"routing {router.routing.ref}: {routed.reason}", line[:EXCERPT_CHARS], plan.run_id))
                     continue
             try:
-                scored = [(standard, compiled[standard.ref].score(interaction)) for standard in chosen]
+                heard: dict[str, Analysed] = {}  # one analysis per way of hearing, shared by the standards
+                scored = []
+                for standard in chosen:
+                    scorer = compiled[standard.ref]
+                    analysed = heard.get(scorer.hearing) or heard.setdefault(scorer.hearing, scorer.analyse(interaction))
+                    scored.append((standard, scorer.score(interaction, analysed)))
             except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
                 reason = f"scoring failed: {type(exc).__name__}: {exc}"
                 quarantine.append(_quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
