@@ -22,12 +22,38 @@ default standard in force (`standards/eu_core.v2.yaml`), each recorded:
 The ground truth (`<landing>/<date>.ground_truth.jsonl`) gives, for every interaction, the expected
 outcome of every criterion of that standard, so tests can check each verdict, not only the failures.
 The same seed and date always give the same files.
+
+With `lines_of_business=True` each interaction also carries what its line of business says, as
+`standards/routing/lines_of_business.v1.yaml` routes it: the contract queue to sales
+(`standards/sales.v1.yaml`), every other queue to support (`standards/support.v1.yaml`), with their
+own violations, at the rates of `LOB_RATES`:
+
+| violation                            | standard | criterion it must fail        |
+|--------------------------------------|----------|-------------------------------|
+| no_offer_summary                     | sales    | sales_offer_summary           |  (left out, or without the price)
+| no_withdrawal_right                  | sales    | sales_right_of_withdrawal     |  (left out, or only after concluding)
+| no_explicit_consent                  | sales    | sales_explicit_consent        |  ("I will put it through now")
+| pressure_selling                     | sales    | sales_no_pressure             |  ("last chance", "only today")
+| no_written_confirmation              | sales    | sales_written_confirmation    |
+| no_problem_restated                  | support  | support_restates_problem      |
+| no_reference_number                  | support  | support_reference_number      |
+| no_next_steps                        | support  | support_next_steps            |
+| no_resolution_check                  | support  | support_checks_resolution     |
+| blaming_the_customer                 | support  | support_no_blame              |
+
+A customer who wants to think an offer over concludes nothing: the four sales criteria that hang on
+a conclusion are then not_applicable. Ground-truth rows then add `by_standard`: {"eu_core": ...,
+"sales" or "support": ...}, the expected outcome of every criterion of each routed standard.
+`expected` and eu_core's violations stay exactly what they are without lines of business (the new
+lines say nothing eu_core listens for, and draw from a generator of their own), and so does the
+day without them, byte for byte.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -325,6 +351,270 @@ RECURRING_CUSTOMERS = 120
 IBAN_COUNTRY = {"en": ("GB", "NWBK", 14), "de": ("DE", "", 18), "sv": ("SE", "", 20), "fr": ("FR", "", 23)}
 HANDLES = ("sunny", "meadow", "river", "stone", "maple", "cedar", "harbor", "willow")
 
+# Lines of business (`generate_day(..., lines_of_business=True)`): beside eu_core, every interaction
+# gets the standard its queue is routed to by `standards/routing/lines_of_business.v1.yaml`: the
+# contract queue is sales (`standards/sales.v1.yaml`), every other queue support
+# (`standards/support.v1.yaml`). Each violation name -> (standard, criterion it must fail).
+LOB_VIOLATED_CRITERION: dict[str, tuple[str, str]] = {
+    "no_offer_summary": ("sales", "sales_offer_summary"),
+    "no_withdrawal_right": ("sales", "sales_right_of_withdrawal"),
+    "no_explicit_consent": ("sales", "sales_explicit_consent"),
+    "pressure_selling": ("sales", "sales_no_pressure"),
+    "no_written_confirmation": ("sales", "sales_written_confirmation"),
+    "no_problem_restated": ("support", "support_restates_problem"),
+    "no_reference_number": ("support", "support_reference_number"),
+    "no_next_steps": ("support", "support_next_steps"),
+    "no_resolution_check": ("support", "support_checks_resolution"),
+    "blaming_the_customer": ("support", "support_no_blame"),
+}
+LOB_CRITERIA: dict[str, tuple[str, ...]] = {
+    "sales": ("sales_offer_summary", "sales_right_of_withdrawal", "sales_explicit_consent", "sales_no_pressure", "sales_written_confirmation"),
+    "support": ("support_restates_problem", "support_reference_number", "support_next_steps", "support_checks_resolution", "support_no_blame"),
+}
+# The criteria of sales that hang on a contract being concluded: not_applicable when the customer
+# wants to think it over.
+SALES_ON_CONCLUSION = ("sales_offer_summary", "sales_right_of_withdrawal", "sales_explicit_consent", "sales_written_confirmation")
+# How often: an omission a quality team finds in a good contact centre (`omission`), blaming and
+# pressure (rarer: people are trained against them), and customers who think an offer over.
+LOB_RATES = {"omission": 0.08, "sales_omission": 0.2, "blame": 0.04, "pressure": 0.1, "think_it_over": 0.25}  # fmt: skip
+
+
+def line_of_business(queue: str) -> str:
+    """The line-of-business standard the shipped routing gives a queue (sales for contracts, else support)."""
+    return "sales" if queue == "contract" else "support"
+
+
+# What agents and customers of each line of business say, per language. Nothing here is a phrase of
+# eu_core: no greeting, "I understand" or apology (empathy), colleague (hand-over), prohibited or
+# upset word, sentiment word in a customer line, "costs N" (a price quote), account detail, customer
+# name, nor a number that reads as a card, id or phone number; so eu_core's ground truth stays exact.
+LOB_TEXT: dict[str, dict[str, Any]] = {
+    "en": {
+        "restate": ("Let me make sure I have this right:", "If I have understood you correctly,", "So what you are telling me is that"),
+        "problem": {
+            "billing": "your last bill is higher than you expected.",
+            "delivery": "your order has not arrived yet.",
+            "payment": "you would like to pay your open invoice by card.",
+            "moving": "you are moving next month and need a new address on your account.",
+            "details": "you would like to change your contact details.",
+        },
+        "next_steps": {
+            "billing": "The next step is a corrected bill, which you will receive within a week.",
+            "delivery": "The next step is the delivery by the courier; if the parcel is not there by tomorrow evening, we send a new one.",
+            "payment": "The next step is a receipt, which reaches you by e-mail within the hour.",
+            "moving": "The next step is a letter confirming the move, which you will receive within a week.",
+            "details": "The next step is a short test message to your new details within the hour.",
+        },
+        "reference": ("Your reference number is {ref}.", "For your records, the case number is {ref}."),
+        "check": ("Does that solve the problem for you?", "Has that resolved your question?"),
+        "solved": ("Yes, that solves it.", "Yes, that answers my question."),
+        "blame": ("You should have checked that yourself.", "If you had read the letter, you would know this."),
+        "interest": ("Then I would like to renew it.", "In that case, can we do the renewal now?"),
+        "summary": "To sum up the offer: {price} euros per month including VAT, for twelve months, starting on the first of April.",
+        "summary_no_price": "To sum up the offer: a renewal for twelve months on your current terms, starting on the first of April.",
+        "withdrawal": "You have a 14-day right of withdrawal, so you can cancel the renewal within 14 days without giving a reason.",
+        "consent": ("Do you agree, shall I go ahead with the renewal?", "Shall I go ahead and renew it on these terms?"),
+        "no_consent": "I will put the renewal through for you now.",
+        "accept": ("Yes, please go ahead.", "Yes, please do that."),
+        "think_it_over": ("I would like to think about it first.", "Let me talk it over at home first."),
+        "concluded": "I have renewed your contract from the first of April; you will receive the written confirmation by e-mail today.",
+        "concluded_unconfirmed": "I have renewed your contract from the first of April.",
+        "stays_open": "Of course, take your time; the offer stays open until the end of the month.",
+        "pressure": ("This is your last chance, the offer is only valid today.", "You have to decide right now, the offer ends tonight."),
+    },
+    "de": {
+        "restate": ("Damit ich das richtig festhalte:", "Ich fasse Ihr Anliegen kurz zusammen:", "Habe ich das richtig verstanden?"),
+        "problem": {
+            "billing": "Ihre letzte Rechnung ist höher als erwartet.",
+            "delivery": "Ihre Bestellung ist noch nicht angekommen.",
+            "payment": "Sie möchten Ihre offene Rechnung mit Karte bezahlen.",
+            "moving": "Sie ziehen nächsten Monat um und brauchen eine neue Adresse im Kundenkonto.",
+            "details": "Sie möchten Ihre Kontaktdaten ändern.",
+        },
+        "next_steps": {
+            "billing": "Der nächste Schritt ist eine korrigierte Rechnung, die Sie innerhalb einer Woche bekommen.",
+            "delivery": "Der nächste Schritt ist die Zustellung durch den Kurier; ist das Paket morgen Abend nicht da, schicken wir ein neues.",
+            "payment": "Der nächste Schritt ist eine Quittung, die Sie innerhalb einer Stunde per E-Mail bekommen.",
+            "moving": "Der nächste Schritt ist ein Brief, der den Umzug bestätigt; er kommt innerhalb einer Woche.",
+            "details": "Der nächste Schritt ist eine kurze Testnachricht an Ihre neuen Daten innerhalb einer Stunde.",
+        },
+        "reference": ("Ihre Vorgangsnummer ist {ref}.", "Für Ihre Unterlagen: Die Ticketnummer lautet {ref}."),
+        "check": ("Ist Ihr Anliegen damit gelöst?", "Ist Ihre Frage damit beantwortet?"),
+        "solved": ("Ja, damit ist es gelöst.", "Ja, die Frage ist beantwortet."),
+        "blame": ("Das hätten Sie selbst prüfen müssen.", "Hätten Sie den Brief gelesen, wüssten Sie das."),
+        "interest": ("Dann möchte ich gerne verlängern.", "Können wir die Verlängerung gleich jetzt machen?"),
+        "summary": "Zusammengefasst: {price} Euro pro Monat inklusive Mehrwertsteuer, zwölf Monate Laufzeit, ab dem ersten April.",
+        "summary_no_price": "Zusammengefasst: eine Verlängerung um zwölf Monate zu Ihren bisherigen Konditionen, ab dem ersten April.",
+        "withdrawal": "Sie haben ein Widerrufsrecht von 14 Tagen und können die Verlängerung ohne Angabe von Gründen widerrufen.",
+        "consent": ("Sind Sie damit einverstanden, soll ich die Verlängerung abschließen?", "Darf ich die Verlängerung zu diesen Konditionen abschließen?"),
+        "no_consent": "Ich trage die Verlängerung jetzt für Sie ein.",
+        "accept": ("Ja, bitte machen Sie das.", "Ja, schließen Sie das bitte ab."),
+        "think_it_over": ("Ich möchte erst noch darüber nachdenken.", "Das bespreche ich erst zu Hause."),
+        "concluded": "Ich habe Ihren Vertrag verlängert, ab dem ersten April; die schriftliche Bestätigung bekommen Sie heute per E-Mail.",
+        "concluded_unconfirmed": "Ich habe Ihren Vertrag verlängert, ab dem ersten April.",
+        "stays_open": "Selbstverständlich, lassen Sie sich Zeit; das Angebot gilt bis Ende des Monats.",
+        "pressure": ("Das ist Ihre letzte Chance, das Angebot gilt nur heute.", "Sie müssen sich sofort entscheiden, das Angebot endet heute Abend."),
+    },
+    "sv": {
+        "restate": ("Bara så att jag har förstått rätt:", "Jag sammanfattar ditt ärende:"),
+        "problem": {
+            "billing": "din senaste faktura är högre än du räknade med.",
+            "delivery": "din beställning har inte kommit än.",
+            "payment": "du vill betala din öppna faktura med kort.",
+            "moving": "du flyttar nästa månad och behöver en ny adress på kontot.",
+            "details": "du vill ändra dina kontaktuppgifter.",
+        },
+        "next_steps": {
+            "billing": "Nästa steg är en rättad faktura, som du får inom en vecka.",
+            "delivery": "Nästa steg är leveransen med budet; har paketet inte kommit i morgon kväll skickar vi ett nytt.",
+            "payment": "Nästa steg är ett kvitto, som kommer via e-post inom en timme.",
+            "moving": "Nästa steg är ett brev som bekräftar flytten, och det kommer inom en vecka.",
+            "details": "Nästa steg är ett kort testmeddelande till dina nya uppgifter inom en timme.",
+        },
+        "reference": ("Ditt ärendenummer är {ref}.", "För din kännedom är referensnumret {ref}."),
+        "check": ("Löser det ditt problem?", "Har du fått svar på din fråga?"),
+        "solved": ("Ja, det löser det.", "Ja, jag har fått svar."),
+        "blame": ("Det borde du ha kontrollerat själv.", "Hade du läst brevet hade du vetat det."),
+        "interest": ("Då vill jag förlänga det.", "Kan vi göra förlängningen direkt?"),
+        "summary": "Sammanfattningsvis: {price} kronor per månad inklusive moms, i tolv månader, från den första april.",
+        "summary_no_price": "Sammanfattningsvis: en förlängning på tolv månader med dina nuvarande villkor, från den första april.",
+        "withdrawal": "Du har 14 dagars ångerrätt och kan ångra förlängningen utan att ange något skäl.",
+        "consent": ("Godkänner du det, ska jag genomföra förlängningen?", "Vill du att jag genomför förlängningen på de här villkoren?"),
+        "no_consent": "Jag lägger in förlängningen åt dig nu.",
+        "accept": ("Ja, gör det.", "Ja, genomför den."),
+        "think_it_over": ("Jag vill fundera på det först.", "Jag vill prata med min sambo först."),
+        "concluded": "Jag har förlängt ditt avtal från den första april, och du får en skriftlig bekräftelse via e-post i dag.",
+        "concluded_unconfirmed": "Jag har förlängt ditt avtal från den första april.",
+        "stays_open": "Självklart, ta den tid du behöver; erbjudandet gäller till slutet av månaden.",
+        "pressure": ("Det här är sista chansen, erbjudandet gäller bara idag.", "Du måste bestämma dig nu, erbjudandet går ut ikväll."),
+    },
+    "fr": {
+        "restate": ("Si j'ai bien compris,", "Je reformule votre demande :", "Pour être sûr d'avoir bien compris :"),
+        "problem": {
+            "billing": "votre dernière facture est plus élevée que prévu.",
+            "delivery": "votre commande n'est pas encore arrivée.",
+            "payment": "vous souhaitez régler votre facture ouverte par carte.",
+            "moving": "vous déménagez le mois prochain et il vous faut une nouvelle adresse sur votre compte.",
+            "details": "vous souhaitez modifier vos coordonnées.",
+        },
+        "next_steps": {
+            "billing": "La prochaine étape est une facture corrigée, que vous recevrez sous une semaine.",
+            "delivery": "La prochaine étape est la livraison par le transporteur ; si le colis n'est pas là demain soir, nous en envoyons un nouveau.",
+            "payment": "La prochaine étape est un reçu, que vous recevrez par e-mail dans l'heure.",
+            "moving": "La prochaine étape est un courrier qui confirme le déménagement, sous une semaine.",
+            "details": "La prochaine étape est un court message de test à vos nouvelles coordonnées dans l'heure.",
+        },
+        "reference": ("Votre numéro de dossier est le {ref}.", "Pour votre suivi, le numéro de référence est {ref}."),
+        "check": ("Est-ce que cela résout votre problème ?", "Avez-vous obtenu la réponse à votre question ?"),
+        "solved": ("Oui, c'est réglé.", "Oui, j'ai ma réponse."),
+        "blame": ("Vous auriez dû vérifier cela vous-même.", "Si vous aviez lu le courrier, vous le sauriez."),
+        "interest": ("Dans ce cas, je voudrais le renouveler.", "Pouvons-nous faire le renouvellement maintenant ?"),
+        "summary": "Pour résumer l'offre : {price} euros par mois TTC, pour douze mois, à partir du premier avril.",
+        "summary_no_price": "Pour résumer l'offre : un renouvellement de douze mois aux conditions actuelles, à partir du premier avril.",
+        "withdrawal": "Vous disposez d'un droit de rétractation de 14 jours, sans avoir à justifier de motif.",
+        "consent": ("Êtes-vous d'accord pour que je valide le renouvellement ?", "Voulez-vous que je valide le renouvellement à ces conditions ?"),
+        "no_consent": "J'enregistre le renouvellement pour vous tout de suite.",
+        "accept": ("Oui, allez-y.", "Oui, validez-le s'il vous plaît."),
+        "think_it_over": ("Je préfère d'abord y réfléchir.", "Je voudrais en parler à la maison d'abord."),
+        "concluded": "J'ai renouvelé votre contrat à partir du premier avril, et vous recevrez la confirmation écrite par e-mail aujourd'hui.",
+        "concluded_unconfirmed": "J'ai renouvelé votre contrat à partir du premier avril.",
+        "stays_open": "Bien sûr, prenez votre temps ; l'offre reste valable jusqu'à la fin du mois.",
+        "pressure": ("C'est votre dernière chance, l'offre est valable seulement aujourd'hui.", "Vous devez décider maintenant, l'offre expire ce soir."),
+    },
+}
+
+
+@dataclass
+class _LineOfBusiness:
+    """What a line of business adds to one interaction, where it goes, and what it must score.
+
+    `restate` joins the agent's first reply and `answer_tail` the agent's answer: turns eu_core
+    already has, so the opening and closing windows it counts in turns see the same turns. `turns`
+    are new turns after the answer (and any filler), before a hand-over and the closing. In the
+    scripted conversations they put no customer turn into the last third while the first third
+    keeps at least as many customer turns as the last, so eu_core's sentiment_not_worse (the
+    customer's first third against the last) keeps its verdict; with realistic lengths the filler's
+    customer turns fill both thirds. The tests score every verdict of a day to hold to this.
+    """
+
+    standard: str
+    violations: list[str] = field(default_factory=list)
+    restate: str = ""
+    answer_tail: str = ""
+    turns: list[tuple[str, str]] = field(default_factory=list)  # (customer | agent, text)
+    expected: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def words(self) -> int:
+        """Words added to turns eu_core already has (kept out of `realistic_lengths`' count)."""
+        return len(self.restate.split()) + len(self.answer_tail.split())
+
+
+def _violations(lob: random.Random, plan: _LineOfBusiness) -> Callable[[str, bool, float], bool]:
+    """`violated(name, situation, rate)`: draws from `lob` alone (never from the day's generator, so
+    the rest of the day is the same with or without lines of business) and records the violation."""
+
+    def violated(name: str, situation: bool, rate: float) -> bool:
+        if situation and lob.random() < rate:
+            plan.violations.append(name)
+            return True
+        return False
+
+    return violated
+
+
+def _expected(plan: _LineOfBusiness, not_applicable: tuple[str, ...] = ()) -> _LineOfBusiness:
+    """Every criterion of the plan's standard passes unless violated (fail) or not applicable."""
+    plan.expected = {criterion: "not_applicable" if criterion in not_applicable else "pass" for criterion in LOB_CRITERIA[plan.standard]}
+    for violation in plan.violations:
+        plan.expected[LOB_VIOLATED_CRITERION[violation][1]] = "fail"
+    return plan
+
+
+def _support_lines(lob: random.Random, lang: str, topic: str) -> _LineOfBusiness:
+    """Support: the problem said back in the first reply; next steps and a reference number after the
+    answer; then "does that solve it?" and the customer's yes."""
+    t, plan = LOB_TEXT[lang], _LineOfBusiness("support")
+    violated = _violations(lob, plan)
+    restated = not violated("no_problem_restated", True, LOB_RATES["omission"])
+    blamed = violated("blaming_the_customer", True, LOB_RATES["blame"])
+    next_steps = not violated("no_next_steps", True, LOB_RATES["omission"])
+    reference = not violated("no_reference_number", True, LOB_RATES["omission"])
+    checked = not violated("no_resolution_check", True, LOB_RATES["omission"])
+    ref = str(lob.randint(100_000, 999_999))
+    ref = spoken(ref, lang) if lob.random() < 0.4 else ref  # read out, as speech-to-text writes it
+    plan.restate = f"{lob.choice(t['restate'])} {t['problem'][topic]}" if restated else ""
+    tail = [lob.choice(t["blame"]) if blamed else "", t["next_steps"][topic] if next_steps else "", lob.choice(t["reference"]).format(ref=ref) if reference else ""]
+    plan.answer_tail = " ".join(part for part in tail if part)
+    if checked:
+        plan.turns = [("agent", lob.choice(t["check"])), ("customer", lob.choice(t["solved"]))]
+    return _expected(plan)
+
+
+def _sales_lines(lob: random.Random, lang: str, price: int) -> _LineOfBusiness:
+    """Sales: the customer takes up the renewal just quoted at `price`; the agent summarises it,
+    gives the right of withdrawal and asks for agreement; the customer agrees (or thinks it over)
+    and the agent concludes it with a written confirmation."""
+    t, plan = LOB_TEXT[lang], _LineOfBusiness("sales")
+    violated = _violations(lob, plan)
+    accepted = lob.random() >= LOB_RATES["think_it_over"]
+    pressed = violated("pressure_selling", True, LOB_RATES["pressure"])
+    no_summary = violated("no_offer_summary", accepted, LOB_RATES["sales_omission"])
+    no_withdrawal = violated("no_withdrawal_right", accepted, LOB_RATES["sales_omission"])
+    late_withdrawal = no_withdrawal and lob.random() < 0.5  # said, but only once concluded
+    no_consent = violated("no_explicit_consent", accepted, LOB_RATES["sales_omission"])
+    unconfirmed = violated("no_written_confirmation", accepted, LOB_RATES["sales_omission"])
+    # A missing summary is left out, or said without the price.
+    summary = ("" if lob.random() < 0.5 else t["summary_no_price"]) if no_summary else t["summary"].format(price=price)
+    offer = [lob.choice(t["pressure"]) if pressed else "", summary, "" if no_withdrawal else t["withdrawal"], t["no_consent"] if no_consent else lob.choice(t["consent"])]
+    if accepted:
+        concluded = t["concluded_unconfirmed"] if unconfirmed else t["concluded"]
+        reply, close = lob.choice(t["accept"]), f"{concluded} {t['withdrawal']}" if late_withdrawal else concluded
+    else:
+        reply, close = lob.choice(t["think_it_over"]), t["stays_open"]
+    plan.turns = [("customer", lob.choice(t["interest"])), ("agent", " ".join(part for part in offer if part)), ("customer", reply), ("agent", close)]
+    return _expected(plan, () if accepted else SALES_ON_CONCLUSION)
+
 
 @dataclass(frozen=True)
 class AgentProfile:
@@ -407,21 +697,34 @@ class _Conversation:
         return len(self.turns) - 1
 
 
-def _timestamps(turns: list[dict[str, Any]], rng: random.Random, holds: dict[int, int]) -> None:
-    """Speech timing: ~150 words a minute, short gaps, and holds (ms) before some turns."""
+def _timestamps(turns: list[dict[str, Any]], rng: random.Random, holds: dict[int, int], timed_apart: dict[int, random.Random] | None = None) -> None:
+    """Speech timing: ~150 words a minute, short gaps, and holds (ms) before some turns.
+
+    Turns in `timed_apart` draw their timing from their own generator, so that turns added by a
+    line of business leave the day's generator where it would be without them."""
     clock = 0
     for index, turn in enumerate(turns):
         clock += holds.get(index, 0)
-        duration = int(len(turn["text"].split()) * rng.uniform(330, 420))
+        draw = (timed_apart or {}).get(index, rng)
+        duration = int(len(turn["text"].split()) * draw.uniform(330, 420))
         turn["start_ms"], turn["end_ms"] = clock, clock + duration
-        clock += duration + rng.randint(200, 1200)
+        clock += duration + draw.randint(200, 1200)
 
 
 def _interaction(
-    rng: random.Random, day: date, number: int, agent: AgentProfile, seed: int = 7, realistic_lengths: bool = False
-) -> tuple[dict[str, Any], list[str], dict[str, str]]:
-    """One interaction, the violations injected into it, and the expected verdict per criterion."""
+    rng: random.Random,
+    day: date,
+    number: int,
+    agent: AgentProfile,
+    seed: int = 7,
+    realistic_lengths: bool = False,
+    lines_of_business: bool = False,
+) -> tuple[dict[str, Any], list[str], dict[str, str], dict[str, dict[str, str]] | None]:
+    """One interaction, the violations injected into it, the expected verdict per criterion of
+    eu_core, and with `lines_of_business` the expected verdicts per routed standard (else None)."""
     contact = random.Random(f"{seed}-{day.isoformat()}-{number}-contact")  # repeats and transfers, drawn apart
+    # A line of business draws from its own generator: `rng` makes the same draws with or without it.
+    lob = random.Random(f"{seed}-{day.isoformat()}-{number}-lob") if lines_of_business else None
     t, lang = TEXT[agent.language], agent.language
     voice = rng.random() < (0.6 if agent.type == "human" else 0.3)
     speaker = "bot" if agent.type == "bot" else "agent"
@@ -478,21 +781,25 @@ def _interaction(
     verified = t["verified"].format(dob=t["dob"].format(d=rng.randint(2, 28), y=rng.randint(1940, 2004)), pnr=personnummer(rng))
     account_detail = (t["balance"] if topic == "billing" else t["last_payment"]).format(amount=amount)
 
+    # Support says the problem back in its first reply; sales adds its turns once the price is known.
+    plan = _support_lines(lob, lang, topic) if lob is not None and line_of_business(topic) == "support" else None
+    restate = plan.restate if plan is not None else ""
+
     c = _Conversation()
     c.say(speaker, opening, "" if "missing_recording_disclosure" in violations else disclosure, rng.choice(t["how_help"]))
     c.say("customer", request, rng.choice(t["upset"]) if upset else "")
     empathy = rng.choice(t["empathy"]) if upset and "no_empathy" not in violations else ""
     rude = rng.choice(t["prohibited"]) if "prohibited_phrase" in violations else ""
     if account and not swapped:  # identify first, then talk about the account
-        hold_before = c.say(speaker, empathy, rude, reply, verify)
+        hold_before = c.say(speaker, empathy, restate, rude, reply, verify)
         c.say("customer", verified)
         answer = f"{account_detail} {resolution.format(**fill)}"
     elif account:
-        hold_before = c.say(speaker, empathy, rude, reply, account_detail)
+        hold_before = c.say(speaker, empathy, restate, rude, reply, account_detail)
         c.say("customer", detail.format(**fill))
         answer = f"{verify} {resolution.format(**fill)}"
     else:
-        hold_before = c.say(speaker, empathy, rude, reply)
+        hold_before = c.say(speaker, empathy, restate, rude, reply)
         c.say("customer", detail.format(**fill))
         answer = resolution.format(**fill)
     if "card_number_read_out" in violations:
@@ -500,15 +807,22 @@ def _interaction(
     if "personal_data_read_back" in violations and contact_kind:
         answer = t["details_read_back"].format(label=t["labels"][contact_kind][1], value=fill["value"])
     if topic == "contract":
-        answer += " " + t["price"].format(price=rng.randint(19, 79), vat="" if "price_without_vat" in violations else t["vat"])
+        price = rng.randint(19, 79)
+        answer += " " + t["price"].format(price=price, vat="" if "price_without_vat" in violations else t["vat"])
+        if lob is not None:
+            plan = _sales_lines(lob, lang, price)
+    if plan is not None and plan.answer_tail:
+        answer += " " + plan.answer_tail
     c.say(speaker, answer)
     if realistic_lengths:  # explanations and questions until the conversation has its length
         low, high = VOICE_WORDS if voice else CHAT_WORDS
         target, filler = contact.randint(low, high), FILLER[lang]
-        words = sum(len(turn["text"].split()) for turn in c.turns)
+        # The line of business's words are extra: the filler, and `contact`'s draws, stay the same.
+        words = sum(len(turn["text"].split()) for turn in c.turns) - (plan.words if plan is not None else 0)
         while words < target:
             for turn in (c.say(speaker, *contact.sample(filler["agent"], 3)), c.say("customer", contact.choice(filler["customer"]))):
                 words += len(c.turns[turn]["text"].split())
+    added = [c.say(speaker if who == "agent" else "customer", text) for who, text in plan.turns] if plan is not None else []
     if asks_human:
         c.say("customer", rng.choice(t["ask_human"]))
         c.say(speaker, t["refuse"] if "no_human_offer" in violations else t["transfer"])
@@ -523,7 +837,7 @@ def _interaction(
         hold = rng.randint(61_000, 90_000) if long_hold else rng.randint(31_000, 45_000) if late_disclosure else rng.randint(5_000, 40_000)
         if late_disclosure:
             c.turns[closing]["text"] = f"{disclosure} {c.turns[closing]['text']}"
-        _timestamps(c.turns, rng, {hold_before + 1: hold})
+        _timestamps(c.turns, rng, {hold_before + 1: hold}, dict.fromkeys(added, lob) if lob is not None else None)
         assert not late_disclosure or c.turns[closing]["start_ms"] >= 30_000
 
     started = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(seconds=rng.randint(7 * 3600, 20 * 3600))
@@ -557,14 +871,24 @@ def _interaction(
     expected.update({criterion: "not_applicable" for criterion, na in not_applicable.items() if na})
     for violation in violations:
         expected[VIOLATED_CRITERION[violation]] = "fail"
-    return interaction, violations, expected
+    if plan is None:
+        return interaction, violations, expected, None
+    return interaction, violations + plan.violations, expected, {"eu_core": expected, plan.standard: plan.expected}
 
 
-def generate_day(landing_dir: Path, day: date, interactions: int = 400, seed: int = 7, realistic_lengths: bool = False) -> GeneratedDay:
+def generate_day(
+    landing_dir: Path, day: date, interactions: int = 400, seed: int = 7, realistic_lengths: bool = False, lines_of_business: bool = False
+) -> GeneratedDay:
     """Write `<landing>/<date>/{voice,chat}.jsonl` and `<landing>/<date>.ground_truth.jsonl`.
 
     By default conversations are short (the scripted exchange, ~80 words). `realistic_lengths`
     fills calls to 1,000-1,500 words and chats to 150-400, as in a real contact centre.
+
+    `lines_of_business` adds what the sales (contract queue) or support (every other queue) agents
+    say, with their own violations, and gives each ground-truth row `by_standard`: the expected
+    verdicts of every standard `standards/routing/lines_of_business.v1.yaml` routes the interaction
+    to (eu_core and one line). The same day without it is byte for byte what it always was: its
+    draws come from a generator of their own, and eu_core's verdicts are the same either way.
     """
     rng = random.Random(f"{seed}-{day.isoformat()}")
     agents = roster()
@@ -577,9 +901,12 @@ def generate_day(landing_dir: Path, day: date, interactions: int = 400, seed: in
     try:
         with truth_path.open("w", encoding="utf-8") as truth:
             for number in range(1, interactions + 1):
-                record, violations, expected = _interaction(rng, day, number, rng.choice(agents), seed, realistic_lengths)
+                record, violations, expected, by_standard = _interaction(rng, day, number, rng.choice(agents), seed, realistic_lengths, lines_of_business)
                 handles[record["channel"]].write(json.dumps(record, ensure_ascii=False) + "\n")
-                truth.write(json.dumps({"interaction_id": record["interaction_id"], "violations": violations, "expected": expected}) + "\n")
+                row: dict[str, Any] = {"interaction_id": record["interaction_id"], "violations": violations, "expected": expected}
+                if by_standard is not None:
+                    row["by_standard"] = by_standard
+                truth.write(json.dumps(row) + "\n")
                 for violation in violations:
                     counts[violation] = counts.get(violation, 0) + 1
     finally:
@@ -589,6 +916,7 @@ def generate_day(landing_dir: Path, day: date, interactions: int = 400, seed: in
 
 
 def read_ground_truth(path: Path) -> dict[str, dict[str, Any]]:
-    """interaction id -> {"violations": [...], "expected": {criterion: outcome}}."""
+    """interaction id -> {"violations": [...], "expected": {criterion: outcome}}, and with lines of
+    business also "by_standard": {standard id: {criterion: outcome}}."""
     with path.open(encoding="utf-8") as lines:
         return {row["interaction_id"]: row for row in map(json.loads, lines)}

@@ -78,7 +78,25 @@ def test_duplicate_criterion_ids() -> None:
 
 def test_every_shipped_standard_validates() -> None:
     standards = load_standards(ROOT / "standards")
-    assert {s.id for s in standards} == {"eu_core", "retail_bank"}
+    assert {s.id for s in standards} == {"eu_core", "retail_bank", "sales", "support"}
+
+
+def test_the_shipped_routing_gives_every_queue_eu_core_and_one_line_with_no_criterion_id_twice() -> None:
+    """`standards/routing/lines_of_business.v1.yaml` validates against the shipped standards; the
+    standards it sends an interaction to never share a criterion id, since a run publishes their
+    rows side by side."""
+    from scorers.routing import load_routing, route
+    from tests.builders import interaction
+
+    standards = load_standards(ROOT / "standards")
+    routing = load_routing(ROOT / "standards" / "routing" / "lines_of_business.v1.yaml", {s.id for s in standards})
+    assert (routing.ref, routing.effective_from) == ("lines_of_business@1", date(2026, 1, 1))
+    lines = {queue: route(interaction([("agent", "Hello")], metadata={"queue": queue}), routing).standards for queue in ("contract", "billing", "delivery", "moving", "payment", "details", "returns")}
+    assert lines == {queue: ("eu_core", "sales" if queue == "contract" else "support") for queue in lines}
+    assert route(interaction([("agent", "Hello")]), routing).standards == ("eu_core", "support")  # no queue: the default
+    for routed in set(lines.values()):
+        ids = [c.id for ref in routed for c in select_standard(standards, date(2026, 11, 22), ref).criteria]
+        assert len(ids) == len(set(ids)), routed
 
 
 def _versions(tmp_path: Path) -> list:

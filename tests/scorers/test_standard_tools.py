@@ -30,6 +30,19 @@ def test_v2_has_examples_for_every_criterion_and_outcome_kinds() -> None:
     assert {e.language for c in standard.criteria for e in c.examples} == {"en", "de", "sv", "fr"}
 
 
+@pytest.mark.parametrize("name", ["sales.v1.yaml", "support.v1.yaml"])
+def test_the_line_of_business_standards_have_examples_in_every_language(name: str) -> None:
+    """Each criterion's examples are its tests: one in each of the four languages, and both a pass
+    and a fail, so that a phrase list broken in any language is caught by `standards test`."""
+    standard = load_standard(STANDARDS / name)
+    assert standard.languages == ["en", "de", "sv", "fr"]
+    for criterion in standard.criteria:
+        assert {e.language for e in criterion.examples} == {"en", "de", "sv", "fr"}, criterion.id
+        assert {"pass", "fail"} <= {e.expect for e in criterion.examples}, criterion.id
+        assert criterion.id.startswith(f"{standard.id}_"), criterion.id
+    assert any(c.critical for c in standard.criteria)
+
+
 def test_a_broken_example_names_criterion_and_line() -> None:
     text = (STANDARDS / "eu_core.v2.yaml").read_text(encoding="utf-8")
     text = text.replace('{expect: fail, conversation: [{agent: "My name is Sarah."}', '{expect: pass, conversation: [{agent: "My name is Sarah."}')

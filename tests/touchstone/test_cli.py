@@ -109,6 +109,7 @@ def test_standards_validate(tmp_path: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(cli, ["standards", "validate"])
     assert ok.exit_code == 0 and "eu_core@1.0" in ok.output
+    assert "sales@1" in ok.output and "support@1" in ok.output and "routing lines_of_business@1, effective from 2026-01-01, 2 rules" in ok.output
     broken = tmp_path / "broken.yaml"
     text = (ROOT / "standards" / "eu_core.v1.yaml").read_text(encoding="utf-8").replace("points: 2\n", "points: two\n", 1)
     broken.write_text(text)
@@ -122,6 +123,7 @@ def test_standards_test_diff_try_and_schema(tmp_path: Path) -> None:
     runner = CliRunner()
     tested = runner.invoke(cli, ["standards", "test"])
     assert tested.exit_code == 0 and "eu_core@2.0: 48 examples, 0 broken" in tested.output
+    assert "sales@1: 33 examples, 0 broken" in tested.output and "support@1: 30 examples, 0 broken" in tested.output
     diffed = runner.invoke(cli, ["standards", "diff", "eu_core@1.0", str(ROOT / "standards" / "eu_core.v2.yaml")])
     assert diffed.exit_code == 0 and "added criterion price_with_vat" in diffed.output
     assert runner.invoke(cli, ["generate", "--date", "2026-11-22", "-n", "12", "--data-dir", str(tmp_path)]).exit_code == 0
