@@ -48,6 +48,7 @@ class ContactProfiler:
         self.config = config
         self.sentiment = sentiment
         self.topics = [(topic, PhraseSet(topic)) for topic in config.topics]
+        self._last: tuple[Analysed, ContactProfile] | None = None  # standards sharing this profiler ask about the same analysis
 
     def reason(self, analysed: Analysed) -> tuple[str, str]:
         metadata = analysed.interaction.metadata
@@ -71,6 +72,13 @@ class ContactProfiler:
         )
 
     def profile(self, analysed: Analysed) -> ContactProfile:
+        if self._last is not None and self._last[0] is analysed:
+            return self._last[1]
+        found = self._profile(analysed)
+        self._last = (analysed, found)
+        return found
+
+    def _profile(self, analysed: Analysed) -> ContactProfile:
         interaction = analysed.interaction
         speakers = [t.speaker for t in interaction.turns]
         # A bot handing over to a person shows as bot turns followed by agent turns (customers between).

@@ -7,6 +7,7 @@ criterion.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ingest.interaction import Interaction
@@ -47,6 +48,20 @@ def applies(criterion: CriterionConfig, interaction: Interaction) -> Verdict | N
     return None
 
 
+_PROFILERS: dict[str, ContactProfiler] = {}
+
+
+def profiler_for(standard: Standard) -> ContactProfiler:
+    """The contact profiler (and sentiment lexicon) of a standard, shared by the standards of a
+    process that define them alike: a routed run scores one interaction with several standards, and
+    its sentiment and contact profile are then computed once (`ContactProfiler.profile` keeps the last)."""
+    key = json.dumps([standard.contact_reasons.model_dump(mode="json"), {lang: lex.model_dump(mode="json") for lang, lex in standard.sentiment.items()}], sort_keys=True)
+    found = _PROFILERS.get(key)
+    if found is None:
+        found = _PROFILERS[key] = ContactProfiler(standard.contact_reasons, SentimentAnalyser(standard.sentiment))
+    return found
+
+
 class CompiledStandard:
     """A standard ready to score: each criterion bound to its kind's scorer."""
 
@@ -54,8 +69,8 @@ class CompiledStandard:
         self.standard = standard
         # How turns are heard: the standard's listening settings, the source's non-speech markup.
         self.listener = Listener(standard.listening, non_speech)
-        resources = Resources(sentiment=SentimentAnalyser(standard.sentiment))
-        self.profiler = ContactProfiler(standard.contact_reasons, resources.sentiment)
+        self.profiler = profiler_for(standard)
+        resources = Resources(sentiment=self.profiler.sentiment)
         self.scorers: list[tuple[CriterionConfig, Scorer]] = []
         for criterion in standard.criteria:
             kind = resolve(criterion.kind)

@@ -158,10 +158,10 @@ def published_refs(run: Any) -> tuple[tuple[str, ...], str | None]:
     return refs or (f"{run['standard_id']}@{run['standard_version']}",), routed
 
 
-def router_for(settings: Settings, day: date, routing: str) -> Router:
+def router_for(settings: Settings, day: date, routing: str, standards: list[Standard] | None = None) -> Router:
     """The routing `routing` (`id` or `id@version`) in force on `day`, bound to that day's standard
-    versions; refused with file and line when it cannot route the day whole."""
-    standards = load_standards(settings.standards_dir)
+    versions (of `standards`, when already loaded); refused with file and line when it cannot route the day whole."""
+    standards = standards if standards is not None else load_standards(settings.standards_dir)
     chosen = select_routing(load_routings(settings.standards_dir, {s.id for s in standards}), day, routing)
     if chosen is None:
         raise TouchstoneError(f"no version of routing {routing!r} is in force on {day.isoformat()}", f"routing files live in {settings.standards_dir / ROUTING_FOLDER}")
@@ -189,19 +189,20 @@ def plan_run(
     return RunPlan(day, safe_run_id(run_id), (load_standard_for(settings, day, standard).ref,), size)
 
 
-def plan_router(settings: Settings, plan: RunPlan) -> Router | None:
+def plan_router(settings: Settings, plan: RunPlan, standards: list[Standard] | None = None) -> Router | None:
     """The routing a planned run applies (None: one standard scores every interaction)."""
-    return router_for(settings, plan.day, plan.routing_ref) if plan.routing_ref else None
+    return router_for(settings, plan.day, plan.routing_ref, standards) if plan.routing_ref else None
 
 
-def plan_standards(settings: Settings, plan: RunPlan) -> dict[str, Standard]:
-    """The standards a planned run scores with, by `id@version` (a draft file must not have changed since)."""
+def plan_standards(settings: Settings, plan: RunPlan, standards: list[Standard] | None = None) -> dict[str, Standard]:
+    """The standards a planned run scores with, by `id@version` (a draft file must not have changed
+    since); `standards`, the folder's, when already loaded."""
     if plan.draft:
         draft = load_standard(Path(plan.draft))
         if plan.draft_sha256 and draft.sha256 != plan.draft_sha256:
             raise TouchstoneError(f"the draft {plan.draft} changed since run {plan.run_id} was planned", "plan the comparison again, and leave the draft alone while it runs")
         return {draft.ref: draft}
-    standards = load_standards(settings.standards_dir)
+    standards = standards if standards is not None else load_standards(settings.standards_dir)
     return {ref: select_standard(standards, plan.day, ref) for ref in plan.standard_refs}
 
 
@@ -358,8 +359,9 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     gives it). An interaction a scorer cannot handle, or that the routing sends nowhere, is
     quarantined with the reason, not fatal: none of its rows are kept, so it counts once."""
     folder = staging(settings, plan)
-    standards = plan_standards(settings, plan)
-    router = plan_router(settings, plan)
+    folder_standards = load_standards(settings.standards_dir)  # read once for the standards and the routing
+    standards = plan_standards(settings, plan, folder_standards)
+    router = plan_router(settings, plan, folder_standards)
     non_speech = load_source_config(settings.source_config).non_speech
     compiled = {ref: CompiledStandard(standard, non_speech) for ref, standard in standards.items()}
     sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
@@ -566,8 +568,9 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> 
             f"output checks failed for {plan.day}: {', '.join(output.failures)}; nothing was published",
             f"the suite results are in {folder / 'checks.json'}",
         )
-    standards = list(plan_standards(settings, plan).values())
-    router = plan_router(settings, plan)
+    folder_standards = load_standards(settings.standards_dir)
+    standards = list(plan_standards(settings, plan, folder_standards).values())
+    router = plan_router(settings, plan, folder_standards)
     routes = counts.get("routes", {})
     run_row = {
         "run_id": plan.run_id,

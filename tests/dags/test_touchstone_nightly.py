@@ -80,6 +80,21 @@ def test_date_source_and_standard_params_and_a_rerun_replace_the_day(dagbag, air
     assert len(read_table(settings.warehouse_dir, "runs", SAMPLE_DAY)) == 2
 
 
+def test_the_routing_param_scores_each_interaction_with_its_lines_standards(dagbag, airflow_db, data_dir: Path) -> None:
+    settings = Settings.from_env()
+    generated = generate_day(settings.landing_dir, SAMPLE_DAY, interactions=40, seed=23, lines_of_business=True)
+    run = dagbag.get_dag("touchstone_nightly").test(run_conf={"date": SAMPLE_DAY.isoformat(), "routing": "lines_of_business", "shard_size": 15})
+    assert run.state == "success"
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    truth = read_ground_truth(generated.ground_truth)
+    assert {(r.interaction_id, r.standard_id, r.criterion_id): r.outcome for r in results.itertuples()} == {
+        (i, s, c): o for i, row in truth.items() for s, verdicts in row["by_standard"].items() for c, o in verdicts.items()
+    }
+    runs = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY)
+    assert (runs.routing_id.iat[-1], runs.scored.iat[-1]) == ("lines_of_business", 40)
+    assert (settings.reports_dir / f"{SAMPLE_DAY}.sales.html").exists() and (settings.reports_dir / f"{SAMPLE_DAY}.support.html").exists()
+
+
 def test_a_missing_delivery_fails_the_run(dagbag, airflow_db, data_dir: Path) -> None:
     dag = dagbag.get_dag("touchstone_nightly")
     run = dag.test(run_conf={"date": "2026-11-20"})

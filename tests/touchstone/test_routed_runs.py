@@ -68,6 +68,32 @@ def _landed(settings: Settings, day: date) -> dict[str, object]:
     return {row["interaction_id"]: row["metadata"]["queue"] for row in rows}
 
 
+def test_a_day_routed_to_three_standards_gives_the_ground_truth_of_each(tmp_path: Path) -> None:
+    """The shipped example: eu_core for every interaction, sales for the contract queue, support for
+    the others (`standards/routing/lines_of_business.v1.yaml`); every verdict of every standard is
+    the generator's ground truth, and the run's counts say who scored what."""
+    data = tmp_path / "data"
+    settings = Settings.from_env(data_dir=data, landing_dir=data / "landing")
+    generated = generate_day(settings.landing_dir, SAMPLE_DAY, interactions=300, seed=13, lines_of_business=True)
+    summary = run_day(settings, SAMPLE_DAY, run_id="three", routing="lines_of_business", processes=2, shard_size=100)
+    truth = read_ground_truth(generated.ground_truth)
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    got = {(r.interaction_id, r.standard_id, r.criterion_id): r.outcome for r in results.itertuples()}
+    expected = {(i, standard, c): o for i, row in truth.items() for standard, verdicts in row["by_standard"].items() for c, o in verdicts.items()}
+    assert got == expected
+    per_standard = {}
+    for row in truth.values():
+        for standard in row["by_standard"]:
+            per_standard[standard] = per_standard.get(standard, 0) + 1
+    assert per_standard["eu_core"] == 300 and per_standard["sales"] > 20 and per_standard["support"] > 150
+    run = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).iloc[-1]
+    assert {s["standard_id"]: s["interactions"] for s in run.standards} == per_standard
+    assert {r["rule"]: r["interactions"] for r in run.routes} == {"sales": per_standard["sales"], "support": per_standard["support"], "default": 0}
+    assert (summary["read"], summary["scored"], summary["quarantined"]) == (300, 300, 0)
+    failed = results[results.outcome == "fail"]
+    assert {"sales", "support", "eu_core"} == set(failed.standard_id)  # violations of every standard are found
+
+
 @pytest.fixture(scope="module")
 def routed_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict]:
     """A generated day (200 interactions) run with the routing `lob`: (settings, run summary)."""
