@@ -238,13 +238,27 @@ def load_standards(folder: Path) -> list[Standard]:
     paths = sorted(folder.glob("*.yaml"))
     if not paths:
         raise TouchstoneError(f"no standards (*.yaml) in {folder}", "set TOUCHSTONE_STANDARDS_DIR or pass --standards")
-    standards = [load_standard(p) for p in paths]
-    refs: dict[str, str] = {}
-    for s in standards:
-        if s.ref in refs:
-            raise TouchstoneError(f"{s.source}: {s.ref} is also defined in {refs[s.ref]}", "give each version its own number")
-        refs[s.ref] = s.source
-    return standards
+    return once_each([load_standard(p) for p in paths])
+
+
+class Sourced(Protocol):
+    @property
+    def ref(self) -> str: ...
+
+    source: str
+
+
+S = TypeVar("S", bound=Sourced)
+
+
+def once_each(versions: list[S], what: str = "") -> list[S]:
+    """`versions` (standards or routings), refused where two files define the same `id@version`."""
+    seen: dict[str, str] = {}
+    for v in versions:
+        if v.ref in seen:
+            raise TouchstoneError(f"{v.source}: {what}{v.ref} is also defined in {seen[v.ref]}", "give each version its own number")
+        seen[v.ref] = v.source
+    return versions
 
 
 def select_standard(standards: Sequence[Standard], day: date, ref: str) -> Standard:

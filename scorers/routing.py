@@ -41,7 +41,7 @@ from pydantic import Field, StringConstraints, ValidationError
 
 from ingest.interaction import Interaction
 from scorers.interaction_fields import FIELDS, field_value
-from scorers.loader import Loc, StandardError, field_path, in_force, line_of, problems_of, read_mapping, select_standard
+from scorers.loader import Loc, StandardError, field_path, in_force, line_of, once_each, problems_of, read_mapping, select_standard
 from scorers.standard import Slug, Standard, StrictModel, Version
 from touchstone.errors import TouchstoneError
 
@@ -104,6 +104,11 @@ class Routing(StrictModel):
 
     def line(self, loc: Loc) -> int:
         return self.lines.get(field_path(loc), 1)
+
+    def defined_at(self, rule: str) -> str:
+        """`file:line` of a rule (or of `default` / `always`), for reports of what it routed."""
+        index = next((i for i, r in enumerate(self.rules) if r.name == rule), None)
+        return f"{self.source}:{self.line(('rules', index) if index is not None else (rule,))}"
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ def parse_routing(text: str, source: str, known_standards: Collection[str]) -> R
 def _standard_locations(routing: Routing) -> list[Loc]:
     found: list[Loc] = [("always",), ("default",), *((("always", i) for i in range(len(routing.always)))), *(("default", i) for i in range(len(routing.default)))]
     for i, rule in enumerate(routing.rules):
-        found += [("rules", i, "standards"), *(("rules", i, "standards", j) for j in range(len(rule.standards)))]
+        found += [("rules", i), ("rules", i, "standards"), *(("rules", i, "standards", j) for j in range(len(rule.standards)))]
     return found
 
 
@@ -211,13 +216,7 @@ def routing_files(standards_dir: Path) -> list[Path]:
 
 def load_routings(standards_dir: Path, known_standards: Collection[str]) -> list[Routing]:
     """Every routing version kept beside the standards, validated; two files of one version refused."""
-    routings = [load_routing(path, known_standards) for path in routing_files(standards_dir)]
-    seen: dict[str, str] = {}
-    for routing in routings:
-        if routing.ref in seen:
-            raise TouchstoneError(f"{routing.source}: routing {routing.ref} is also defined in {seen[routing.ref]}", "give each version its own number")
-        seen[routing.ref] = routing.source
-    return routings
+    return once_each([load_routing(path, known_standards) for path in routing_files(standards_dir)], "routing ")
 
 
 def select_routing(routings: Sequence[Routing], day: date, ref: str | None = None) -> Routing | None:
@@ -265,7 +264,7 @@ def resolve(routing: Routing, standards: Sequence[Standard], day: date) -> Route
     problems: list[str] = []
     bound: dict[str, Standard] = {}
     for loc in _standard_locations(routing):
-        if len(loc) < 2 or not isinstance(loc[-1], int):
+        if len(loc) != (4 if loc[0] == "rules" else 2):  # a standard's place: always[i], default[i], rules[i].standards[j]
             continue
         ref = getattr(routing, str(loc[0])) if loc[0] != "rules" else routing.rules[int(loc[1])].standards
         ref = ref[int(loc[-1])]

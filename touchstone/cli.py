@@ -188,7 +188,7 @@ def routing_summary(summary: dict[str, Any]) -> str:
     if not summary.get("routing_ref"):
         return ""
     each = ", ".join(f"{s['standard_id']}@{s['standard_version']} {s['interactions']:,}" for s in summary["standards"])
-    idle = [r["rule"] for r in summary["routes"] if not r["interactions"]]
+    idle = [f"{r['rule']} ({r['defined_at']})" for r in summary["routes"] if not r["interactions"]]
     warning = f" [yellow]Rule(s) matching no interaction on {summary['day']}: {', '.join(idle)}.[/]" if idle else ""
     return f"Routed by {summary['routing_ref']}: {each}.{warning} "
 

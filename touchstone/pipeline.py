@@ -151,8 +151,7 @@ def load_standard_for(settings: Settings, day: date, ref: str | None = None) -> 
 def published_refs(run: Any) -> tuple[tuple[str, ...], str | None]:
     """The standards (`id@version`) and routing (or None) of a `runs` row: what re-staging a
     published date scores with. Runs recorded before routing have one standard and no `standards`."""
-    listed = run.get("standards")
-    refs = tuple(f"{s['standard_id']}@{s['standard_version']}" for s in listed) if isinstance(listed, list | tuple) or hasattr(listed, "__array__") else ()
+    refs = tuple(f"{s['standard_id']}@{s['standard_version']}" for s in store.as_list(run.get("standards")))
     routing = run.get("routing_id")
     routed = f"{routing}@{run['routing_version']}" if isinstance(routing, str) else None
     return refs or (f"{run['standard_id']}@{run['standard_version']}",), routed
@@ -190,8 +189,15 @@ def plan_run(
 
 
 def plan_router(settings: Settings, plan: RunPlan, standards: list[Standard] | None = None) -> Router | None:
-    """The routing a planned run applies (None: one standard scores every interaction)."""
-    return router_for(settings, plan.day, plan.routing_ref, standards) if plan.routing_ref else None
+    """The routing a planned run applies (None: one standard scores every interaction); refused if
+    it now gives other standard versions than when the run was planned (a version added meanwhile)."""
+    if not plan.routing_ref:
+        return None
+    router = router_for(settings, plan.day, plan.routing_ref, standards)
+    now = tuple(s.ref for s in router.scored_with)
+    if not plan.draft and now != plan.standard_refs:
+        raise TouchstoneError(f"routing {plan.routing_ref} gives {' + '.join(now)} on {plan.day} now, not {plan.standard_ref} as when run {plan.run_id} was planned", "run the date again")
+    return router
 
 
 def plan_standards(settings: Settings, plan: RunPlan, standards: list[Standard] | None = None) -> dict[str, Standard]:
@@ -546,7 +552,7 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> 
     if (
         (counts["scored"], counts["quarantined"]) != (staged_scores, staged_quarantine)
         or counts["read"] != staged_scores + staged_quarantine
-        or sum(per_standard.values()) != score_rows
+        or ("standards" in counts and sum(per_standard.values()) != score_rows)
     ):
         raise TouchstoneError(
             f"counts do not reconcile for {plan.day}: read {counts['read']}, scored {staged_scores}, quarantined {staged_quarantine}",
@@ -594,7 +600,11 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> 
         "standards": [
             {"standard_id": s.id, "standard_version": s.version, "standard_sha256": s.sha256, "interactions": per_standard.get(s.ref, 0)} for s in standards
         ],
-        "routes": [{"rule": name, "interactions": routes.get(name, 0)} for name, _loc, _refs in router.routing.routes()] if router else None,
+        "routes": [
+            {"rule": name, "interactions": routes.get(name, 0), "defined_at": router.routing.defined_at(name)} for name, _loc, _refs in router.routing.routes()
+        ]
+        if router
+        else None,
     }
     staged.write_staged([run_row], RUNS, folder)
     warehouse = settings.warehouse

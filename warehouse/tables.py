@@ -161,7 +161,7 @@ RUNS = Table(
             pa.field("routing_version", pa.string()),
             pa.field("routing_sha256", pa.string()),
             pa.field("standards", pa.list_(pa.struct([("standard_id", pa.string()), ("standard_version", pa.string()), ("standard_sha256", pa.string()), ("interactions", pa.int32())]))),
-            pa.field("routes", pa.list_(pa.struct([("rule", pa.string()), ("interactions", pa.int32())]))),
+            pa.field("routes", pa.list_(pa.struct([("rule", pa.string()), ("interactions", pa.int32()), ("defined_at", pa.string())]))),  # defined_at: file:line
         ]
     ),
     history=True,

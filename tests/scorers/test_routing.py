@@ -138,3 +138,33 @@ def test_the_guide_s_example_is_a_valid_routing() -> None:
     assert [r.name for r in routing.rules] == ["sales", "support_chat", "faq_bot"]
     bot = interaction([("bot", "Hi")], agent_type="bot", metadata={"queue": "faq", "brand": "acme"})
     assert route(bot, routing).standards == ("eu_core", "bots")
+
+
+def test_two_files_of_one_routing_version_are_refused(tmp_path) -> None:
+    from scorers.routing import load_routings
+    from touchstone.errors import TouchstoneError
+
+    (tmp_path / "routing").mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / "routing" / name).write_text(ROUTING)
+    with pytest.raises(TouchstoneError) as raised:
+        load_routings(tmp_path, KNOWN)
+    assert raised.value.message == f"{tmp_path / 'routing' / 'b.yaml'}: routing routing@1 is also defined in {tmp_path / 'routing' / 'a.yaml'}"
+
+
+@pytest.mark.parametrize(
+    ("ref", "day", "expected"),
+    [("routing", date(2026, 9, 30), "1"), ("routing", date(2026, 10, 1), "2"), ("routing@1", date(2026, 12, 1), "1"), (None, date(2026, 12, 1), "2")],
+)
+def test_a_routing_is_chosen_by_id_or_pinned_version(ref: str | None, day: date, expected: str) -> None:
+    first = parse_routing(ROUTING, "r1.yaml", KNOWN)
+    second = parse_routing(ROUTING.replace('version: "1"', 'version: "2"').replace("2026-01-01", "2026-10-01"), "r2.yaml", KNOWN)
+    assert select_routing([first, second], day, ref).version == expected
+
+
+def test_an_unknown_routing_names_those_there_are() -> None:
+    from touchstone.errors import TouchstoneError
+
+    with pytest.raises(TouchstoneError) as raised:
+        select_routing([parse_routing(ROUTING, "r1.yaml", KNOWN)], date(2026, 11, 1), "lob")
+    assert (raised.value.message, raised.value.hint) == ("no routing with id 'lob'", "routings found: routing")

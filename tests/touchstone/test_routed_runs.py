@@ -155,6 +155,8 @@ def test_the_run_records_the_routing_and_what_each_standard_and_rule_took(routed
     assert [(s["standard_id"], s["interactions"]) for s in run.standards] == [("eu_core", 200), ("retail_bank", bank)]
     # Every rule is listed, those that matched nothing with 0: `mortgages` is reported, not hidden.
     assert [(r["rule"], r["interactions"]) for r in run.routes] == [("bank", bank), ("mortgages", 0), ("always", 200 - bank)]
+    routing_file = settings.standards_dir / "routing" / "lob.v1.yaml"
+    assert [r["defined_at"] for r in run.routes] == [f"{routing_file}:6", f"{routing_file}:9", f"{routing_file}:4"]
     assert (run.standard_id, run.scored) == ("eu_core+retail_bank", 200)
     assert summary["routing_ref"] == "lob@1"
 
@@ -178,7 +180,7 @@ def test_the_report_has_a_page_per_standard_linked_to_the_others(routed_day) -> 
     core_page, bank_page = first.read_text(), bank.read_text()
     assert f'<a href="{bank.name}">retail_bank@1.0</a>' in core_page and f'<a href="{first.name}">eu_core@2.0</a>' in bank_page
     assert f'data-value="{counts["eu_core"]}"' in core_page and f'data-value="{counts["retail_bank"]}"' in bank_page
-    assert "Matched no interaction: mortgages" in core_page
+    assert f"Matched no interaction: mortgages ({settings.standards_dir / 'routing' / 'lob.v1.yaml'}:9)" in core_page
     # Each page lists its own standard's criteria only.
     assert "greeting_names_bank" in bank_page and "greeting_names_bank" not in core_page
     assert "no_card_number_read_out" in core_page and "no_card_number_read_out" not in bank_page
@@ -349,3 +351,17 @@ def test_a_draft_of_a_standard_the_routing_gave_nothing_skips_the_date(routed_da
     with pytest.raises(TouchstoneError) as raised:
         plan_days(settings, draft, SAMPLE_DAY, SAMPLE_DAY)
     assert "routing lob@1 gave no interaction to sales (it scored with eu_core@2.0, retail_bank@1.0)" in str(raised.value)
+
+
+def test_a_standard_version_added_after_planning_stops_the_run_before_scoring(tmp_path: Path) -> None:
+    from touchstone.pipeline import ingest, score
+
+    settings = _settings(tmp_path, ROUTING.format(version="1", effective="2026-01-01", queues="billing"))
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=10, seed=3)
+    plan = plan_run(settings, SAMPLE_DAY, "planned", routing="lob")
+    ingest(settings, plan)
+    newer = (settings.standards_dir / "retail_bank.v1.yaml").read_text().replace('version: "1.0"', 'version: "1.1"', 1).replace("effective_from: 2020-01-01", "effective_from: 2026-11-01", 1)
+    (settings.standards_dir / "retail_bank.v1.1.yaml").write_text(newer)
+    with pytest.raises(TouchstoneError) as raised:
+        score(settings, plan)
+    assert "routing lob@1 gives eu_core@2.0 + retail_bank@1.1 on 2026-11-22 now, not eu_core@2.0 + retail_bank@1.0 as when run planned was planned" in str(raised.value)

@@ -21,7 +21,7 @@ from warehouse.calibration import read_human_outcomes, with_overrides
 from warehouse.location import Warehouse
 from warehouse.overrides import in_force, latest, read_overrides, with_status
 from warehouse.queries import connect
-from warehouse.store import has_day, read_table
+from warehouse.store import as_list, has_day, read_table
 
 TREND_DAYS = 30
 REPEAT_DAYS = 7
@@ -65,8 +65,7 @@ class ReportInputs:
 def day_standards(interactions: pd.DataFrame, run: dict[str, object]) -> tuple[tuple[str, str, int], ...]:
     """The standards that scored the day with their interactions, in the run's order."""
     counts = interactions.groupby(["standard_id", "standard_version"], observed=True).size()
-    listed = run.get("standards")
-    order = [(str(s["standard_id"]), str(s["standard_version"])) for s in listed] if isinstance(listed, list | tuple) or hasattr(listed, "__array__") else []
+    order = [(str(s["standard_id"]), str(s["standard_version"])) for s in as_list(run.get("standards"))]
     keys = [k for k in order if k in counts.index] + sorted(k for k in map(tuple, counts.index) if k not in order)
     return tuple((str(i), str(v), int(counts[(i, v)])) for i, v in keys)
 

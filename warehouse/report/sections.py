@@ -12,6 +12,7 @@ import pandas as pd
 
 from scorers.sensitive import redact
 from scorers.standard import Standard
+from warehouse.store import as_list
 
 # An agent needs this many scored interactions on the day to be ranked; fewer are listed apart, since
 # a mean over 3 calls says little (its confidence interval shows how little).
@@ -41,13 +42,8 @@ def headline(interactions: pd.DataFrame, run: dict[str, object]) -> dict[str, ob
         if run
         else None,
         "routing": f"{run['routing_id']}@{run.get('routing_version')}" if isinstance(run.get("routing_id"), str) else None,
-        "routes": [{"rule": str(r["rule"]), "interactions": int(r["interactions"])} for r in _listed(run.get("routes"))],
+        "routes": [{"rule": str(r["rule"]), "interactions": int(r["interactions"]), "defined_at": r.get("defined_at")} for r in as_list(run.get("routes"))],
     }
-
-
-def _listed(value: object) -> list[dict[str, object]]:
-    """A list column's value as read back (a list, a NumPy array, or null)."""
-    return list(value) if isinstance(value, list | tuple) or hasattr(value, "__array__") else []  # type: ignore[call-overload]
 
 
 def _window_mean(history: pd.DataFrame, day: date, days: int) -> pd.DataFrame:
