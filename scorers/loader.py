@@ -267,35 +267,40 @@ def select_standard(standards: Sequence[Standard], day: date, ref: str) -> Stand
     `ref` is `id` (the version in force on `day`: the latest `effective_from` on or before it) or
     `id@version` (exactly that version, whatever its date, for re-scoring history).
     """
-    standard_id, _, version = ref.partition("@")
-    same_id = [s for s in standards if s.id == standard_id]
-    if not same_id:
-        known = ", ".join(sorted({s.id for s in standards}))
-        raise TouchstoneError(f"no standard with id {standard_id!r}", f"standards found: {known}")
-    if version:
-        for s in same_id:
-            if s.version == version:
-                return s
-        raise TouchstoneError(
-            f"standard {standard_id!r} has no version {version!r}",
-            f"versions: {', '.join(s.version for s in same_id)}",
-        )
-    chosen = in_force(same_id, day)
+    chosen = find_version(standards, day, ref, "standard")
     if chosen is None:
+        same_id = [s for s in standards if s.id == ref.partition("@")[0]]
         first = min(s.effective_from for s in same_id)
         raise TouchstoneError(
-            f"no version of standard {standard_id!r} is in force on {day.isoformat()} (the first is effective from {first})",
+            f"no version of standard {same_id[0].id!r} is in force on {day.isoformat()} (the first is effective from {first})",
             f"name a version explicitly, e.g. {same_id[0].ref}",
         )
     return chosen
 
 
 class Versioned(Protocol):
+    id: str
     effective_from: date
     version: str
 
 
 V = TypeVar("V", bound=Versioned)
+
+
+def find_version(versions: Sequence[V], day: date, ref: str, what: str) -> V | None:
+    """The version `ref` names (a standard's or a routing's): `id@version` exactly, whatever its
+    date, or for `id` the one in force on `day` (None if none is yet). An unknown id or version is
+    refused, naming those there are."""
+    wanted, _, version = ref.partition("@")
+    same_id = [v for v in versions if v.id == wanted]
+    if not same_id:
+        raise TouchstoneError(f"no {what} with id {wanted!r}", f"{what}s found: {', '.join(sorted({v.id for v in versions})) or 'none'}")
+    if not version:
+        return in_force(same_id, day)
+    for v in same_id:
+        if v.version == version:
+            return v
+    raise TouchstoneError(f"{what} {wanted!r} has no version {version!r}", f"versions: {', '.join(v.version for v in same_id)}")
 
 
 def in_force(versions: Sequence[V], day: date) -> V | None:

@@ -40,13 +40,13 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, ValidationError
 
 from ingest.interaction import Interaction
-from scorers.interaction_fields import FIELDS, field_value
-from scorers.loader import Loc, StandardError, field_path, in_force, line_of, once_each, problems_of, read_mapping, select_standard
+from scorers.interaction_fields import FIELDS, FieldValue, field_value
+from scorers.loader import Loc, StandardError, field_path, find_version, line_of, once_each, problems_of, read_mapping, select_standard
 from scorers.standard import Slug, Standard, StrictModel, Version
 from touchstone.errors import TouchstoneError
 
 StandardRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(@[0-9A-Za-z][0-9A-Za-z.\-]*)?$", max_length=80)]
-Values = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]], Field(min_length=1)]
+Values = Annotated[list[FieldValue], Field(min_length=1)]
 
 
 class When(StrictModel):
@@ -191,10 +191,9 @@ def parse_routing(text: str, source: str, known_standards: Collection[str]) -> R
 
 
 def _standard_locations(routing: Routing) -> list[Loc]:
-    found: list[Loc] = [("always",), ("default",), *((("always", i) for i in range(len(routing.always)))), *(("default", i) for i in range(len(routing.default)))]
-    for i, rule in enumerate(routing.rules):
-        found += [("rules", i), ("rules", i, "standards"), *(("rules", i, "standards", j) for j in range(len(rule.standards)))]
-    return found
+    """Where the routing says what a rule (or `always`, `default`) gives, and each standard it names."""
+    rules = [loc for i in range(len(routing.rules)) for loc in (("rules", i), ("rules", i, "standards"))]
+    return [("always",), ("default",), *rules, *(loc for loc, _ref in _standard_refs(routing))]
 
 
 ROUTING_FOLDER = "routing"  # beside the standards: standards/routing/*.yaml
@@ -223,19 +222,14 @@ def select_routing(routings: Sequence[Routing], day: date, ref: str | None = Non
     """The routing for `day`: with `ref` (`id` or `id@version`) that routing, else the only id
     there is; the version in force on `day` (the latest `effective_from` on or before it), or
     exactly `id@version`. None when no version is in force."""
-    routing_id, _, version = (ref or "").partition("@")
-    same_id = [r for r in routings if r.id == routing_id] if routing_id else list(routings)
-    if routing_id and not same_id:
-        known = ", ".join(sorted({r.id for r in routings})) or f"none (routing files live in <standards>/{ROUTING_FOLDER}/)"
-        raise TouchstoneError(f"no routing with id {routing_id!r}", f"routings found: {known}")
-    if len({r.id for r in same_id}) > 1:
-        raise TouchstoneError(f"there are several routings ({', '.join(sorted({r.id for r in same_id}))}): name the one to apply")
-    if version:
-        for r in same_id:
-            if r.version == version:
-                return r
-        raise TouchstoneError(f"routing {routing_id!r} has no version {version!r}", f"versions: {', '.join(r.version for r in same_id)}")
-    return in_force(same_id, day)
+    if ref is None:
+        ids = sorted({r.id for r in routings})
+        if len(ids) > 1:
+            raise TouchstoneError(f"there are several routings ({', '.join(ids)}): name the one to apply")
+        if not ids:
+            return None
+        ref = ids[0]
+    return find_version(routings, day, ref, "routing")
 
 
 @dataclass(frozen=True)
@@ -257,28 +251,40 @@ class Router:
         return routed, tuple(self.standards[ref] for ref in routed.standards)
 
 
+def _standard_refs(routing: Routing) -> list[tuple[Loc, str]]:
+    """Every standard the routing names, with where: always[i], rules[i].standards[j], default[i]."""
+    found: list[tuple[Loc, str]] = [(("always", i), ref) for i, ref in enumerate(routing.always)]
+    for i, rule in enumerate(routing.rules):
+        found += [(("rules", i, "standards", j), ref) for j, ref in enumerate(rule.standards)]
+    return found + [(("default", i), ref) for i, ref in enumerate(routing.default)]
+
+
 def resolve(routing: Routing, standards: Sequence[Standard], day: date) -> Router:
     """Bind `routing` to the standard versions of `day`; refused, with every problem's file and
-    line, where a standard has no version then, or where one interaction would get the same
-    standard twice or two standards that share a criterion id (its verdicts are named by criterion)."""
+    line, where a standard has no version then, where one standard would score with two versions
+    (pinned here, in force there: its scores could not be told apart), or where one interaction
+    would get the same standard twice or two standards that share a criterion id (its verdicts are
+    named by criterion)."""
     problems: list[str] = []
     bound: dict[str, Standard] = {}
-    for loc in _standard_locations(routing):
-        if len(loc) != (4 if loc[0] == "rules" else 2):  # a standard's place: always[i], default[i], rules[i].standards[j]
-            continue
-        ref = getattr(routing, str(loc[0])) if loc[0] != "rules" else routing.rules[int(loc[1])].standards
-        ref = ref[int(loc[-1])]
+    versions: dict[str, Standard] = {}  # standard id -> the version it scores with
+    for loc, ref in _standard_refs(routing):
+        where = f"{routing.source}:{routing.line(loc)}: {field_path(loc)}"
         try:
-            bound.setdefault(ref, select_standard(standards, day, ref))
+            chosen = bound.setdefault(ref, select_standard(standards, day, ref))
         except TouchstoneError as exc:
-            problems.append(f"{routing.source}:{routing.line(loc)}: {field_path(loc)}: {exc.message} ({ref} on {day.isoformat()})")
+            problems.append(f"{where}: {exc.message} ({ref} on {day.isoformat()})")
+            continue
+        other = versions.setdefault(chosen.id, chosen)
+        if other.version != chosen.version:
+            problems.append(f"{where}: {ref} is {chosen.ref} on {day.isoformat()}, but another place gives {other.ref}: one standard scores with one version a day")
     if not problems:
         for name, loc, refs in routing.routes():
             chosen = [bound[ref] for ref in refs]
             ids = [s.id for s in chosen]
             twice = sorted({i for i in ids if ids.count(i) > 1})
             if twice:
-                problems.append(f"{routing.source}:{routing.line(loc)}: {field_path(loc)}: {name} gives {', '.join(twice)} twice (also in always)")
+                problems.append(f"{routing.source}:{routing.line(loc)}: {field_path(loc)}: {name} gives {', '.join(twice)} twice (with always, an interaction gets each standard once)")
                 continue
             owners: dict[str, str] = {}
             for standard in chosen:

@@ -24,6 +24,7 @@ from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
 from ingest.interaction import Interaction, Language, Speaker
+from scorers.interaction_fields import FieldValue
 from scorers.listening import Listening
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -180,9 +181,9 @@ class AppliesTo(StrictModel):
 
     channels: list[Literal["voice", "chat"]] | None = None
     agent_types: list[Literal["human", "bot"]] | None = None
-    teams: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None = Field(default=None, min_length=1)
-    queues: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None = Field(default=None, min_length=1)
-    metadata: dict[Annotated[str, StringConstraints(min_length=1, max_length=100)], list[Annotated[str, StringConstraints(min_length=1, max_length=200)]]] | None = None
+    teams: list[FieldValue] | None = Field(default=None, min_length=1)
+    queues: list[FieldValue] | None = Field(default=None, min_length=1)
+    metadata: dict[Annotated[str, StringConstraints(min_length=1, max_length=100)], list[FieldValue]] | None = None
 
 
 class ExampleTurn(StrictModel):

@@ -332,9 +332,11 @@ standard_filter = click.option("--standard", "standard_id", default=None, metava
 
 def _of_standard(frame: Any, standard_id: str | None, day: date) -> Any:
     """The rows of one standard; an error naming the day's standards if it scored nothing then."""
+    from warehouse.frames import of_standard
+
     if standard_id is None or frame.empty or "standard_id" not in frame:
         return frame
-    chosen = frame[frame["standard_id"].astype(str) == standard_id]
+    chosen = of_standard(frame, standard_id)
     if chosen.empty:
         raise TouchstoneError(f"standard {standard_id!r} scored nothing on {day}", f"standards of the day: {', '.join(sorted(set(frame['standard_id'].astype(str))))}")
     return chosen
@@ -476,8 +478,8 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, standard_id: st
     human = read_human_outcomes(human_file)
     overrides = in_force(read_overrides(settings.warehouse, day))
     reviews = with_overrides(human, overrides)
-    if standard_id is not None and reviews is not None:  # reviews of other standards' verdicts are not "not scored"
-        reviews = reviews.merge(results[["interaction_id", "criterion_id"]], on=["interaction_id", "criterion_id"])
+    if standard_id is not None and reviews is not None:  # reviews of other standards' criteria are not this one's
+        reviews = reviews[reviews["criterion_id"].isin(set(results["criterion_id"]))]
     report = compare(reviews, results)  # type: ignore[arg-type]
     _print_frame(report.per_criterion, f"calibration · {day}{f' · {standard_id}' if standard_id else ''} · agreement and Cohen's kappa")
     _print_frame(report.disagreements.head(top), f"disagreements ({len(report.disagreements)})")

@@ -70,13 +70,12 @@ def plan_days(settings: Settings, draft: Path, first: date, last: date, shard_si
             continue
         plan = plan_run(settings, day, run_id, shard_size=shard_size, draft=draft)
         refs, routing = published_refs(_published_run(settings, day, published))
-        if routing is not None:  # a routed date: the draft scores what the routing gave its standard, compared with that
-            draft_id = plan.standard_refs[0].partition("@")[0]
-            if draft_id not in {ref.partition("@")[0] for ref in refs}:
-                skipped[day.isoformat()] = f"routing {routing} gave no interaction to {draft_id} (it scored with {', '.join(refs)})"
-                continue
-            plan = replace(plan, routing_ref=routing)
-        plans.append(plan)
+        draft_id = plan.standard_refs[0].partition("@")[0]
+        if draft_id not in {ref.partition("@")[0] for ref in refs}:  # a draft is set against its own standard's past
+            skipped[day.isoformat()] = f"nothing was scored with {draft_id} (the date was scored with {', '.join(refs)}{f', routed by {routing}' if routing else ''})"
+            continue
+        # A routed date: the draft scores what the routing gave its standard.
+        plans.append(replace(plan, routing_ref=routing) if routing else plan)
     if not plans:
         reasons = "; ".join(f"{d}: {why}" for d, why in skipped.items())
         raise TouchstoneError(f"no date from {first} to {last} can be compared: {reasons}", "run the dates first, with their landing files in place")
@@ -102,10 +101,8 @@ def published_standards(settings: Settings, plans: list[RunPlan]) -> list[Standa
     forced = in_force(settings.warehouse)
     found: dict[str, Standard] = {}
     for plan in plans:
-        refs, routing = published_refs(_published_run(settings, plan.day, forced))
-        if routing is not None:
-            refs = tuple(r for r in refs if r.partition("@")[0] == plan.standard_refs[0].partition("@")[0])
-        for ref in refs:
+        refs, _routing = published_refs(_published_run(settings, plan.day, forced))
+        for ref in (r for r in refs if r.partition("@")[0] == plan.standard_refs[0].partition("@")[0]):
             if ref not in found:
                 found[ref] = load_standard_for(settings, plan.day, ref)
     return list(found.values())
@@ -135,7 +132,7 @@ def compare(settings: Settings, plans: list[RunPlan], skipped: dict[str, str] | 
     draft = load_standard(Path(plans[0].draft or ""))
     impact = Impact()
     for plan in plans:
-        impact.add(plan.day, settings.warehouse, staging(settings, plan), draft.id if plan.routing_ref else None)
+        impact.add(plan.day, settings.warehouse, staging(settings, plan), draft.id)
     asked = sorted([p.day for p in plans] + [date.fromisoformat(d) for d in skipped or {}])  # the range asked for
     folder = output_folder(settings, draft, asked[0], asked[-1])
     folder.mkdir(parents=True, exist_ok=True)

@@ -49,6 +49,7 @@ from touchstone.settings import Settings
 from warehouse import staging as staged
 from warehouse import store
 from warehouse.aggregate import AgentAccumulator
+from warehouse.frames import as_list
 from warehouse.overrides import override_ids, overrides_of
 from warehouse.reviewed import Reviewed
 from warehouse.checks import (
@@ -151,7 +152,7 @@ def load_standard_for(settings: Settings, day: date, ref: str | None = None) -> 
 def published_refs(run: Any) -> tuple[tuple[str, ...], str | None]:
     """The standards (`id@version`) and routing (or None) of a `runs` row: what re-staging a
     published date scores with. Runs recorded before routing have one standard and no `standards`."""
-    refs = tuple(f"{s['standard_id']}@{s['standard_version']}" for s in store.as_list(run.get("standards")))
+    refs = tuple(f"{s['standard_id']}@{s['standard_version']}" for s in as_list(run.get("standards")))
     routing = run.get("routing_id")
     routed = f"{routing}@{run['routing_version']}" if isinstance(routing, str) else None
     return refs or (f"{run['standard_id']}@{run['standard_version']}",), routed
@@ -189,15 +190,14 @@ def plan_run(
 
 
 def plan_router(settings: Settings, plan: RunPlan, standards: list[Standard] | None = None) -> Router | None:
-    """The routing a planned run applies (None: one standard scores every interaction); refused if
-    it now gives other standard versions than when the run was planned (a version added meanwhile)."""
+    """The routing a planned run applies (None: one standard scores every interaction), bound to the
+    standard versions the run was planned with: a version added since, or back-dated, does not change
+    what a run (or a re-publication of a published date) scores with, as `--standard id@version` would not."""
     if not plan.routing_ref:
         return None
-    router = router_for(settings, plan.day, plan.routing_ref, standards)
-    now = tuple(s.ref for s in router.scored_with)
-    if not plan.draft and now != plan.standard_refs:
-        raise TouchstoneError(f"routing {plan.routing_ref} gives {' + '.join(now)} on {plan.day} now, not {plan.standard_ref} as when run {plan.run_id} was planned", "run the date again")
-    return router
+    if plan.draft:  # the draft stands in for its standard; the routing is bound to the folder's
+        return router_for(settings, plan.day, plan.routing_ref, standards)
+    return router_for(settings, plan.day, plan.routing_ref, list(plan_standards(settings, plan, standards).values()))
 
 
 def plan_standards(settings: Settings, plan: RunPlan, standards: list[Standard] | None = None) -> dict[str, Standard]:
@@ -210,14 +210,6 @@ def plan_standards(settings: Settings, plan: RunPlan, standards: list[Standard] 
         return {draft.ref: draft}
     standards = standards if standards is not None else load_standards(settings.standards_dir)
     return {ref: select_standard(standards, plan.day, ref) for ref in plan.standard_refs}
-
-
-def plan_standard(settings: Settings, plan: RunPlan) -> Standard:
-    """The standard of a run that scores with one (a draft's impact, a re-publication)."""
-    chosen = plan_standards(settings, plan)
-    if len(chosen) != 1:
-        raise TouchstoneError(f"run {plan.run_id} scores with {plan.standard_ref}, not one standard")
-    return next(iter(chosen.values()))
 
 
 def staging(settings: Settings, plan: RunPlan) -> Path:
@@ -385,10 +377,11 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                 routed, chosen = router.route(interaction)
                 rule = routed.rule
                 if plan.draft:  # a draft's impact on a routed date: only what the routing gives the draft's standard
-                    if not any(s.id == standard.id for s in chosen for standard in standards.values()):
+                    draft = next(iter(standards.values()))
+                    if draft.id not in {s.id for s in chosen}:
                         routed_elsewhere += 1
                         continue
-                    chosen = tuple(standards.values())
+                    chosen = (draft,)
                 if not chosen:  # a valid routing always gives a standard; counted, never dropped, if not
                     quarantine.append(_quarantine_row(file, locator, f"routing {router.routing.ref}: {routed.reason}", line[:EXCERPT_CHARS], plan.run_id))
                     continue

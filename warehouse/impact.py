@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from warehouse.frames import of_standard
 from warehouse.location import Warehouse
 from warehouse.queries import connect
 from warehouse.staging import staged_path
@@ -58,12 +59,10 @@ class Impact:
     only_draft: int = 0
 
     def add(self, day: date, warehouse: Warehouse | Path, staged: Path, standard_id: str | None = None) -> None:
-        """Add one date: its published tables (of `standard_id` alone on a date a routed run scored
-        with several) and the draft's staged tables in folder `staged`."""
-        published = read_table(warehouse, INTERACTION_SCORES.name, day, columns=[*INTERACTION_COLUMNS, "standard_id"])
-        if standard_id is not None:
-            published = published[published["standard_id"] == standard_id]
-        published = published.drop(columns=["date", "standard_id"]).reset_index(drop=True)
+        """Add one date: its published tables (the rows of `standard_id`, the draft's standard: a
+        routed date has several) and the draft's staged tables in folder `staged`."""
+        published = of_standard(read_table(warehouse, INTERACTION_SCORES.name, day, columns=[*INTERACTION_COLUMNS, "standard_id"]), standard_id)
+        published = published.drop(columns=["date", "standard_id"])
         draft = pq.read_table(staged_path(INTERACTION_SCORES, staged), columns=INTERACTION_COLUMNS).to_pandas()
         both = published.merge(draft, on="interaction_id", suffixes=("_published", "_draft"), validate="one_to_one")
         self.days.append(day.isoformat())
@@ -94,8 +93,7 @@ class Impact:
 
     @staticmethod
     def _published_counts(warehouse: Warehouse | Path, day: date, standard_id: str | None) -> pd.DataFrame:
-        rows = read_table(warehouse, CRITERION_RESULTS.name, day, compact=True, columns=["criterion_id", "outcome", "standard_id"])
-        return _outcome_counts(rows if standard_id is None else rows[rows["standard_id"] == standard_id])
+        return _outcome_counts(of_standard(read_table(warehouse, CRITERION_RESULTS.name, day, compact=True, columns=["criterion_id", "outcome", "standard_id"]), standard_id))
 
     @staticmethod
     def _draft_counts(staged: Path) -> pd.DataFrame:

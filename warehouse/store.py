@@ -356,7 +356,3 @@ def history(warehouse: Warehouse | Path | str, name: str) -> pd.DataFrame:
     table = _delta(Warehouse.at(warehouse), name)
     return pd.DataFrame(table.history() if table is not None else [])
 
-
-def as_list(value: object) -> list[Any]:
-    """A list column's value as pandas reads it back (a list, a NumPy array, or null: [])."""
-    return list(value) if isinstance(value, list | tuple) or hasattr(value, "__array__") else []  # type: ignore[call-overload]

@@ -168,3 +168,25 @@ def test_an_unknown_routing_names_those_there_are() -> None:
     with pytest.raises(TouchstoneError) as raised:
         select_routing([parse_routing(ROUTING, "r1.yaml", KNOWN)], date(2026, 11, 1), "lob")
     assert (raised.value.message, raised.value.hint) == ("no routing with id 'lob'", "routings found: routing")
+
+
+@pytest.mark.parametrize(("said", "named", "rule"), [(True, "true", "vip"), (True, True, "vip"), (1.0, "1", "vip"), (1, 1, "vip"), ("1", 1.0, "vip"), (False, "true", "always")])
+def test_metadata_values_are_matched_as_text_whatever_their_json_or_yaml_type(said: object, named: object, rule: str) -> None:
+    """JSON's true is "true", 1.0 is "1"; a rule may name them quoted or not."""
+    import json
+
+    text = ROUTING_VIP.replace("VALUE", json.dumps(named))
+    routing = parse_routing(text, "vip.yaml", KNOWN)
+    assert route(interaction([("agent", "hello")], metadata={"vip": said}), routing).rule == rule
+
+
+ROUTING_VIP = """\
+id: vip
+version: "1"
+effective_from: 2026-01-01
+always: [eu_core]
+rules:
+  - name: vip
+    when: {metadata: {vip: [VALUE]}}
+    standards: [sales]
+"""

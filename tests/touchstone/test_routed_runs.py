@@ -11,6 +11,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -243,8 +244,11 @@ def test_a_backfill_routes_each_date_with_the_routing_in_force_on_it(tmp_path: P
         (ROUTING.format(version="1", effective="2026-01-01", queues="billing").replace("standards: [retail_bank]\n  - name: mortgages", "standards: [retail_bank@9]\n  - name: mortgages"),
          "lob.v1.yaml:8: rules[0].standards[0]: standard 'retail_bank' has no version '9'"),
         # The company-wide standard again in a rule: scored twice by one standard.
-        (ROUTING.format(version="1", effective="2026-01-01", queues="billing").replace("standards: [retail_bank]\n  - name: mortgages", "standards: [eu_core@1.0]\n  - name: mortgages"),
+        (ROUTING.format(version="1", effective="2026-01-01", queues="billing").replace("standards: [retail_bank]\n  - name: mortgages", "standards: [eu_core]\n  - name: mortgages"),
          "lob.v1.yaml:8: rules[0].standards: bank gives eu_core twice"),
+        # One standard pinned in a rule, in force in another place: two versions of it in one day.
+        (ROUTING.format(version="1", effective="2026-01-01", queues="billing").replace("standards: [retail_bank]\n  - name: mortgages", "standards: [eu_core@1.0]\n  - name: mortgages"),
+         "lob.v1.yaml:8: rules[0].standards[0]: eu_core@1.0 is eu_core@1.0 on 2026-11-22, but another place gives eu_core@2.0"),
         # No routing in force on the date.
         (ROUTING.format(version="1", effective="2026-12-01", queues="billing"), "no version of routing 'lob' is in force on 2026-11-22"),
     ],
@@ -289,6 +293,9 @@ def test_an_override_on_a_routed_date_rescores_only_its_standard_and_keeps_the_r
     results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
     failed = results[(results.standard_id == "retail_bank") & (results.criterion_id == "greeting_names_bank") & (results.outcome == "fail")]
     chosen = str(failed.interaction_id.iat[0])
+    # A back-dated version appears: the date is published again with the versions that scored it.
+    newer = (settings.standards_dir / "retail_bank.v1.yaml").read_text().replace('version: "1.0"', 'version: "1.1"', 1)
+    (settings.standards_dir / "retail_bank.v1.1.yaml").write_text(newer)
     recorded = record(settings, [request(SAMPLE_DAY.isoformat(), chosen, "greeting_names_bank", "pass", "named the bank, heard on the recording", "maria", "command line")])
     assert recorded.overrides == 1
     after = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY).set_index(["interaction_id", "standard_id"])
@@ -297,6 +304,7 @@ def test_an_override_on_a_routed_date_rescores_only_its_standard_and_keeps_the_r
     run = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).iloc[-1]
     assert (run.routing_id, run.overrides_applied, [s["standard_id"] for s in run.standards]) == ("lob", 1, ["eu_core", "retail_bank"])
     assert statuses(settings, SAMPLE_DAY)["status"].tolist() == ["applied"]
+    assert set(zip(after.reset_index().standard_id, after.reset_index().standard_version)) == {("eu_core", "2.0"), ("retail_bank", "1.0")}
 
 
 def test_calibrate_counts_one_standard_s_reviews_with_standard(routed_day, tmp_path: Path) -> None:
@@ -350,18 +358,80 @@ def test_a_draft_of_a_standard_the_routing_gave_nothing_skips_the_date(routed_da
     draft.write_text((settings.standards_dir / "retail_bank.v1.yaml").read_text().replace("id: retail_bank", "id: sales", 1))
     with pytest.raises(TouchstoneError) as raised:
         plan_days(settings, draft, SAMPLE_DAY, SAMPLE_DAY)
-    assert "routing lob@1 gave no interaction to sales (it scored with eu_core@2.0, retail_bank@1.0)" in str(raised.value)
+    assert "2026-11-22: nothing was scored with sales (the date was scored with eu_core@2.0, retail_bank@1.0, routed by lob@1)" in str(raised.value)
 
 
-def test_a_standard_version_added_after_planning_stops_the_run_before_scoring(tmp_path: Path) -> None:
-    from touchstone.pipeline import ingest, score
+def test_a_version_added_after_planning_does_not_change_what_the_run_scores_with(tmp_path: Path) -> None:
+    """A back-dated version appears while a run is on its way: the run scores and publishes with the
+    versions it was planned with, as a run given `--standard id@version` would."""
+    from touchstone.pipeline import aggregate, ingest, publish, score
 
     settings = _settings(tmp_path, ROUTING.format(version="1", effective="2026-01-01", queues="billing"))
-    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=10, seed=3)
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=30, seed=3)
     plan = plan_run(settings, SAMPLE_DAY, "planned", routing="lob")
     ingest(settings, plan)
     newer = (settings.standards_dir / "retail_bank.v1.yaml").read_text().replace('version: "1.0"', 'version: "1.1"', 1).replace("effective_from: 2020-01-01", "effective_from: 2026-11-01", 1)
     (settings.standards_dir / "retail_bank.v1.1.yaml").write_text(newer)
-    with pytest.raises(TouchstoneError) as raised:
-        score(settings, plan)
-    assert "routing lob@1 gives eu_core@2.0 + retail_bank@1.1 on 2026-11-22 now, not eu_core@2.0 + retail_bank@1.0 as when run planned was planned" in str(raised.value)
+    score(settings, plan)
+    aggregate(settings, plan)
+    publish(settings, plan)
+    scores = read_table(settings.warehouse_dir, "interaction_scores", SAMPLE_DAY)
+    assert set(zip(scores.standard_id, scores.standard_version)) == {("eu_core", "2.0"), ("retail_bank", "1.0")}
+    run = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).iloc[-1]
+    assert [(s["standard_id"], s["standard_version"]) for s in run.standards] == [("eu_core", "2.0"), ("retail_bank", "1.0")]
+
+
+def _copy(routed_day, tmp_path: Path) -> Settings:
+    """A copy of the routed day's folders, for a test to change."""
+    source, _ = routed_day
+    shutil.copytree(source.data_dir, tmp_path / "data")
+    return Settings(**{**source.__dict__, "data_dir": tmp_path / "data", "landing_dir": tmp_path / "data" / "landing"})
+
+
+def test_report_standard_writes_that_page_in_its_place_and_a_plain_rerun_removes_the_others(routed_day, tmp_path: Path) -> None:
+    from warehouse.report import report_day
+
+    settings = _copy(routed_day, tmp_path)
+    first, bank = settings.reports_dir / f"{SAMPLE_DAY}.html", settings.reports_dir / f"{SAMPLE_DAY}.retail_bank.html"
+    before = first.read_text()
+    assert report_day(settings, SAMPLE_DAY, standard_id="retail_bank") == bank
+    assert first.read_text() == before and "Standard retail_bank@1.0" in bank.read_text()
+    # Re-run without the routing: eu_core alone scores the date, and its page is the only one.
+    run_day(settings, SAMPLE_DAY, run_id="plain")
+    assert first.exists() and not bank.exists() and "Standard eu_core@2.0" in first.read_text()
+
+
+def test_each_report_page_counts_the_reviews_of_its_own_standard(routed_day, tmp_path: Path) -> None:
+    settings = _copy(routed_day, tmp_path)
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    picked = pd.concat([results[results.standard_id == s].head(4) for s in ("eu_core", "retail_bank")])
+    reviews = tmp_path / "reviews.csv"
+    picked.assign(human_outcome=picked.outcome)[["interaction_id", "criterion_id", "human_outcome"]].to_csv(reviews, index=False)
+    result = CliRunner().invoke(cli, ["calibrate", "--date", SAMPLE_DAY.isoformat(), "--human", str(reviews), "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    for page, standard in ((f"{SAMPLE_DAY}.html", "eu_core"), (f"{SAMPLE_DAY}.retail_bank.html", "retail_bank")):
+        text = (settings.reports_dir / page).read_text()
+        assert "no automatic verdict" not in text
+        mine = set(picked[picked.standard_id == standard].criterion_id)
+        others = set(picked[picked.standard_id != standard].criterion_id)
+        assert all(f">{c}<" in text for c in mine) and not any(f"<td>{c}</td>" in text.split('id="calibration"')[1].split("</section>")[0] for c in others)
+
+
+def test_a_draft_is_compared_only_on_dates_its_standard_scored(routed_day, tmp_path: Path) -> None:
+    """The 21st was scored with eu_core alone (before the routing), the 22nd routed: a retail_bank
+    draft is compared on the 22nd only, an eu_core draft on both."""
+    from touchstone.impact import plan_days
+
+    settings = _copy(routed_day, tmp_path)
+    day = date(2026, 11, 21)
+    generate_day(settings.landing_dir, day, interactions=40, seed=8)
+    run_day(settings, day, run_id="plain")
+    bank = tmp_path / "bank.yaml"
+    bank.write_text((settings.standards_dir / "retail_bank.v1.yaml").read_text().replace('version: "1.0"', 'version: "1.1-draft"', 1))
+    plans, skipped = plan_days(settings, bank, day, SAMPLE_DAY)
+    assert [p.day for p in plans] == [SAMPLE_DAY] and plans[0].routing_ref == "lob@1"
+    assert skipped == {"2026-11-21": "nothing was scored with retail_bank (the date was scored with eu_core@2.0)"}
+    core = tmp_path / "core.yaml"
+    core.write_text((settings.standards_dir / "eu_core.v2.yaml").read_text().replace('version: "2.0"', 'version: "2.1-draft"', 1))
+    plans, skipped = plan_days(settings, core, day, SAMPLE_DAY)
+    assert [(p.day, p.routing_ref) for p in plans] == [(day, None), (SAMPLE_DAY, "lob@1")] and skipped == {}

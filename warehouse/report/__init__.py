@@ -35,9 +35,16 @@ def write_report(
     target = out or reports_dir / f"{day.isoformat()}.html"
     ids = tuple(i for i, _v, _n in first.day_standards) or ("",)
     pages = {i: page_name(target, ids, i) for i in ids}
-    for inputs in [first] if standard_id or len(ids) == 1 else [first, *(load_inputs(warehouse, standards_dir, reviews_dir, day, i) for i in ids[1:])]:
-        path = target if standard_id else pages[inputs.standard_id or ""]
-        _write(path, render(inputs, {i: p.name for i, p in pages.items()} if len(ids) > 1 else {}))
+    links = {i: p.name for i, p in pages.items()} if len(ids) > 1 else {}
+    if standard_id is not None:  # one page, where it belongs among the others (or at `out`)
+        written = out or pages[standard_id]
+        _write(written, render(first, links))
+        return written
+    for inputs in [first, *(load_inputs(warehouse, standards_dir, reviews_dir, day, i) for i in ids[1:])]:
+        _write(pages[inputs.standard_id or ""], render(inputs, links))
+    for stale in target.parent.glob(f"{target.stem}.*{target.suffix}"):  # pages of standards that no longer scored the date
+        if stale not in pages.values():
+            stale.unlink(missing_ok=True)
     return target
 
 

@@ -21,7 +21,8 @@ from warehouse.calibration import read_human_outcomes, with_overrides
 from warehouse.location import Warehouse
 from warehouse.overrides import in_force, latest, read_overrides, with_status
 from warehouse.queries import connect
-from warehouse.store import as_list, has_day, read_table
+from warehouse.frames import as_list, of_standard
+from warehouse.store import has_day, read_table
 
 TREND_DAYS = 30
 REPEAT_DAYS = 7
@@ -74,11 +75,6 @@ def reviews_file(reviews_dir: Path, day: date) -> Path:
     return reviews_dir / f"{day.isoformat()}.csv"
 
 
-def _of(frame: pd.DataFrame, standard_id: str | None) -> pd.DataFrame:
-    """The rows of one standard (all rows when the page is not about one)."""
-    return frame if standard_id is None or frame.empty else frame[frame["standard_id"].astype(str) == standard_id].reset_index(drop=True)
-
-
 def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, day: date, standard_id: str | None = None) -> ReportInputs:
     """Read the published day and its history, for one of the standards that scored it (default:
     the first, the company-wide one of a routed run); an unpublished day is an error that says what to run."""
@@ -93,7 +89,7 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
     if standard_id is not None and standard_id not in {i for i, _v, _n in scored_by}:
         raise TouchstoneError(f"standard {standard_id!r} scored nothing on {day}", f"standards of the day: {', '.join(i for i, _v, _n in scored_by) or 'none'}")
     standard_id = standard_id or (scored_by[0][0] if scored_by else None)
-    interactions = _of(everything, standard_id)
+    interactions = of_standard(everything, standard_id)
     window_start = day - timedelta(days=TREND_DAYS - 1)
     standard = None
     if not interactions.empty:
@@ -102,6 +98,10 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
     reviews_path = reviews_file(reviews_dir, day)
     recorded = read_overrides(warehouse, since=window_start, day=day)
     reviews = with_overrides(read_human_outcomes(reviews_path) if reviews_path.exists() else None, in_force(recorded[recorded["date"] == day.isoformat()]))
+    if reviews is not None and len(scored_by) > 1:  # a page counts the reviews of its own standard's criteria
+        own = {c.id for c in standard.criteria} if standard else set()
+        reviews = reviews[reviews["criterion_id"].isin(own)].reset_index(drop=True) if own else reviews
+        reviews = reviews if len(reviews) else None
     counts, listed = _criterion_results(warehouse, day, standard.handover_criterion if standard else None, reviews, standard_id)
     trust = _trust(warehouse, reviews_dir, recorded, window_start, day)
     if standard_id is not None and len(scored_by) > 1:
@@ -112,15 +112,15 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
         interactions=interactions,
         outcome_counts=counts,
         results=listed,
-        agents=_of(read_table(warehouse, "agent_daily_scores", day), standard_id),
-        agent_history=_of(read_table(warehouse, "agent_daily_scores", day, since=window_start), standard_id),
-        interaction_history=_of(read_table(warehouse, "interaction_scores", day, since=window_start, compact=True, columns=HISTORY_COLUMNS), standard_id),
+        agents=of_standard(read_table(warehouse, "agent_daily_scores", day), standard_id),
+        agent_history=of_standard(read_table(warehouse, "agent_daily_scores", day, since=window_start), standard_id),
+        interaction_history=of_standard(read_table(warehouse, "interaction_scores", day, since=window_start, compact=True, columns=HISTORY_COLUMNS), standard_id),
         contacts=contacts.drop_duplicates(["date", "interaction_id"]).drop(columns="interaction_id"),  # an interaction routed to two standards is one contact
         run=run_row,
         quarantine=read_table(warehouse, "quarantine", day),
         standard=standard,
         reviews=reviews,
-        overrides=_of(_with_status(latest(recorded[recorded["date"] == day.isoformat()]), standard, listed), standard_id),
+        overrides=of_standard(_with_status(latest(recorded[recorded["date"] == day.isoformat()]), standard, listed), standard_id),
         trust=trust,
         day_standards=scored_by,
         standard_id=standard_id,

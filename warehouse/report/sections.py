@@ -12,7 +12,7 @@ import pandas as pd
 
 from scorers.sensitive import redact
 from scorers.standard import Standard
-from warehouse.store import as_list
+from warehouse.frames import as_list
 
 # An agent needs this many scored interactions on the day to be ranked; fewer are listed apart, since
 # a mean over 3 calls says little (its confidence interval shows how little).
