@@ -148,7 +148,7 @@ def _check(day: DayInput, records: int) -> None:
         scored = compiled().score(ix)
         assert len(scored.results) == 15
         staging.to_arrow(_criterion_rows(scored, compiled().standard, "fuzz"), CRITERION_RESULTS)
-        staging.to_arrow([_interaction_row(scored, compiled().standard, "fuzz", "day.jsonl line 1")], INTERACTION_SCORES)
+        staging.to_arrow([_interaction_row(scored, compiled().standard, "fuzz", "day.jsonl line 1", None)], INTERACTION_SCORES)
 
 
 # 60 examples per seed in the suite; a longer campaign: TOUCHSTONE_FUZZ_EXAMPLES=2000 pytest tests -k fuzz

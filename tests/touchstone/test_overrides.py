@@ -242,10 +242,10 @@ def test_an_override_recorded_while_a_run_is_on_its_way_is_in_what_it_publishes(
     greeted, crashing = _pick(results, "greeting", "fail"), _pick(results, "greeting", "pass")
     machine_score = CompiledStandard.score
 
-    def crash_once(self: CompiledStandard, interaction: object) -> object:
+    def crash_once(self: CompiledStandard, interaction: object, analysed: object = None) -> object:
         if getattr(interaction, "interaction_id", None) == crashing:
             raise RuntimeError("scorer bug")
-        return machine_score(self, interaction)
+        return machine_score(self, interaction, analysed)  # type: ignore[arg-type]
 
     monkeypatch.setattr(CompiledStandard, "score", crash_once)
     plan = plan_run(settings, DAY, "nightly")
