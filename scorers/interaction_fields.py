@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BeforeValidator, StringConstraints
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from ingest.interaction import Interaction
 
@@ -39,6 +39,20 @@ def as_text(value: object) -> str:
     return str(value)
 
 
-# A value a routing rule or `applies_to` names: text, with unquoted YAML numbers and booleans read
-# as an interaction's would be (`as_text`), so `{tier: [1]}` and `{vip: [true]}` mean what they say.
-FieldValue = Annotated[str, BeforeValidator(lambda v: as_text(v) if isinstance(v, bool | int | float) else v), StringConstraints(min_length=1, max_length=200)]
+def _rule_text(value: object) -> object:
+    """An unquoted YAML `true` or plain whole number read as an interaction's value would be
+    (`as_text`); a number written otherwise (007, 0x1F, 1_000, 1.5, 1e3) has no one text: quote it."""
+    if isinstance(value, bool) or type(value) is int:
+        return as_text(value)
+    if isinstance(value, int | float):
+        raise ValueError("a number written this way (leading zeros, a base, underscores, a decimal point or exponent) is not read as text: write it in quotes")
+    return value
+
+
+# A value a routing rule or `applies_to` names: text; `{tier: [1]}` and `{vip: [true]}` mean what they say.
+FieldValue = Annotated[
+    str,
+    BeforeValidator(_rule_text),
+    StringConstraints(min_length=1, max_length=200),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, "maxLength": 200}, {"type": "integer"}, {"type": "boolean"}]}),
+]

@@ -222,12 +222,12 @@ def select_routing(routings: Sequence[Routing], day: date, ref: str | None = Non
     """The routing for `day`: with `ref` (`id` or `id@version`) that routing, else the only id
     there is; the version in force on `day` (the latest `effective_from` on or before it), or
     exactly `id@version`. None when no version is in force."""
+    if not routings:
+        raise TouchstoneError(f"no routing {ref!r} to apply" if ref else "no routing to apply", f"routing files live in <standards>/{ROUTING_FOLDER}/, and there are none")
     if ref is None:
         ids = sorted({r.id for r in routings})
         if len(ids) > 1:
             raise TouchstoneError(f"there are several routings ({', '.join(ids)}): name the one to apply")
-        if not ids:
-            return None
         ref = ids[0]
     return find_version(routings, day, ref, "routing")
 

@@ -454,7 +454,7 @@ def query(sql: str | None, ready: str | None, standard_id: str | None, as_of: da
 def calibrate(day: date, human_file: Path, top: int, keep: bool, standard_id: str | None, data_dir: Path | None) -> None:
     """Compare the verdicts of a date with human reviewers: agreement and Cohen's kappa per criterion.
 
-    With --standard, only the reviews of that standard's verdicts count (a routed date has several).
+    With --standard, only the reviews of that standard's criteria count (a routed date has several).
 
     The overrides in force on the date count as reviews too. The reviews are kept for the date and
     added to its HTML report (--no-keep only prints).

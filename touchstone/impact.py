@@ -78,7 +78,9 @@ def plan_days(settings: Settings, draft: Path, first: date, last: date, shard_si
         plans.append(replace(plan, routing_ref=routing) if routing else plan)
     if not plans:
         reasons = "; ".join(f"{d}: {why}" for d, why in skipped.items())
-        raise TouchstoneError(f"no date from {first} to {last} can be compared: {reasons}", "run the dates first, with their landing files in place")
+        unscored = all(why.startswith("nothing was scored with") for why in skipped.values())
+        hint = "a draft is compared with the published rows of the standard it changes: give it that standard's id" if unscored else "run the dates first, with their landing files in place"
+        raise TouchstoneError(f"no date from {first} to {last} can be compared: {reasons}", hint)
     published_standards(settings, plans)
     return plans, skipped
 

@@ -158,14 +158,15 @@ def published_refs(run: Any) -> tuple[tuple[str, ...], str | None]:
     return refs or (f"{run['standard_id']}@{run['standard_version']}",), routed
 
 
-def router_for(settings: Settings, day: date, routing: str, standards: list[Standard] | None = None) -> Router:
-    """The routing `routing` (`id` or `id@version`) in force on `day`, bound to that day's standard
-    versions (of `standards`, when already loaded); refused with file and line when it cannot route the day whole."""
+def router_for(settings: Settings, day: date, routing: str, standards: list[Standard] | None = None, bind_to: list[Standard] | None = None) -> Router:
+    """The routing `routing` (`id` or `id@version`) in force on `day`, its files checked against the
+    folder's standards (`standards`, when already loaded), bound to that day's versions among
+    `bind_to` (default: all of them); refused with file and line when it cannot route the day whole."""
     standards = standards if standards is not None else load_standards(settings.standards_dir)
     chosen = select_routing(load_routings(settings.standards_dir, {s.id for s in standards}), day, routing)
     if chosen is None:
         raise TouchstoneError(f"no version of routing {routing!r} is in force on {day.isoformat()}", f"routing files live in {settings.standards_dir / ROUTING_FOLDER}")
-    return resolve(chosen, standards, day)
+    return resolve(chosen, standards if bind_to is None else bind_to, day)
 
 
 def plan_run(
@@ -195,9 +196,10 @@ def plan_router(settings: Settings, plan: RunPlan, standards: list[Standard] | N
     what a run (or a re-publication of a published date) scores with, as `--standard id@version` would not."""
     if not plan.routing_ref:
         return None
+    folder = standards if standards is not None else load_standards(settings.standards_dir)
     if plan.draft:  # the draft stands in for its standard; the routing is bound to the folder's
-        return router_for(settings, plan.day, plan.routing_ref, standards)
-    return router_for(settings, plan.day, plan.routing_ref, list(plan_standards(settings, plan, standards).values()))
+        return router_for(settings, plan.day, plan.routing_ref, folder)
+    return router_for(settings, plan.day, plan.routing_ref, folder, bind_to=list(plan_standards(settings, plan, folder).values()))
 
 
 def plan_standards(settings: Settings, plan: RunPlan, standards: list[Standard] | None = None) -> dict[str, Standard]:

@@ -170,7 +170,7 @@ def test_an_unknown_routing_names_those_there_are() -> None:
     assert (raised.value.message, raised.value.hint) == ("no routing with id 'lob'", "routings found: routing")
 
 
-@pytest.mark.parametrize(("said", "named", "rule"), [(True, "true", "vip"), (True, True, "vip"), (1.0, "1", "vip"), (1, 1, "vip"), ("1", 1.0, "vip"), (False, "true", "always")])
+@pytest.mark.parametrize(("said", "named", "rule"), [(True, "true", "vip"), (True, True, "vip"), (1.0, "1", "vip"), (1, 1, "vip"), ("1", 1, "vip"), (1.0, "1", "vip"), (False, "true", "always")])
 def test_metadata_values_are_matched_as_text_whatever_their_json_or_yaml_type(said: object, named: object, rule: str) -> None:
     """JSON's true is "true", 1.0 is "1"; a rule may name them quoted or not."""
     import json
@@ -190,3 +190,10 @@ rules:
     when: {metadata: {vip: [VALUE]}}
     standards: [sales]
 """
+
+
+@pytest.mark.parametrize("value", ["007", "0x1F", "1_000", "1.5", "1e3"])
+def test_a_number_that_is_not_plainly_text_must_be_quoted(value: str) -> None:
+    with pytest.raises(StandardError) as raised:
+        parse_routing(ROUTING_VIP.replace("VALUE", value), "vip.yaml", KNOWN)
+    assert "vip.yaml:7: rules[0].when.metadata.vip[0]: a number written this way" in str(raised.value) and "write it in quotes" in str(raised.value)

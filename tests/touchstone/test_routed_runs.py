@@ -435,3 +435,36 @@ def test_a_draft_is_compared_only_on_dates_its_standard_scored(routed_day, tmp_p
     core.write_text((settings.standards_dir / "eu_core.v2.yaml").read_text().replace('version: "2.0"', 'version: "2.1-draft"', 1))
     plans, skipped = plan_days(settings, core, day, SAMPLE_DAY)
     assert [(p.day, p.routing_ref) for p in plans] == [(day, None), (SAMPLE_DAY, "lob@1")] and skipped == {}
+
+
+def test_a_routing_version_prepared_for_later_does_not_stop_a_run_or_a_re_publication(tmp_path: Path) -> None:
+    """A next routing version (or another routing) naming a standard this run does not use is
+    checked against the folder, not against the run's standards."""
+    from touchstone.overrides import record
+    from warehouse.overrides import request
+
+    settings = _settings(tmp_path, ROUTING.format(version="1", effective="2026-01-01", queues="billing"))
+    shutil.copy(ROOT / "standards" / "sales.v1.yaml", settings.standards_dir / "sales.v1.yaml")
+    (settings.standards_dir / "routing" / "pilot.yaml").write_text('id: pilot\nversion: "1"\neffective_from: 2027-01-01\nalways: [sales]\n')
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=30, seed=3)
+    assert run_day(settings, SAMPLE_DAY, run_id="with-pilot", routing="lob")["scored"] == 30
+    results = read_table(settings.warehouse_dir, "criterion_results", SAMPLE_DAY)
+    failed = results[(results.standard_id == "eu_core") & (results.outcome == "fail")].iloc[0]
+    assert record(settings, [request(SAMPLE_DAY.isoformat(), failed.interaction_id, failed.criterion_id, "pass", "heard it", "maria", "command line")]).overrides == 1
+
+
+def test_report_pages_elsewhere_stand_alone_and_nothing_else_is_removed(routed_day, tmp_path: Path) -> None:
+    from warehouse.report import report_day
+
+    settings = _copy(routed_day, tmp_path)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "daily.notes.html").write_text("mine")
+    (settings.reports_dir / f"{SAMPLE_DAY}.annotated.html").write_text("mine")
+    page = report_day(settings, SAMPLE_DAY, share / "daily.html", standard_id="retail_bank")
+    text = page.read_text()
+    assert page == share / "daily.html" and "<b>retail_bank@1.0</b>" in text and "<a href" not in text.split('id="standards"')[1].split("</p>")[0]
+    report_day(settings, SAMPLE_DAY, share / "daily.html")
+    assert sorted(p.name for p in share.iterdir()) == ["daily.html", "daily.notes.html", "daily.retail_bank.html"]
+    report_day(settings, SAMPLE_DAY)
+    assert (settings.reports_dir / f"{SAMPLE_DAY}.annotated.html").read_text() == "mine"

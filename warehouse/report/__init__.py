@@ -15,6 +15,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from scorers.loader import load_standards
 from touchstone.settings import Settings
 from warehouse.location import Warehouse
 from warehouse.report.html import render
@@ -35,16 +36,15 @@ def write_report(
     target = out or reports_dir / f"{day.isoformat()}.html"
     ids = tuple(i for i, _v, _n in first.day_standards) or ("",)
     pages = {i: page_name(target, ids, i) for i in ids}
-    links = {i: p.name for i, p in pages.items()} if len(ids) > 1 else {}
-    if standard_id is not None:  # one page, where it belongs among the others (or at `out`)
+    if standard_id is not None:  # one page: in its place among the others, or alone at `out`
         written = out or pages[standard_id]
-        _write(written, render(first, links))
+        _write(written, render(first, {} if out else {i: p.name for i, p in pages.items()}))
         return written
     for inputs in [first, *(load_inputs(warehouse, standards_dir, reviews_dir, day, i) for i in ids[1:])]:
-        _write(pages[inputs.standard_id or ""], render(inputs, links))
-    for stale in target.parent.glob(f"{target.stem}.*{target.suffix}"):  # pages of standards that no longer scored the date
-        if stale not in pages.values():
-            stale.unlink(missing_ok=True)
+        _write(pages[inputs.standard_id or ""], render(inputs, {i: p.name for i, p in pages.items()}))
+    if out is None:  # pages of standards that no longer score the date (never files elsewhere)
+        for known in {s.id for s in load_standards(standards_dir)} - set(ids):
+            (reports_dir / f"{day.isoformat()}.{known}.html").unlink(missing_ok=True)
     return target
 
 

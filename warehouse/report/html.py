@@ -118,6 +118,7 @@ def context(inputs: ReportInputs) -> dict[str, Any]:
 
 
 def render(inputs: ReportInputs, pages: dict[str, str] | None = None) -> str:
-    """The page; `pages` (standard id -> file name) links the pages of a date scored with several standards."""
+    """The page; on a date scored with several standards it names them all, linked where `pages`
+    (standard id -> file name) says where their pages are."""
     links = [{"standard": f"{i}@{v}", "interactions": n, "href": (pages or {}).get(i), "current": i == inputs.standard_id} for i, v, n in inputs.day_standards]
-    return environment().get_template("report.html.j2").render(**context(inputs), standard_pages=links if pages else [])
+    return environment().get_template("report.html.j2").render(**context(inputs), standard_pages=links if len(links) > 1 else [])

@@ -91,16 +91,19 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
     standard_id = standard_id or (scored_by[0][0] if scored_by else None)
     interactions = of_standard(everything, standard_id)
     window_start = day - timedelta(days=TREND_DAYS - 1)
+    folder = {(s.id, s.version): s for s in load_standards(standards_dir)}
     standard = None
     if not interactions.empty:
-        ref = (interactions["standard_id"].iat[0], interactions["standard_version"].iat[0])
-        standard = next((s for s in load_standards(standards_dir) if (s.id, s.version) == ref), None)
+        standard = folder.get((interactions["standard_id"].iat[0], interactions["standard_version"].iat[0]))
     reviews_path = reviews_file(reviews_dir, day)
     recorded = read_overrides(warehouse, since=window_start, day=day)
     reviews = with_overrides(read_human_outcomes(reviews_path) if reviews_path.exists() else None, in_force(recorded[recorded["date"] == day.isoformat()]))
-    if reviews is not None and len(scored_by) > 1:  # a page counts the reviews of its own standard's criteria
-        own = {c.id for c in standard.criteria} if standard else set()
-        reviews = reviews[reviews["criterion_id"].isin(own)].reset_index(drop=True) if own else reviews
+    if reviews is not None and len(scored_by) > 1 and standard is not None:
+        # A page counts the reviews of its own standard's criteria; the first page also those of a
+        # criterion no standard of the day has (a typo), shown as not scored, never lost.
+        of_day = {c.id for i, v, _n in scored_by if (i, v) in folder for c in folder[(i, v)].criteria}
+        own = {c.id for c in standard.criteria} | (set(reviews["criterion_id"]) - of_day if standard_id == scored_by[0][0] else set())
+        reviews = reviews[reviews["criterion_id"].isin(own)].reset_index(drop=True)
         reviews = reviews if len(reviews) else None
     counts, listed = _criterion_results(warehouse, day, standard.handover_criterion if standard else None, reviews, standard_id)
     trust = _trust(warehouse, reviews_dir, recorded, window_start, day)
