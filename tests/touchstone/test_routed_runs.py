@@ -90,6 +90,7 @@ def test_a_day_routed_to_three_standards_gives_the_ground_truth_of_each(tmp_path
     run = read_table(settings.warehouse_dir, "runs", SAMPLE_DAY).iloc[-1]
     assert {s["standard_id"]: s["interactions"] for s in run.standards} == per_standard
     assert {r["rule"]: r["interactions"] for r in run.routes} == {"sales": per_standard["sales"], "support": per_standard["support"], "default": 0}
+    assert "Matched no interaction" not in Path(summary["report"]).read_text()  # an idle default is the healthy case
     assert (summary["read"], summary["scored"], summary["quarantined"]) == (300, 300, 0)
     failed = results[results.outcome == "fail"]
     assert {"sales", "support", "eu_core"} == set(failed.standard_id)  # violations of every standard are found
@@ -235,6 +236,7 @@ def test_a_backfill_routes_each_date_with_the_routing_in_force_on_it(tmp_path: P
         landed = _queue_of(settings, day)
         assert set(scores[scores.standard_id == "retail_bank"]["interaction_id"]) == {i for i, q in landed.items() if q in queues}
     assert "Routed by lob@2" in result.output and "Routed by lob@1" in result.output
+    assert "matching no interaction on 2026-11-23: mortgages (" in " ".join(result.output.split()) and "always (" not in result.output
 
 
 @pytest.mark.parametrize(
