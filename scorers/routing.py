@@ -30,12 +30,12 @@ and no `always`). Pure: `route(interaction, routing)` is what a run applies to e
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError
 
@@ -120,6 +120,15 @@ class Routed:
     standards: tuple[str, ...]
     rule: str | None
     reason: str
+
+
+# The routes that catch what no rule names: matching nothing on a day is their healthy case.
+CATCH_ALLS = ("default", "always")
+
+
+def idle_rules(routes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The named rules of a run's `routes` that matched no interaction (a queue renamed upstream?)."""
+    return [r for r in routes if not r["interactions"] and r["rule"] not in CATCH_ALLS]
 
 
 def matches(rule: Rule, interaction: Interaction) -> bool:

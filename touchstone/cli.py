@@ -182,17 +182,15 @@ def run_summary(day: date, summary: dict[str, Any]) -> str:
     )
 
 
-IDLE_IS_FINE = ("default", "always")  # catch-alls: matching nothing means every queue has its rule
-
-
 def routing_summary(summary: dict[str, Any]) -> str:
     """For a routed run: how many interactions each standard scored, and the rules no interaction
     matched on the date (a queue renamed upstream shows here first)."""
     if not summary.get("routing_ref"):
         return ""
     each = ", ".join(f"{s['standard_id']}@{s['standard_version']} {s['interactions']:,}" for s in summary["standards"])
-    # A named rule that matched nothing; `default` and `always` idle is the healthy case.
-    idle = [f"{r['rule']} ({r['defined_at']})" for r in summary["routes"] if not r["interactions"] and r["rule"] not in IDLE_IS_FINE]
+    from scorers.routing import idle_rules
+
+    idle = [f"{r['rule']} ({r['defined_at']})" for r in idle_rules(summary["routes"])]
     warning = f" [yellow]Rule(s) matching no interaction on {summary['day']}: {', '.join(idle)}.[/]" if idle else ""
     return f"Routed by {summary['routing_ref']}: {each}.{warning} "
 

@@ -32,7 +32,8 @@ def write_report(
 ) -> Path:
     """Build the report of `day` and write it atomically (readers never open half a file): the
     page of each standard that scored it (or of `standard_id` alone); returns the first page."""
-    first = load_inputs(warehouse, standards_dir, reviews_dir, day, standard_id)
+    folder = load_standards(standards_dir)  # read once for every page and the clean-up
+    first = load_inputs(warehouse, standards_dir, reviews_dir, day, standard_id, folder)
     target = out or reports_dir / f"{day.isoformat()}.html"
     ids = tuple(i for i, _v, _n in first.day_standards) or ("",)
     pages = {i: page_name(target, ids, i) for i in ids}
@@ -40,10 +41,10 @@ def write_report(
         written = out or pages[standard_id]
         _write(written, render(first, {} if out else {i: p.name for i, p in pages.items()}))
         return written
-    for inputs in [first, *(load_inputs(warehouse, standards_dir, reviews_dir, day, i) for i in ids[1:])]:
+    for inputs in [first, *(load_inputs(warehouse, standards_dir, reviews_dir, day, i, folder) for i in ids[1:])]:
         _write(pages[inputs.standard_id or ""], render(inputs, {i: p.name for i, p in pages.items()}))
     if out is None:  # pages of standards that no longer score the date (never files elsewhere)
-        for known in {s.id for s in load_standards(standards_dir)} - set(ids):
+        for known in {s.id for s in folder} - set(ids):
             (reports_dir / f"{day.isoformat()}.{known}.html").unlink(missing_ok=True)
     return target
 

@@ -75,9 +75,12 @@ def reviews_file(reviews_dir: Path, day: date) -> Path:
     return reviews_dir / f"{day.isoformat()}.csv"
 
 
-def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, day: date, standard_id: str | None = None) -> ReportInputs:
+def load_inputs(
+    warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, day: date, standard_id: str | None = None, standards: list[Standard] | None = None
+) -> ReportInputs:
     """Read the published day and its history, for one of the standards that scored it (default:
-    the first, the company-wide one of a routed run); an unpublished day is an error that says what to run."""
+    the first, the company-wide one of a routed run); `standards`, the folder's, when already read.
+    An unpublished day is an error that says what to run."""
     everything = read_table(warehouse, "interaction_scores", day, columns=DAY_COLUMNS)
     runs = read_table(warehouse, "runs", day)
     if everything.empty and runs.empty:
@@ -91,7 +94,7 @@ def load_inputs(warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: P
     standard_id = standard_id or (scored_by[0][0] if scored_by else None)
     interactions = of_standard(everything, standard_id)
     window_start = day - timedelta(days=TREND_DAYS - 1)
-    folder = {(s.id, s.version): s for s in load_standards(standards_dir)}
+    folder = {(s.id, s.version): s for s in (standards if standards is not None else load_standards(standards_dir))}
     standard = None
     if not interactions.empty:
         standard = folder.get((interactions["standard_id"].iat[0], interactions["standard_version"].iat[0]))

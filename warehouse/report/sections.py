@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from scorers.sensitive import redact
+from scorers.routing import idle_rules
 from scorers.standard import Standard
 from warehouse.frames import as_list
 
@@ -42,7 +43,8 @@ def headline(interactions: pd.DataFrame, run: dict[str, object]) -> dict[str, ob
         if run
         else None,
         "routing": f"{run['routing_id']}@{run.get('routing_version')}" if isinstance(run.get("routing_id"), str) else None,
-        "routes": [{"rule": str(r["rule"]), "interactions": int(r["interactions"]), "defined_at": r.get("defined_at")} for r in as_list(run.get("routes"))],
+        "routes": (routes := [{"rule": str(r["rule"]), "interactions": int(r["interactions"]), "defined_at": r.get("defined_at")} for r in as_list(run.get("routes"))]),
+        "idle_rules": idle_rules(routes),
     }
 
 
