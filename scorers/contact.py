@@ -66,8 +66,8 @@ class ContactProfiler:
         if not self.sentiment.covers(interaction.language):
             return None
         return any(
-            self.sentiment.turn(doc, interaction.language).score <= self.config.distress_at_most
-            for turn, doc in zip(analysed.turns, analysed.docs)
+            self.sentiment.turn(analysed, i).score <= self.config.distress_at_most
+            for i, turn in enumerate(analysed.turns)
             if turn.speaker == "customer"
         )
 

@@ -13,9 +13,10 @@ No trained model is needed and nothing is downloaded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
-from typing import Any
+from functools import cache
+from typing import Any, overload
 
 import numpy
 import spacy
@@ -27,6 +28,7 @@ from spacy.util import load_language_data, registry
 from ingest.interaction import Interaction
 from scorers.listening import HeardTurn, Listener
 from scorers.outcome import Evidence
+from scorers.scan import Scanner
 
 LEMMA_NORM = "touchstone_lemma_norm"
 
@@ -62,18 +64,31 @@ class LemmaNorm:
         self.cache: dict[str, str] = {}
         self.ids: dict[int, int] = {}  # orth id -> norm id
 
+    def _lemma(self, low: str) -> str:
+        if low in self.fixes:
+            return self.fixes[low]
+        if low in self.lemmas:
+            return low
+        return (self.table.get(low) or self.table.get(low.capitalize()) or low).lower()
+
     def norm(self, text: str) -> str:
         cached = self.cache.get(text)
         if cached is None:
-            low = text.lower()
-            if low in self.fixes:
-                lemma = self.fixes[low]
-            elif low in self.lemmas:
-                lemma = low
-            else:
-                lemma = self.table.get(low) or self.table.get(low.capitalize()) or low
-            cached = self.cache[text] = lemma.lower()
+            cached = self.cache[text] = self._lemma(text.lower())
         return cached
+
+    def surfaces(self, norms: set[str]) -> dict[str, set[str]]:
+        """Each norm's surface forms: every lower-cased word whose norm it is, so every lower-cased
+        text a token with that norm can have (`scorers.scan` looks for them before tokenising).
+        The words outside the tables are their own norm, so a norm has itself as a form when it
+        is its own norm; all other forms are keys of the tables or lemmas."""
+        found: dict[str, set[str]] = {norm: {norm} if norm == norm.lower() and self._lemma(norm) == norm else set() for norm in norms}
+        for word in (*self.fixes, *self.lemmas, *self.table):
+            low = word.lower()
+            forms = found.get(self._lemma(low))
+            if forms is not None:
+                forms.add(low)
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
         # Whole-array in and out: creating a Python Token per word cost more than the tokenizer.
@@ -90,9 +105,15 @@ class LemmaNorm:
         return doc
 
 
+@cache
+def lemma_norm(lang: str) -> LemmaNorm:
+    """The one lemma normaliser of a language: its pipeline's and the scanner's."""
+    return LemmaNorm(lang)
+
+
 @Language.factory(LEMMA_NORM)
 def make_lemma_norm(nlp: Language, name: str) -> LemmaNorm:
-    return LemmaNorm(nlp.lang)
+    return lemma_norm(nlp.lang)
 
 
 @cache
@@ -103,34 +124,77 @@ def pipeline(lang: str) -> Language:
     return nlp
 
 
+class Docs(Sequence[Doc]):
+    """The spaCy docs of an interaction's heard turns, each made when first asked for: most turns
+    are never tokenised, as the scan (`Analysed.hits`) shows nothing in them could match."""
+
+    def __init__(self, language: str, turns: tuple[HeardTurn, ...]) -> None:
+        self.language, self.turns = language, turns
+        self._docs: dict[int, Doc] = {}
+
+    def __len__(self) -> int:
+        return len(self.turns)
+
+    @overload
+    def __getitem__(self, index: int) -> Doc: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Doc]: ...
+    def __getitem__(self, index: int | slice) -> Doc | Sequence[Doc]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        doc = self._docs.get(index)
+        if doc is None:
+            doc = self._docs[index] = pipeline(self.language)(self.turns[index].text)
+        return doc
+
+    @property
+    def made(self) -> int:
+        """How many turns were tokenised (the rest needed no tokens)."""
+        return len(self._docs)
+
+
+SCANNER = Scanner(lambda language, norms: lemma_norm(language).surfaces(norms))
+
+
 @dataclass(frozen=True)
 class Analysed:
-    """An interaction as heard (`scorers.listening`), every heard turn processed once, shared by all
-    criteria that score it. `turns[i]` and `docs[i]` are the same heard turn; evidence names the
-    interaction's own turn (segment) through `segment_of`."""
+    """An interaction as heard (`scorers.listening`): its heard turns, each scanned once for what
+    any criterion looks for (`hits`) and tokenised by spaCy only when a criterion needs its tokens
+    (`docs`), both shared by all criteria that score it. `turns[i]` and `docs[i]` are the same heard
+    turn; evidence names the interaction's own turn (segment) through `segment_of`."""
 
     interaction: Interaction
     turns: tuple[HeardTurn, ...]
-    docs: tuple[Doc, ...]
+    docs: Docs
     # Heard turns inside each window asked for (`scorers.windows`), filled on first use.
     windows: dict[Any, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
+    # What criteria derive from a turn and ask again (a turn's sentiment), filled on first use.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    _hits: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
+    _breaks: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
 
-    @cached_property
-    def norms(self) -> tuple[frozenset[int], ...]:
-        """Per turn, the set of its norm ids: a matcher whose anchor words are absent is not run."""
-        return tuple(frozenset(doc.to_array(NORM).tolist()) for doc in self.docs)
+    def hits(self, turn: int) -> frozenset[int]:
+        """The scan keys (`scorers.scan`) found in heard turn `turn`: what may match there."""
+        found = self._hits.get(turn)
+        if found is None:
+            found = self._hits[turn] = SCANNER.scan(self.interaction.language, self.turns[turn].text)
+        return found
 
-    @cached_property
-    def segment_breaks(self) -> tuple[frozenset[int], ...]:
-        """Per turn, the token indexes where a later segment begins (a clause boundary for negation)."""
-        breaks = []
-        for turn, doc in zip(self.turns, self.docs):
-            starts = set(turn.offsets[1:])
-            breaks.append(frozenset(t.i for t in doc if t.idx in starts) if starts else frozenset())
-        return tuple(breaks)
+    def segment_breaks(self, turn: int) -> frozenset[int]:
+        """The token indexes of heard turn `turn` where a later segment begins (a clause boundary
+        for negation)."""
+        breaks = self._breaks.get(turn)
+        if breaks is None:
+            starts = set(self.turns[turn].offsets[1:])
+            breaks = self._breaks[turn] = frozenset(t.i for t in self.docs[turn] if t.idx in starts) if starts else frozenset()
+        return breaks
 
     def segment_of(self, turn: int, token: int = 0) -> int:
         """The interaction turn (segment) in which token `token` of heard turn `turn` was said."""
+        if token == 0:
+            return self.turns[turn].segments[0]
         doc = self.docs[turn]
         return self.turns[turn].segment_at(doc[token].idx if token < len(doc) else 0)
 
@@ -141,9 +205,8 @@ class Analysed:
 
 
 def analyse(interaction: Interaction, listener: Listener | None = None) -> Analysed:
-    nlp = pipeline(interaction.language)
     turns = (listener or DEFAULT_LISTENER).hear(interaction)
-    return Analysed(interaction, turns, tuple(nlp.pipe(t.text for t in turns)))
+    return Analysed(interaction, turns, Docs(interaction.language, turns))
 
 
 DEFAULT_LISTENER = Listener()

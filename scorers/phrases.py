@@ -17,7 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from scorers.negation import is_negated
-from scorers.nlp import Analysed, pipeline
+from scorers.nlp import SCANNER, Analysed, pipeline
 from scorers.outcome import Evidence, NotApplicable, Verdict
 from scorers.sounds_like import SoundPhrase, find_sounds_like, sound_phrase
 from scorers.standard import (
@@ -67,71 +67,98 @@ def _anchor_norms(pattern: TokenPattern) -> set[str] | None:
     return best
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """One language of a phrase set: its matchers and the scan keys that say a turn needs them."""
+
+    phrases: PhraseMatcher | None  # the phrases, and those listed only under `sounds_like`
+    patterns: Matcher | None
+    sounds: tuple[SoundPhrase, ...]  # phrases that may also match by sound
+    phrase_key: int | None  # scan key of the phrases (None: there are none)
+    pattern_key: int | None  # scan key of the patterns' anchors (None: there are none)
+
+
 class PhraseSet:
-    """The phrases and patterns of one `Words` (or `Said`), compiled once per language."""
+    """The phrases and patterns of one `Words` (or `Said`), compiled per language when a turn of
+    that language first asks, and registered with the scan (`scorers.scan`) so that turns where
+    they cannot match are never tokenised."""
 
     def __init__(self, said: Words) -> None:
         self.said = said
         self.speaker: SpeakerRole = getattr(said, "speaker", "any")
-        self.matchers: dict[str, list[PhraseMatcher | Matcher]] = {}
-        # Per language, the norm ids without which the token patterns cannot match (None: always run).
-        self.anchors: dict[str, frozenset[int] | None] = {}
-        # Per language, the phrases that may also match by sound, compiled.
-        self.sounds: dict[str, list[SoundPhrase]] = {}
-        for lang in said.languages():
-            nlp = pipeline(lang)
-            compiled: list[PhraseMatcher | Matcher] = []
-            if said.phrases and lang in said.phrases:
-                phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-                phrase_matcher.add("phrase", list(nlp.pipe(said.phrases[lang])))
-                compiled.append(phrase_matcher)
-            if said.patterns and lang in said.patterns:
-                matcher = Matcher(nlp.vocab)
-                matcher.add("pattern", said.patterns[lang])
-                compiled.append(matcher)
-                anchors = [_anchor_norms(p) for p in said.patterns[lang]]
-                self.anchors[lang] = None if None in anchors else frozenset(nlp.vocab.strings.add(v) for a in anchors for v in a or ())
-            self.matchers[lang] = compiled
-            heard_as = said.sounds_like_phrases(lang)
-            if isinstance(said.sounds_like, dict) and heard_as:
-                # Phrases listed only under `sounds_like` are matched exactly as well.
-                extra = PhraseMatcher(nlp.vocab, attr="NORM")
-                extra.add("sounds_like", list(nlp.pipe(heard_as)))
-                compiled.append(extra)
-            self.sounds[lang] = [c for c in (sound_phrase(p, lang) for p in heard_as) if c.matchable]
+        self.languages = frozenset(said.languages())
+        self._compiled: dict[str, _Compiled] = {}
+        self._keys: dict[str, tuple[int | None, int | None]] = {}  # registered before compiling
+        for lang in self.languages:
+            self._register(lang)
+
+    def _register(self, lang: str) -> None:
+        """Scan keys are registered at once (the scanner builds each language's automaton once, from
+        every phrase set the process has); what they stand for is compiled when first scanned for."""
+        said = self.said
+        phrases = [*(said.phrases or {}).get(lang, ()), *(said.sounds_like_phrases(lang) if isinstance(said.sounds_like, dict) else ())]
+        patterns = (said.patterns or {}).get(lang, [])
+        phrase_key = SCANNER.register(lang, lambda: [[{t.norm_} for t in doc] for doc in pipeline(lang).pipe(phrases)]) if phrases else None
+        pattern_key = SCANNER.register(lang, lambda: [[a] if (a := _anchor_norms(p)) else [] for p in patterns]) if patterns else None
+        self._keys[lang] = (phrase_key, pattern_key)
+
+    def compiled(self, lang: str) -> _Compiled:
+        found = self._compiled.get(lang)
+        if found is None:
+            found = self._compiled[lang] = self._compile(lang)
+        return found
+
+    def _compile(self, lang: str) -> _Compiled:
+        said, nlp = self.said, pipeline(lang)
+        phrases = [*(said.phrases or {}).get(lang, ())]
+        heard_as = said.sounds_like_phrases(lang)
+        if isinstance(said.sounds_like, dict):
+            phrases += heard_as  # phrases listed only under `sounds_like` are matched exactly as well
+        phrase_matcher = matcher = None
+        if phrases:
+            phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+            phrase_matcher.add("phrase", list(nlp.pipe(phrases)))
+        if said.patterns and lang in said.patterns:
+            matcher = Matcher(nlp.vocab)
+            matcher.add("pattern", said.patterns[lang])
+        sounds = tuple(c for c in (sound_phrase(p, lang) for p in heard_as) if c.matchable)
+        return _Compiled(phrase_matcher, matcher, sounds, *self._keys[lang])
 
     def covers(self, language: str) -> bool:
-        return language in self.matchers
+        return language in self.languages
 
     def find(self, analysed: Analysed, window: Window | None = None, turns: range | None = None, speaker: SpeakerRole | None = None) -> Iterator[Match]:
         """Matches in turn order, in the speaker's turns inside `window` and `turns`."""
         language = analysed.interaction.language
-        matchers = self.matchers.get(language)
-        if not matchers:
+        if language not in self.languages:
             return
-        anchors = self.anchors.get(language)
+        compiled = self.compiled(language)
         for index in turns_in_scope(analysed, speaker or self.speaker, window, turns):
+            hits = analysed.hits(index)
+            run = [m for m, key in ((compiled.phrases, compiled.phrase_key), (compiled.patterns, compiled.pattern_key)) if m is not None and key in hits]
+            if not run and not compiled.sounds:
+                continue  # nothing it looks for is in this turn: not tokenised
             doc = analysed.docs[index]
-            run = matchers if anchors is None or not anchors.isdisjoint(analysed.norms[index]) else [m for m in matchers if isinstance(m, PhraseMatcher)]
             spans = {(start, end): doc[start:end].text for m in run for _, start, end in m(doc)}
-            if self.sounds.get(language):
-                spans |= self._sounds_like(doc, language, spans)
+            if compiled.sounds:
+                spans |= _sounds_like(doc, language, compiled.sounds, spans)
             for (start, end), said in sorted(spans.items()):
-                if self.said.skip_negated and is_negated(doc, start, end, language, analysed.segment_breaks[index]):
+                if self.said.skip_negated and is_negated(doc, start, end, language, analysed.segment_breaks(index)):
                     continue
                 yield Match(index, analysed.evidence(index, said, start), start, end)
 
-    def _sounds_like(self, doc: Doc, language: str, exact: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
-        """Near-misses that no exact match covers, with what was heard and what it was taken for."""
-        found = find_sounds_like([t.text for t in doc], self.sounds[language], language)
-        return {
-            (m.start, m.end): f"{doc[m.start:m.end].text} (heard; taken for '{m.phrase}')"
-            for m in found
-            if all(m.end <= start or m.start >= end for start, end in exact)
-        }
-
     def first(self, analysed: Analysed, window: Window | None = None, turns: range | None = None) -> Match | None:
         return next(self.find(analysed, window, turns), None)
+
+
+def _sounds_like(doc: Doc, language: str, sounds: tuple[SoundPhrase, ...], exact: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+    """Near-misses that no exact match covers, with what was heard and what it was taken for."""
+    found = find_sounds_like([t.text for t in doc], list(sounds), language)
+    return {
+        (m.start, m.end): f"{doc[m.start:m.end].text} (heard; taken for '{m.phrase}')"
+        for m in found
+        if all(m.end <= start or m.start >= end for start, end in exact)
+    }
 
 
 def not_applicable(analysed: Analysed, phrase_sets: Iterable[PhraseSet] = (), window: Window | None = None) -> Verdict | None:

@@ -8,13 +8,14 @@ verdict is the words that produced it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from scorers.negation import is_negated
-from scorers.nlp import pipeline
+from scorers.nlp import SCANNER, Analysed, pipeline
 from scorers.standard import Lexicon
 
 INTENSITY = 1.5
@@ -27,36 +28,52 @@ class TurnSentiment:
     words: tuple[str, ...]  # the sentiment words found, as said
 
 
+NEUTRAL = TurnSentiment(0.0, ())
+
+
 class SentimentAnalyser:
-    """Scores turns with the standard's lexicon; languages without a lexicon are not covered."""
+    """Scores turns with the standard's lexicon; languages without a lexicon are not covered.
+    A language's matcher is compiled when a turn of it is first scored; a turn in which the scan
+    (`scorers.scan`) finds no positive or negative word scores 0 without being tokenised."""
 
     def __init__(self, lexicons: dict[str, Lexicon]) -> None:
-        self.matchers: dict[str, PhraseMatcher] = {}
-        for lang, lexicon in lexicons.items():
-            nlp = pipeline(lang)
-            matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.lexicons = lexicons
+        self._matchers: dict[str, PhraseMatcher] = {}
+        self._keys = {lang: SCANNER.register(lang, self._alternatives(lang)) for lang in lexicons}
+
+    def _alternatives(self, lang: str) -> Callable[[], list[list[set[str]]]]:
+        words = [*self.lexicons[lang].positive, *self.lexicons[lang].negative]  # intensifiers alone score nothing
+        return lambda: [[{t.norm_} for t in doc] for doc in pipeline(lang).pipe(words)]
+
+    def covers(self, language: str) -> bool:
+        return language in self.lexicons
+
+    def matcher(self, lang: str) -> PhraseMatcher:
+        matcher = self._matchers.get(lang)
+        if matcher is None:
+            nlp, lexicon = pipeline(lang), self.lexicons[lang]
+            matcher = self._matchers[lang] = PhraseMatcher(nlp.vocab, attr="NORM")
             for label, words in (("positive", lexicon.positive), ("negative", lexicon.negative), ("intensifier", lexicon.intensifiers)):
                 if words:
                     matcher.add(label, list(nlp.pipe(words)))
-            self.matchers[lang] = matcher
+        return matcher
 
-    def covers(self, language: str) -> bool:
-        return language in self.matchers
-
-    def turn(self, doc: Doc, language: str) -> TurnSentiment:
-        """The turn's sentiment, computed once per doc (triggers, outcomes and contact profiles ask again)."""
-        key = ("touchstone_sentiment", id(self))
-        cached = doc.user_data.get(key)
+    def turn(self, analysed: Analysed, index: int) -> TurnSentiment:
+        """The sentiment of heard turn `index`, computed once (triggers, outcomes and contact profiles ask again)."""
+        key = (id(self), "sentiment", index)
+        cached = analysed.memo.get(key)
         if cached is None:
-            cached = doc.user_data[key] = self._score(doc, language)
+            language = analysed.interaction.language
+            if language not in self.lexicons or self._keys[language] not in analysed.hits(index):
+                cached = NEUTRAL
+            else:
+                cached = self._score(analysed.docs[index], language)
+            analysed.memo[key] = cached
         return cached
 
     def _score(self, doc: Doc, language: str) -> TurnSentiment:
-        matcher = self.matchers.get(language)
-        if matcher is None:
-            return TurnSentiment(0.0, ())
         vocab = doc.vocab.strings
-        found = sorted((start, end, vocab[label]) for label, start, end in matcher(doc))
+        found = sorted((start, end, vocab[label]) for label, start, end in self.matcher(language)(doc))
         intensified_until = -1
         score, words = 0.0, []
         for start, end, label in found:

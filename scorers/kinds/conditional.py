@@ -53,7 +53,7 @@ def conditional(config: Conditional, resources: Resources) -> Scorer:
         found: dict[int, Evidence] = {}
         if sentiment is not None:
             for i in turns_in_scope(analysed, trigger.speaker):
-                felt = sentiment.turn(analysed.docs[i], ix.language)
+                felt = sentiment.turn(analysed, i)
                 if felt.words and felt.score <= (trigger.sentiment_at_most or 0):
                     found[i] = analysed.evidence(i, f"sentiment {felt.score:+g}: {', '.join(felt.words)}")
         for match in said.find(analysed) if said else ():

@@ -36,7 +36,7 @@ def customer_sentiment(config: CustomerSentiment, resources: Resources) -> Score
             turns = list(turns_in_scope(analysed, "customer", turns=third))
             if not turns:
                 return Verdict.not_applicable(NotApplicable.DATA_MISSING, "the customer says nothing in the first or last third")
-            scores.append((sum(sentiment.turn(analysed.docs[i], ix.language).score for i in turns) / len(turns), turns[-1]))
+            scores.append((sum(sentiment.turn(analysed, i).score for i in turns) / len(turns), turns[-1]))
         (start, _), (end, last_turn) = scores
         ok = {"improved": end > start, "not_worse": end >= start, "ends_non_negative": end >= 0}[config.require]
         evidence = analysed.evidence(last_turn, f"customer sentiment {start:+.2g} in the first third, {end:+.2g} in the last")
