@@ -8,6 +8,7 @@ criterion.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ingest.interaction import Interaction
@@ -15,7 +16,7 @@ from scorers.contact import ContactProfile, ContactProfiler
 from scorers.interaction_fields import field_value
 from ingest.markup import NonSpeech
 from scorers.listening import Listener
-from scorers.nlp import Analysed, analyse
+from scorers.nlp import SCANNER, Analysed, analyse, pipeline
 from scorers.outcome import NotApplicable, Verdict
 from scorers.registry import Resources, Scorer, resolve
 from scorers.scoring_rules import CriterionResult, InteractionScore, score_interaction
@@ -60,6 +61,31 @@ def profiler_for(standard: Standard) -> ContactProfiler:
     if found is None:
         found = _PROFILERS[key] = ContactProfiler(standard.contact_reasons, SentimentAnalyser(standard.sentiment))
     return found
+
+
+_COMPILED: dict[tuple[str, str], CompiledStandard] = {}
+KEEP_COMPILED = 16  # a backfill or a test session compiles many; a run needs a few
+
+
+def compiled(standard: Standard, non_speech: NonSpeech | None = None) -> CompiledStandard:
+    """The process's compiled form of `standard` heard with `non_speech`: the shards a process
+    scores, and the workers forked after `warm`, share it (and its languages, compiled once)."""
+    key = (standard.model_dump_json(), (non_speech or NonSpeech()).model_dump_json())
+    found = _COMPILED.pop(key, None) or CompiledStandard(standard, non_speech)
+    _COMPILED[key] = found  # the most recently used last
+    while len(_COMPILED) > KEEP_COMPILED:
+        del _COMPILED[next(iter(_COMPILED))]
+    return found
+
+
+def warm(standards: Iterable[Standard], non_speech: NonSpeech | None, languages: Iterable[str]) -> None:
+    """Compile `standards` and load what scoring `languages` needs (spaCy pipelines, lemma tables,
+    the scan's automata), before forking workers: they share the memory pages."""
+    for standard in standards:
+        compiled(standard, non_speech)
+    for language in languages:
+        pipeline(language)
+        SCANNER.warm(language)
 
 
 class CompiledStandard:

@@ -27,6 +27,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -102,18 +103,38 @@ class _Segment:
     backchannel: bool
 
 
+PUNCTUATION = ",.!?;:"
+
+
+@lru_cache(maxsize=64)
+def _filler_words(fillers: frozenset[str]) -> re.Pattern[str]:
+    """A whole word (between spaces, punctuation around it allowed) that may be one of `fillers`:
+    where there is none, no word needs looking at one by one."""
+    alternatives = "|".join(re.escape(f) for f in sorted(fillers, key=len, reverse=True))
+    return re.compile(rf"(?<!\S)[{re.escape(PUNCTUATION)}]*(?:{alternatives})[{re.escape(PUNCTUATION)}]*(?!\S)", re.IGNORECASE) if fillers else re.compile(r"(?!)")
+
+
 def speech(text: str, markup: re.Pattern[str], fillers: frozenset[str]) -> str:
     """`text` without non-speech markup and fillers, spaces folded: what was actually said."""
     words = markup.sub(" ", text).split()
-    return " ".join(w for w in words if w.lower().strip(",.!?;:") not in fillers)
+    said = " ".join(words)
+    if _filler_words(fillers).search(said) is None:
+        return said
+    return " ".join(w for w in words if w.lower().strip(PUNCTUATION) not in fillers)
+
+
+@lru_cache(maxsize=64)
+def _backchannel_starts(words: frozenset[str]) -> tuple[frozenset[str], int]:
+    """The first words of the backchannels, and the most words one has."""
+    return frozenset(w.split()[0] for w in words if w.split()), max((len(w.split()) for w in words), default=1)
 
 
 def _is_backchannel(said: str, words: frozenset[str]) -> bool:
     """Whether `said` is nothing but backchannel words ("mm hmm okay", "yeah yeah")."""
     rest = re.sub(r"[,.!?;:]", " ", said.lower()).split()
-    if not rest:
+    starts, longest = _backchannel_starts(words)
+    if not rest or rest[0] not in starts:
         return False
-    longest = max((len(w.split()) for w in words), default=1)
     i = 0
     while i < len(rest):
         for n in range(min(longest, len(rest) - i), 0, -1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -190,7 +191,14 @@ def read_mapping(text: str, source: str, what: str = "standard", keys: str = "id
 
 
 def parse_standard(text: str, source: str) -> Standard:
-    """Validate a standard given as YAML text; `source` names it in messages."""
+    """Validate a standard given as YAML text; `source` names it in messages. Standards are frozen,
+    so a text read before (a run reads the folder at planning and again in every shard) is not
+    parsed again."""
+    return _parsed(text, source)
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str, source: str) -> Standard:
     root = read_mapping(text, source)
     problems: list[tuple[Loc, str]] = []
     raw_criteria = root.get("criteria")

@@ -10,6 +10,7 @@ near-misses (`scorers.sounds_like`), after the exact matches.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -98,8 +99,11 @@ class PhraseSet:
         said = self.said
         phrases = [*(said.phrases or {}).get(lang, ()), *(said.sounds_like_phrases(lang) if isinstance(said.sounds_like, dict) else ())]
         patterns = (said.patterns or {}).get(lang, [])
-        phrase_key = SCANNER.register(lang, lambda: [[{t.norm_} for t in doc] for doc in pipeline(lang).pipe(phrases)]) if phrases else None
-        pattern_key = SCANNER.register(lang, lambda: [[a] if (a := _anchor_norms(p)) else [] for p in patterns]) if patterns else None
+        phrase_key = pattern_key = None
+        if phrases:
+            phrase_key = SCANNER.register(lang, json.dumps(["phrases", phrases]), lambda: [[{t.norm_} for t in doc] for doc in pipeline(lang).pipe(phrases)])
+        if patterns:
+            pattern_key = SCANNER.register(lang, json.dumps(["patterns", patterns]), lambda: [[a] if (a := _anchor_norms(p)) else [] for p in patterns])
         self._keys[lang] = (phrase_key, pattern_key)
 
     def compiled(self, lang: str) -> _Compiled:

@@ -52,14 +52,18 @@ class Scanner:
     def __init__(self, surfaces: Surfaces) -> None:
         self._surfaces = surfaces
         self._languages: dict[str, _Language] = {}
-        self._next = 0
+        self._keys: dict[tuple[str, str], int] = {}
 
-    def register(self, language: str, alternatives: Alternatives) -> int:
-        """A new key, found in a turn when, for some alternative, a surface form of its sharpest norm
+    def register(self, language: str, identity: str, alternatives: Alternatives) -> int:
+        """The key found in a turn when, for some alternative, a surface form of its sharpest norm
         set is. An alternative that requires nothing makes the key found in every turn.
         `alternatives` is called when the language's automaton is built: phrases are tokenised by the
-        language's pipeline, which is loaded only for languages a day contains."""
-        key, self._next = self._next, self._next + 1
+        language's pipeline, which is loaded only for languages a day contains. What registers the
+        same `identity` (the same phrases, compiled again for another shard) gets the same key."""
+        known = self._keys.get((language, identity))
+        if known is not None:
+            return known
+        key = self._keys[(language, identity)] = len(self._keys)
         entry = self._languages.setdefault(language, _Language())
         entry.anchors[key] = alternatives
         entry.automaton = None
@@ -95,6 +99,10 @@ class Scanner:
                 automaton.make_automaton()
             entry.automaton, entry.everything = automaton, frozenset(everything)
         return entry.automaton, entry.everything
+
+    def warm(self, language: str) -> None:
+        """Build the language's automaton now (before forking workers that share it)."""
+        self._automaton(language)
 
     def scan(self, language: str, text: str) -> frozenset[int]:
         """The keys that may match somewhere in `text` (of a turn in `language`)."""

@@ -8,7 +8,7 @@ verdict is the words that produced it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
 from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
@@ -39,11 +39,11 @@ class SentimentAnalyser:
     def __init__(self, lexicons: dict[str, Lexicon]) -> None:
         self.lexicons = lexicons
         self._matchers: dict[str, PhraseMatcher] = {}
-        self._keys = {lang: SCANNER.register(lang, self._alternatives(lang)) for lang in lexicons}
+        self._keys = {lang: self._register(lang) for lang in lexicons}
 
-    def _alternatives(self, lang: str) -> Callable[[], list[list[set[str]]]]:
+    def _register(self, lang: str) -> int:
         words = [*self.lexicons[lang].positive, *self.lexicons[lang].negative]  # intensifiers alone score nothing
-        return lambda: [[{t.norm_} for t in doc] for doc in pipeline(lang).pipe(words)]
+        return SCANNER.register(lang, json.dumps(["phrases", words]), lambda: [[{t.norm_} for t in doc] for doc in pipeline(lang).pipe(words)])
 
     def covers(self, language: str) -> bool:
         return language in self.lexicons

@@ -21,7 +21,7 @@ import re
 import shutil
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -37,10 +37,10 @@ from ingest.landing import landing_root
 from ingest.reader import DayStream, stream_day
 from ingest.records import EXCERPT_CHARS, Quarantined
 from ingest.source_config import load_source_config
-from scorers.engine import CompiledStandard, Scored
+from scorers.engine import Scored, compiled, warm
 from scorers.loader import load_standard, load_standards, select_standard
 from scorers.routing import ROUTING_FOLDER, Router, load_routings, resolve, select_routing
-from scorers.nlp import Analysed, pipeline
+from scorers.nlp import Analysed
 from scorers.overrides import Override
 from scorers.sensitive import mask_long_numbers, redact_any_language
 from scorers.standard import Standard
@@ -70,6 +70,7 @@ from warehouse.tables import (
 )
 
 COUNTS = "counts.json"
+LANGUAGES = "languages.json"  # the languages of the staged interactions
 OVERRIDES_SEEN = "overrides.json"  # the ids of the overrides a run's merge applied
 # What the per-agent aggregation reads of each interaction score.
 AGENT_COLUMNS = ["agent_id", "agent_type", "team", "quality_score", "compliance_passed", "critical_failures", "section_scores", "run_id", "standard_id", "standard_version"]
@@ -262,6 +263,7 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     quarantine: list[dict[str, Any]] = []
     checks = SuiteResult(True, {}, {})
     shards = valid = rejected_total = 0
+    languages: set[str] = set()
 
     def set_aside(record: Quarantined) -> None:
         quarantine.append(_quarantine_row(record.source, record.locator, record.reason, record.raw_excerpt, plan.run_id))
@@ -275,7 +277,9 @@ def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
             file, _, locator = stream.sources[interaction.interaction_id].partition(" ")
             quarantine.append(_quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
         valid, rejected_total = valid + len(kept), rejected_total + len(rejected)
+        languages.update(item.language for item in kept)
     _write_checks(folder, "input", checks)
+    (folder / LANGUAGES).write_text(json.dumps(sorted(languages)))
     with (folder / "sources.json").open("w", encoding="utf-8") as out:
         json.dump(stream.sources, out)
     staged.write_rows(staged.to_arrow(quarantine, QUARANTINE), ingest_quarantine(folder))
@@ -363,7 +367,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     standards = plan_standards(settings, plan, folder_standards)
     router = plan_router(settings, plan, folder_standards)
     non_speech = load_source_config(settings.source_config).non_speech
-    compiled = {ref: CompiledStandard(standard, non_speech) for ref, standard in standards.items()}
+    scorers = {ref: compiled(standard, non_speech) for ref, standard in standards.items()}
     sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []
@@ -391,7 +395,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                 heard: dict[str, Analysed] = {}  # one analysis per way of hearing, shared by the standards
                 scored = []
                 for standard in chosen:
-                    scorer = compiled[standard.ref]
+                    scorer = scorers[standard.ref]
                     analysed = heard.get(scorer.hearing) or heard.setdefault(scorer.hearing, scorer.analyse(interaction))
                     scored.append((standard, scorer.score(interaction, analysed)))
             except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
@@ -416,14 +420,23 @@ def shards(settings: Settings, plan: RunPlan) -> list[int]:
     return _shard_numbers(settings, plan, "interactions", "jsonl")
 
 
+def day_languages(settings: Settings, plan: RunPlan, standards: Iterable[Standard]) -> list[str]:
+    """The languages of the staged interactions that the standards cover (ingest records them;
+    a day staged before it did: every language of the standards)."""
+    covered = {lang for standard in standards for lang in standard.languages}
+    path = staging(settings, plan) / LANGUAGES
+    return sorted(covered & set(json.loads(path.read_text())) if path.exists() else covered)
+
+
 def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
     """Score every shard: one after another, or in `processes` worker processes."""
     numbers = shards(settings, plan)
     if processes > 1 and len(numbers) > 1:
-        # Load the language pipelines once, before forking: the workers share their memory pages
-        # (copy-on-write; frozen out of the garbage collector's reach so they stay shared).
-        for lang in sorted({lang for standard in plan_standards(settings, plan).values() for lang in standard.languages}):
-            pipeline(lang)
+        # Compile the standards and load the day's languages once, before forking: the workers
+        # share their memory pages (copy-on-write; frozen out of the garbage collector's reach so
+        # they stay shared).
+        standards = plan_standards(settings, plan).values()
+        warm(standards, load_source_config(settings.source_config).non_speech, day_languages(settings, plan, standards))
         gc.freeze()
         try:
             with ProcessPoolExecutor(min(processes, len(numbers)), mp_context=multiprocessing.get_context("fork")) as pool:

@@ -49,7 +49,6 @@ def conditional(config: Conditional, resources: Resources) -> Scorer:
 
     def triggered(analysed: Analysed) -> dict[int, Evidence]:
         """Trigger turns, each with the words that triggered it."""
-        ix = analysed.interaction
         found: dict[int, Evidence] = {}
         if sentiment is not None:
             for i in turns_in_scope(analysed, trigger.speaker):

@@ -52,9 +52,10 @@ def _scanner() -> Scanner:
 
 def test_a_key_is_found_by_any_form_of_its_sharpest_word() -> None:
     scanner = _scanner()
-    recorded = scanner.register("en", lambda: [[{"this"}, {"call"}, {"be"}, {"record"}]])
-    always = scanner.register("en", lambda: [[]])  # a pattern that requires no word
-    either = scanner.register("en", lambda: [[{"refund"}], [{"cancel"}, {"order"}]])
+    recorded = scanner.register("en", "recorded", lambda: [[{"this"}, {"call"}, {"be"}, {"record"}]])
+    always = scanner.register("en", "always", lambda: [[]])  # a pattern that requires no word
+    either = scanner.register("en", "either", lambda: [[{"refund"}], [{"cancel"}, {"order"}]])
+    assert scanner.register("en", "either", lambda: [[{"other"}]]) == either  # the same phrases compiled again
     assert scanner.scan("en", "Calls are RECORDED here") == {recorded, always}
     assert scanner.scan("en", "this call is") == {always}  # "record", the sharpest word, is not there
     assert scanner.scan("en", "Nothing to see") == {always}
@@ -63,7 +64,7 @@ def test_a_key_is_found_by_any_form_of_its_sharpest_word() -> None:
     # A capital sigma lower-cases by context: such a turn is not filtered.
     assert scanner.scan("en", "ΟΔΟΣ") == {recorded, always, either}
     # A later registration rebuilds the automaton and keeps the earlier keys.
-    later = scanner.register("en", lambda: [[{"transfer"}]])
+    later = scanner.register("en", "later", lambda: [[{"transfer"}]])
     assert scanner.scan("en", "transferred and recorded") == {later, recorded, always}
     assert scanner.scan("de", "nichts") == frozenset()  # a language without keys
 
