@@ -83,7 +83,11 @@ class LemmaNorm:
         The words outside the tables are their own norm, so a norm has itself as a form when it
         is its own norm; all other forms are keys of the tables or lemmas."""
         found: dict[str, set[str]] = {norm: {norm} if norm == norm.lower() and self._lemma(norm) == norm else set() for norm in norms}
-        for word in (*self.fixes, *self.lemmas, *self.table):
+        # Only words the tables or fixes send to one of the norms can have it (directly, or
+        # capitalised as a German noun is looked up); each is checked against the full rule.
+        candidates = [word for word, lemma in self.fixes.items() if lemma in found]
+        candidates += [word for word, lemma in self.table.items() if lemma.lower() in found]
+        for word in candidates:
             low = word.lower()
             forms = found.get(self._lemma(low))
             if forms is not None:
