@@ -9,7 +9,8 @@ import pytest
 from scorers.loader import StandardError
 from tests.conftest import SAMPLE_DAY
 from touchstone.errors import TouchstoneError
-from touchstone.pipeline import run_day, scored_date
+from scorers.engine import compiled
+from touchstone.pipeline import day_languages, ingest, plan_run, plan_standards, run_day, scored_date, staging
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
 from warehouse.store import read_table
@@ -184,6 +185,28 @@ def test_shards_scored_in_processes_give_the_rows_of_one_process(tmp_path: Path)
         frames.append({t: read_table(settings.warehouse_dir, t, SAMPLE_DAY).drop(columns="run_id") for t in ("criterion_results", "interaction_scores", "agent_daily_scores")})
     for table, frame in frames[0].items():
         assert len(frame) and frame.equals(frames[1][table]), table
+
+
+def test_workers_are_warmed_with_the_languages_of_the_day_only(tmp_path: Path) -> None:
+    """Ingest records the day's languages; scoring loads (before forking) only those the standard covers."""
+    settings = _settings(tmp_path)
+    day = settings.landing_dir / SAMPLE_DAY.isoformat()
+    day.mkdir(parents=True)
+    turns = [{"speaker": "agent", "text": "Hello, how can I help?"}, {"speaker": "customer", "text": "Hallo"}]
+    lines = [{"interaction_id": f"x{i}", "channel": "chat", "language": lang, "agent": {"id": "a1", "type": "human"}, "turns": turns} for i, lang in enumerate(["en", "de", "en"])]
+    (day / "chat.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    plan = plan_run(settings, SAMPLE_DAY, "langs")
+    ingest(settings, plan)
+    standards = plan_standards(settings, plan).values()
+    assert day_languages(settings, plan, standards) == ["de", "en"]
+    (staging(settings, plan) / "languages.json").unlink()  # a day staged before ingest recorded them
+    assert day_languages(settings, plan, standards) == ["de", "en", "fr", "sv"]
+
+
+def test_a_standard_is_compiled_once_per_process() -> None:
+    standard = plan_standards(_settings(ROOT / "data"), plan_run(_settings(ROOT / "data"), SAMPLE_DAY, "x")).popitem()[1]
+    assert compiled(standard) is compiled(standard)
+    assert compiled(standard) is not compiled(standard.model_copy(update={"title": "another"}))
 
 
 def test_quarantine_excerpts_are_redacted(tmp_path: Path) -> None:
