@@ -13,6 +13,7 @@ No trained model is needed and nothing is downloaded.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -162,6 +163,12 @@ class Docs(Sequence[Doc]):
 SCANNER = Scanner(lambda language, norms: lemma_norm(language).surfaces(norms))
 
 
+def register_phrases(language: str, phrases: list[str]) -> int:
+    """The scan key of `phrases` (a match needs a token with each word's norm, in order), their
+    norms made by the language's pipeline when its automaton is built."""
+    return SCANNER.register(language, json.dumps(["phrases", phrases]), lambda: [[{t.norm_} for t in doc] for doc in pipeline(language).pipe(phrases)])
+
+
 @dataclass(frozen=True)
 class Analysed:
     """An interaction as heard (`scorers.listening`): its heard turns, each scanned once for what
@@ -197,7 +204,7 @@ class Analysed:
 
     def segment_of(self, turn: int, token: int = 0) -> int:
         """The interaction turn (segment) in which token `token` of heard turn `turn` was said."""
-        if token == 0:
+        if token == 0:  # a heard turn starts with its first segment: no need to tokenise it
             return self.turns[turn].segments[0]
         doc = self.docs[turn]
         return self.turns[turn].segment_at(doc[token].idx if token < len(doc) else 0)

@@ -18,7 +18,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from scorers.negation import is_negated
-from scorers.nlp import SCANNER, Analysed, pipeline
+from scorers.nlp import SCANNER, Analysed, pipeline, register_phrases
 from scorers.outcome import Evidence, NotApplicable, Verdict
 from scorers.sounds_like import SoundPhrase, find_sounds_like, sound_phrase
 from scorers.standard import (
@@ -96,15 +96,16 @@ class PhraseSet:
     def _register(self, lang: str) -> None:
         """Scan keys are registered at once (the scanner builds each language's automaton once, from
         every phrase set the process has); what they stand for is compiled when first scanned for."""
-        said = self.said
-        phrases = [*(said.phrases or {}).get(lang, ()), *(said.sounds_like_phrases(lang) if isinstance(said.sounds_like, dict) else ())]
-        patterns = (said.patterns or {}).get(lang, [])
-        phrase_key = pattern_key = None
-        if phrases:
-            phrase_key = SCANNER.register(lang, json.dumps(["phrases", phrases]), lambda: [[{t.norm_} for t in doc] for doc in pipeline(lang).pipe(phrases)])
-        if patterns:
-            pattern_key = SCANNER.register(lang, json.dumps(["patterns", patterns]), lambda: [[a] if (a := _anchor_norms(p)) else [] for p in patterns])
+        phrases, patterns = self._exact_phrases(lang), (self.said.patterns or {}).get(lang, [])
+        phrase_key = register_phrases(lang, phrases) if phrases else None
+        anchors = lambda: [[a] if (a := _anchor_norms(p)) else [] for p in patterns]  # noqa: E731 - made when the automaton is built
+        pattern_key = SCANNER.register(lang, json.dumps(["patterns", patterns]), anchors) if patterns else None
         self._keys[lang] = (phrase_key, pattern_key)
+
+    def _exact_phrases(self, lang: str) -> list[str]:
+        """The phrases matched exactly: the phrases, and those listed only under `sounds_like`."""
+        said = self.said
+        return [*(said.phrases or {}).get(lang, ()), *(said.sounds_like_phrases(lang) if isinstance(said.sounds_like, dict) else ())]
 
     def compiled(self, lang: str) -> _Compiled:
         found = self._compiled.get(lang)
@@ -113,11 +114,7 @@ class PhraseSet:
         return found
 
     def _compile(self, lang: str) -> _Compiled:
-        said, nlp = self.said, pipeline(lang)
-        phrases = [*(said.phrases or {}).get(lang, ())]
-        heard_as = said.sounds_like_phrases(lang)
-        if isinstance(said.sounds_like, dict):
-            phrases += heard_as  # phrases listed only under `sounds_like` are matched exactly as well
+        said, nlp, phrases = self.said, pipeline(lang), self._exact_phrases(lang)
         phrase_matcher = matcher = None
         if phrases:
             phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
@@ -125,7 +122,7 @@ class PhraseSet:
         if said.patterns and lang in said.patterns:
             matcher = Matcher(nlp.vocab)
             matcher.add("pattern", said.patterns[lang])
-        sounds = tuple(c for c in (sound_phrase(p, lang) for p in heard_as) if c.matchable)
+        sounds = tuple(c for c in (sound_phrase(p, lang) for p in said.sounds_like_phrases(lang)) if c.matchable)
         return _Compiled(phrase_matcher, matcher, sounds, *self._keys[lang])
 
     def covers(self, language: str) -> bool:

@@ -5,9 +5,9 @@ lookup per word. Most turns hold none of what a standard looks for, so before a 
 its lower-cased text is scanned once with one Aho-Corasick automaton per language holding, for every
 phrase of every criterion (and the sentiment lexicon, and the contact topics), the surface forms
 that a token with its sharpest word's norm can have: "recorded" is found for the norm `record`
-because the lemma table sends "recorded", "records" and "recording" there (`LemmaNorm.surfaces`).
-A turn is tokenised only when some scan key it needs is found, or a criterion needs every turn
-(`ALWAYS`: sounds-like phrases, token patterns without a required word).
+because the lemma table sends "recorded" and "records" there (`LemmaNorm.surfaces`). A turn is
+tokenised only when some scan key it needs is found, or a criterion needs every turn (sounds-like
+phrases; token patterns without a required word are keys found in every turn).
 
 The scan is a filter, never a verdict: a phrase whose anchor's surface is not a substring of the
 turn cannot match, because every token's text is a substring of the turn's text and its norm is
@@ -69,7 +69,7 @@ class Scanner:
         entry.automaton = None
         return key
 
-    def _automaton(self, language: str) -> tuple[ahocorasick.Automaton | None, frozenset[int]]:
+    def _automaton(self, language: str) -> tuple[ahocorasick.Automaton, frozenset[int]]:
         entry = self._languages.setdefault(language, _Language())
         if entry.automaton is None:
             # A later registration rebuilds the automaton; what earlier ones made is kept.
@@ -109,7 +109,7 @@ class Scanner:
         automaton, everything = self._automaton(language)
         if CONTEXT_CASED in text:
             return frozenset(self._languages[language].anchors)
-        if automaton is None or automaton.kind != ahocorasick.AHOCORASICK:
+        if automaton.kind != ahocorasick.AHOCORASICK:  # no forms to look for
             return everything
         found = set(everything)
         for _, keys in automaton.iter(text.lower()):

@@ -8,14 +8,13 @@ verdict is the words that produced it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from scorers.negation import is_negated
-from scorers.nlp import SCANNER, Analysed, pipeline
+from scorers.nlp import Analysed, pipeline, register_phrases
 from scorers.standard import Lexicon
 
 INTENSITY = 1.5
@@ -43,7 +42,7 @@ class SentimentAnalyser:
 
     def _register(self, lang: str) -> int:
         words = [*self.lexicons[lang].positive, *self.lexicons[lang].negative]  # intensifiers alone score nothing
-        return SCANNER.register(lang, json.dumps(["phrases", words]), lambda: [[{t.norm_} for t in doc] for doc in pipeline(lang).pipe(words)])
+        return register_phrases(lang, words)
 
     def covers(self, language: str) -> bool:
         return language in self.lexicons

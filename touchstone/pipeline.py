@@ -215,6 +215,12 @@ def plan_standards(settings: Settings, plan: RunPlan, standards: list[Standard] 
     return {ref: select_standard(standards, plan.day, ref) for ref in plan.standard_refs}
 
 
+def plan_scoring(settings: Settings, plan: RunPlan) -> tuple[dict[str, Standard], Router | None]:
+    """The standards and the routing a planned run scores with, the folder read once for both."""
+    folder = load_standards(settings.standards_dir)
+    return plan_standards(settings, plan, folder), plan_router(settings, plan, folder)
+
+
 def staging(settings: Settings, plan: RunPlan) -> Path:
     return settings.staging_dir / plan.day.isoformat() / plan.run_id
 
@@ -363,9 +369,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     gives it). An interaction a scorer cannot handle, or that the routing sends nowhere, is
     quarantined with the reason, not fatal: none of its rows are kept, so it counts once."""
     folder = staging(settings, plan)
-    folder_standards = load_standards(settings.standards_dir)  # read once for the standards and the routing
-    standards = plan_standards(settings, plan, folder_standards)
-    router = plan_router(settings, plan, folder_standards)
+    standards, router = plan_scoring(settings, plan)
     non_speech = load_source_config(settings.source_config).non_speech
     scorers = {ref: compiled(standard, non_speech) for ref, standard in standards.items()}
     sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
@@ -582,9 +586,8 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> 
             f"output checks failed for {plan.day}: {', '.join(output.failures)}; nothing was published",
             f"the suite results are in {folder / 'checks.json'}",
         )
-    folder_standards = load_standards(settings.standards_dir)
-    standards = list(plan_standards(settings, plan, folder_standards).values())
-    router = plan_router(settings, plan, folder_standards)
+    planned, router = plan_scoring(settings, plan)
+    standards = list(planned.values())
     routes = counts.get("routes", {})
     run_row = {
         "run_id": plan.run_id,
