@@ -24,6 +24,7 @@ NON_SPEECH: tuple[str, ...] = (
     r"(?i:\((?:inaudible|unintelligible|indistinct|crosstalk|cross-talk|laughs?|laughter|noise|background noise|silence|pause|coughs?|sighs?|music|hold music|breath|beep|static)\))",
     r"(?<!\S)[^\s~]{1,30}~(?!\S)",
 )
+MARKUP_CHARACTERS = r"[\[<{(~]"  # one of them is in every match of NON_SPEECH
 
 
 class NonSpeech(BaseModel):
@@ -49,3 +50,15 @@ class NonSpeech(BaseModel):
     def regex(self) -> re.Pattern[str]:
         chosen = (*(NON_SPEECH if self.defaults else ()), *self.patterns)
         return re.compile("|".join(f"(?:{p})" for p in chosen) if chosen else r"(?!)")
+
+    @cached_property
+    def _possible(self) -> re.Pattern[str] | None:
+        """A character every markup of the common conventions holds: a turn without one has none
+        (most turns: the search is ten times cheaper than the full pattern). None with a source's
+        own patterns, which may match anything."""
+        return None if self.patterns else re.compile(MARKUP_CHARACTERS)
+
+    def remove(self, text: str) -> str:
+        """`text` with every markup replaced by a space."""
+        possible = self._possible
+        return text if possible is not None and possible.search(text) is None else self.regex.sub(" ", text)

@@ -114,9 +114,9 @@ def _filler_words(fillers: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\S)[{re.escape(PUNCTUATION)}]*(?:{alternatives})[{re.escape(PUNCTUATION)}]*(?!\S)", re.IGNORECASE) if fillers else re.compile(r"(?!)")
 
 
-def speech(text: str, markup: re.Pattern[str], fillers: frozenset[str]) -> str:
+def speech(text: str, markup: NonSpeech, fillers: frozenset[str]) -> str:
     """`text` without non-speech markup and fillers, spaces folded: what was actually said."""
-    words = markup.sub(" ", text).split()
+    words = markup.remove(text).split()
     said = " ".join(words)
     if _filler_words(fillers).search(said) is None:
         return said
@@ -151,7 +151,7 @@ class Listener:
 
     def __init__(self, listening: Listening | None = None, non_speech: NonSpeech | None = None) -> None:
         self.listening = listening or Listening()
-        self.markup = (non_speech or NonSpeech()).regex
+        self.markup = non_speech or NonSpeech()
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     def _vocabulary(self, language: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from scorers.loader import StandardError
 from tests.conftest import SAMPLE_DAY
 from touchstone.errors import TouchstoneError
 from scorers.engine import compiled
-from touchstone.pipeline import day_languages, ingest, plan_run, plan_standards, run_day, scored_date, staging
+from touchstone.pipeline import day_languages, fewer_collections, ingest, plan_run, plan_standards, run_day, scored_date, staging
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
 from warehouse.store import read_table
@@ -179,12 +180,21 @@ def test_shards_scored_in_processes_give_the_rows_of_one_process(tmp_path: Path)
     landing = tmp_path / "landing"
     generate_day(landing, SAMPLE_DAY, interactions=30, seed=8)
     frames = []
-    for name, shard_size, processes in (("one", None, 1), ("many", 7, 2)):
+    collections = gc.get_threshold()
+    for name, shard_size, processes in (("one", None, 1), ("many", 7, 2)):  # 5 shards, the largest first
         settings = Settings.from_env(data_dir=tmp_path / name, landing_dir=landing)
         run_day(settings, SAMPLE_DAY, run_id=name, shard_size=shard_size, processes=processes)
+        assert gc.get_threshold() == collections and not gc.get_freeze_count()  # as before the run
         frames.append({t: read_table(settings.warehouse_dir, t, SAMPLE_DAY).drop(columns="run_id") for t in ("criterion_results", "interaction_scores", "agent_daily_scores")})
     for table, frame in frames[0].items():
         assert len(frame) and frame.equals(frames[1][table]), table
+
+
+def test_fewer_collections_while_a_step_runs() -> None:
+    before = gc.get_threshold()
+    with fewer_collections(12_345):
+        assert gc.get_threshold() == (12_345, *before[1:])
+    assert gc.get_threshold() == before
 
 
 def test_workers_are_warmed_with_the_languages_of_the_day_only(tmp_path: Path) -> None:

@@ -31,14 +31,16 @@ class _Id:
 
 
 @cache
-def _ids(scope: Scope) -> tuple[list[_Id], list[tuple[_Id, re.Pattern[str]]]]:
-    """(ids of digits, ids of a written shape) in scope: those that need no id word first, the
-    likeliest countries first; with `scope.elsewhere`, every other country's after them."""
+def _ids(scope: Scope) -> tuple[list[_Id], list[tuple[_Id, re.Pattern[str]]], int]:
+    """(ids of digits, ids of a written shape, the fewest digits an id of digits has) in scope:
+    those that need no id word first, the likeliest countries first; with `scope.elsewhere`, every
+    other country's after them."""
     others = sorted(COUNTRIES.keys() - scope.countries) if scope.elsewhere else []
     ids = [_Id(pid, code, pid.needs_context) for code in in_order(scope.countries & COUNTRIES.keys(), scope.language) for pid in COUNTRIES[code].ids]
     ids = sorted(ids, key=lambda i: i.needs_word) + [_Id(pid, code, True) for code in others for pid in COUNTRIES[code].ids]
     written = [(i, re.compile(rf"(?<![^\W_]){i.pid.pattern}(?![^\W_])", re.IGNORECASE)) for i in ids if i.pid.pattern]
-    return [i for i in ids if i.pid.lengths], written
+    digits = [i for i in ids if i.pid.lengths]
+    return digits, written, min((min(i.pid.lengths) for i in digits), default=0)
 
 
 def _named(i: _Id, text: str, start: int, said: str | None) -> bool:
@@ -58,8 +60,7 @@ def _valid(pid: PersonalId, digits: str) -> bool:
 @register_detector("national_id", precedence=40)
 def national_ids(text: str, scope: Scope) -> Iterator[Found]:
     """Personal id numbers of the countries in scope (python-stdnum)."""
-    digit_ids, written = _ids(scope)
-    shortest = min((min(i.pid.lengths) for i in digit_ids), default=0)
+    digit_ids, written, shortest = _ids(scope)
     for run in number_runs(text, scope.language) if digit_ids else ():
         if len(digits_of(run)) < shortest or plus_before(text, run[0].start):
             continue  # too short for any id, or dialled ("+31 10123456")

@@ -13,7 +13,7 @@ from stdnum import luhn
 
 from scorers.sensitive.context import nearest_before
 from scorers.sensitive.registry import Found, Scope, register_detector
-from scorers.sensitive.spoken import NumberToken, best, number_runs
+from scorers.sensitive.spoken import NumberToken, best, digits_of, number_runs
 
 # Issuer ranges (first digits, inclusive) and the lengths their cards have: a number outside them
 # that passes Luhn (one in ten does) is no card.
@@ -27,6 +27,7 @@ RANGES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("62", "62", (16, 17, 18, 19)),  # UnionPay
     ("50", "50", (13, 14, 15, 16, 17, 18, 19)), ("56", "69", (13, 14, 15, 16, 17, 18, 19)),  # Maestro
 )  # fmt: skip
+SHORTEST = min(min(lengths) for _, _, lengths in RANGES)  # 13: a card-word number has as many too
 
 
 def valid_card(digits: str) -> bool:
@@ -43,6 +44,8 @@ def _read_as_a_card(run: tuple[NumberToken, ...]) -> bool:
 def payment_cards(text: str, scope: Scope) -> Iterator[Found]:
     """Payment card numbers (Luhn, or after a card word)."""
     for run in number_runs(text, scope.language):
+        if len(digits_of(run)) < SHORTEST:
+            continue  # no card, valid or after a card word (most runs: "two", "une")
         said = nearest_before(text, run[0].start, scope.language)
         if said == "other":
             continue  # "your account 6968933450605": Swedish OCR and bankgiro numbers pass Luhn by design
