@@ -129,10 +129,18 @@ def _backchannel_starts(words: frozenset[str]) -> tuple[frozenset[str], int]:
     return frozenset(w.split()[0] for w in words if w.split()), max((len(w.split()) for w in words), default=1)
 
 
+_PUNCTUATION = re.compile(rf"[{re.escape(PUNCTUATION)}]")
+_FIRST_WORD = re.compile(rf"[\s{re.escape(PUNCTUATION)}]*([^\s{re.escape(PUNCTUATION)}]*)")
+
+
 def _is_backchannel(said: str, words: frozenset[str]) -> bool:
     """Whether `said` is nothing but backchannel words ("mm hmm okay", "yeah yeah")."""
-    rest = re.sub(r"[,.!?;:]", " ", said.lower()).split()
     starts, longest = _backchannel_starts(words)
+    # Most segments fail on their first word, read without lower-casing and splitting the rest (a
+    # capital sigma is lower-cased by what follows it: those take the long way).
+    if "Σ" not in said and _FIRST_WORD.match(said).group(1).lower() not in starts:  # type: ignore[union-attr]
+        return False
+    rest = _PUNCTUATION.sub(" ", said.lower()).split()
     if not rest or rest[0] not in starts:
         return False
     i = 0

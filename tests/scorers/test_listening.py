@@ -5,10 +5,13 @@ segments, and must then fail: the mechanism, not the phrase, makes the verdict."
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from ingest.markup import NonSpeech
-from scorers.listening import Listener, Listening
+from scorers.listening import Listener, Listening, _backchannel_starts, _is_backchannel
 from scorers.nlp import analyse
 from scorers.outcome import Outcome
 from tests.builders import criterion, interaction, verdict
@@ -152,3 +155,27 @@ def test_negation_does_not_reach_across_segments() -> None:
 def test_chats_keep_every_message_as_a_turn() -> None:
     ix = interaction([("agent", "Hi"), ("agent", "How can I help?"), ("customer", "ok")])
     assert [t.segments for t in analyse(ix).turns] == [(0,), (1,), (2,)]
+
+
+def _backchannel_the_long_way(said: str, words: frozenset[str]) -> bool:
+    """Every word of the segment lower-cased and looked up: what `_is_backchannel` must equal."""
+    rest, longest = re.sub(r"[,.!?;:]", " ", said.lower()).split(), _backchannel_starts(words)[1]
+    i = 0
+    while rest and i < len(rest):
+        n = next((n for n in range(min(longest, len(rest) - i), 0, -1) if " ".join(rest[i : i + n]) in words), 0)
+        if not n:
+            return False
+        i += n
+    return bool(rest)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "sv", "fr"])
+def test_backchannels_found_from_the_first_word_as_from_every_word(language: str) -> None:
+    """The first-word shortcut answers as the long way does, whatever the spacing, punctuation and
+    case (a capital sigma lower-cases by what follows it; a dotted capital I into two characters)."""
+    pieces = [*"aOkKyYeEsSjJmhMH,.!?;:", "\t", "\u00a0", "\u2003", *"ΣσςİIiÅåÖöÄä'-", "okay", "Mm", "hmm", "Yes", "OK", "Ja", "oui", "uh huh", "ALL RIGHT", "ΟΔΟΣ", " "]
+    rng = random.Random(18)
+    texts = ["", " ", "okay", "Okay, sure.", ",okay", "mm hmm okay", "okay so", "ΟΔΟΣ.A", "ΟΔΟΣ", "İok"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 9))) for _ in range(20_000)]
+    for words in (Listening().backchannel_words(language), frozenset({"οδοσ", "a", "i̇ok", "ok", "mm hmm"})):
+        assert [_is_backchannel(t, words) for t in texts] == [_backchannel_the_long_way(t, words) for t in texts]
