@@ -19,7 +19,7 @@ from scorers.nlp import Analysed
 from scorers.outcome import Verdict
 from scorers.phrases import not_applicable, turns_in_scope
 from scorers.registry import Resources, Scorer, register_kind
-from scorers.sensitive import ALL, find_sensitive, likely_countries, redact, registered_detectors
+from scorers.sensitive import ALL, found_in, likely_countries, redact, registered_detectors, scope_of
 from scorers.sensitive.countries import unknown_codes
 from scorers.standard import CriterionConfig, SpeakerRole, Window
 
@@ -56,6 +56,7 @@ class SensitiveData(CriterionConfig):
 @register_kind("sensitive_data.v1", config=SensitiveData)
 def sensitive_data(config: SensitiveData, resources: Resources) -> Scorer:
     """Sensitive data the speaker must not say (validated by python-stdnum and phonenumbers)."""
+    detect = frozenset(config.detect)
 
     def score(analysed: Analysed) -> Verdict:
         if (na := not_applicable(analysed, window=config.within)) is not None:
@@ -64,11 +65,12 @@ def sensitive_data(config: SensitiveData, resources: Resources) -> Scorer:
         language = interaction.language
         countries = ALL if config.countries == "all" else likely_countries(language, interaction.metadata) if config.countries == "likely" else frozenset(config.countries)
         elsewhere = config.countries == "likely"  # a foreign id or number counts after a word naming it
+        scope = scope_of(language, countries, elsewhere)
         for index in turns_in_scope(analysed, config.speaker, config.within):
             # The heard text: a number read out over several segments is found whole, and the
             # evidence is redacted on the same text that was searched.
             said = analysed.turns[index].text
-            found = find_sensitive(said, language, config.detect, countries, elsewhere)
+            found = found_in(said, scope, detect)
             if found:  # redacted for these countries, then for all (as everywhere else)
                 evidence = redact(redact(said, language, countries, elsewhere), language)
                 said_what = SAID.get(found[0].kind, found[0].kind.replace("_", " "))

@@ -31,7 +31,7 @@ from scorers.sensitive.countries import ALL, likely_countries
 from scorers.sensitive.registry import Found, Scope, registered_detectors
 from scorers.sensitive.spoken import DIGIT_WORDS, LANGUAGES, digits_of, number_runs
 
-__all__ = ["ALL", "DIGIT_WORDS", "Found", "registered_detectors", "find_sensitive", "likely_countries", "mask_long_numbers", "redact", "redact_any_language"]
+__all__ = ["ALL", "DIGIT_WORDS", "Found", "registered_detectors", "find_sensitive", "found_in", "likely_countries", "mask_long_numbers", "redact", "redact_any_language", "scope_of"]
 
 
 def find_sensitive(text: str, language: str, kinds: Iterable[str] | None = None, countries: Iterable[str] | None = None, elsewhere: bool = False) -> list[Found]:
@@ -43,9 +43,18 @@ def find_sensitive(text: str, language: str, kinds: Iterable[str] | None = None,
     ("GB52 NWBK 3878 6554 4136 82") can pass Luhn and a card number can hold a valid personnummer,
     and a value is only ever what the first detector that claims it says it is.
     """
-    wanted = None if kinds is None else set(kinds)
-    scope = Scope(language, ALL if countries is None else frozenset(c.upper() for c in countries), elsewhere)
-    return [f for f in _all_sensitive(text, scope) if wanted is None or f.kind in wanted]
+    return found_in(text, scope_of(language, countries, elsewhere), None if kinds is None else frozenset(kinds))
+
+
+def scope_of(language: str, countries: Iterable[str] | None = None, elsewhere: bool = False) -> Scope:
+    """What `find_sensitive` looks for (see there), made once for the turns of one interaction."""
+    return Scope(language, ALL if countries is None else frozenset(c.upper() for c in countries), elsewhere)
+
+
+def found_in(text: str, scope: Scope, kinds: frozenset[str] | None = None) -> list[Found]:
+    """`find_sensitive` with the scope made: a criterion asks about every turn of its speaker."""
+    found = _all_sensitive(text, scope)
+    return list(found) if kinds is None else [f for f in found if f.kind in kinds]
 
 
 @lru_cache(maxsize=4096)  # several criteria, and the redaction of their evidence, ask about the same turn
