@@ -28,7 +28,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -93,8 +93,7 @@ class HeardTurn:
         return self.segments[max(0, bisect_right(self.offsets, char) - 1)]
 
 
-@dataclass(frozen=True)
-class _Segment:
+class _Segment(NamedTuple):  # a tuple: made for every turn of every interaction
     index: int
     speaker: Speaker
     speech: str
@@ -201,6 +200,9 @@ def _within_gap(previous: _Segment, segment: _Segment, gap_ms: float) -> bool:
 
 
 def _heard(group: Sequence[_Segment]) -> HeardTurn:
+    if len(group) == 1:  # most turns, and every message of a chat
+        only = group[0]
+        return HeardTurn(only.speaker, (only.index,), only.speech, (0,), only.start_ms, only.end_ms, only.backchannel)
     offsets, position = [], 0
     for segment in group:
         offsets.append(position)

@@ -87,20 +87,30 @@ def output_suite(scored: int) -> list[Expect]:
 
 
 def input_frames(interactions: Sequence[Interaction]) -> dict[str, pd.DataFrame]:
-    """One row per interaction and one per turn, with the columns the input suite checks."""
-    rows, turns = [], []
+    """One row per interaction and one per turn, with the columns the input suite checks (built
+    column by column: half a million turns a day)."""
+    rows: dict[str, list[Any]] = {"position": [], "interaction_id": [], "language": [], "channel": [], "service_turns": []}
+    turns: dict[str, list[Any]] = {"position": [], "turn_index": [], "speaker": [], "text_chars": [], "start_ms": [], "in_order": []}
     for position, ix in enumerate(interactions):
-        rows.append({"position": position, "interaction_id": ix.interaction_id, "language": ix.language, "channel": ix.channel,
-                     "service_turns": sum(t.speaker in ("agent", "bot") for t in ix.turns)})  # fmt: skip
+        speakers = [t.speaker for t in ix.turns]
+        rows["position"].append(position)
+        rows["interaction_id"].append(ix.interaction_id)
+        rows["language"].append(ix.language)
+        rows["channel"].append(ix.channel)
+        rows["service_turns"].append(sum(s in ("agent", "bot") for s in speakers))
+        starts = [t.start_ms for t in ix.turns]
         previous = None
-        for index, turn in enumerate(ix.turns):
-            in_order = previous is None or turn.start_ms is None or turn.start_ms >= previous
-            turns.append({"position": position, "turn_index": index, "speaker": turn.speaker, "text_chars": len(turn.text.strip()),
-                          "start_ms": turn.start_ms, "in_order": in_order})  # fmt: skip
-            previous = turn.start_ms if turn.start_ms is not None else previous
-    columns = {"interactions": ["position", "interaction_id", "language", "channel", "service_turns"],
-               "turns": ["position", "turn_index", "speaker", "text_chars", "start_ms", "in_order"]}  # fmt: skip
-    frames = {"interactions": pd.DataFrame(rows, columns=columns["interactions"]), "turns": pd.DataFrame(turns, columns=columns["turns"])}
+        in_order = []
+        for start in starts:
+            in_order.append(previous is None or start is None or start >= previous)
+            previous = start if start is not None else previous
+        turns["position"] += [position] * len(starts)
+        turns["turn_index"] += range(len(starts))
+        turns["speaker"] += speakers
+        turns["text_chars"] += [len(t.text.strip()) for t in ix.turns]
+        turns["start_ms"] += starts
+        turns["in_order"] += in_order
+    frames = {name: pd.DataFrame(columns) if interactions else pd.DataFrame(columns=list(columns)) for name, columns in (("interactions", rows), ("turns", turns))}
     frames["turns"]["start_ms"] = frames["turns"]["start_ms"].astype("Float64")
     return frames
 

@@ -16,7 +16,7 @@ from touchstone import pipeline
 from touchstone.errors import TouchstoneError
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
-from warehouse.checks import check_input, check_output
+from warehouse.checks import check_input, check_output, input_frames
 from warehouse.store import read_table
 
 DAY = date(2026, 11, 22)
@@ -34,6 +34,21 @@ def test_input_suite_rejects_what_pydantic_lets_through() -> None:
     assert [i.interaction_id for i in kept] == ["ok"]
     assert [(i.interaction_id, reason) for i, reason in rejected] == [("nobody-served", "failed check interactions: ExpectColumnValuesToBeBetween(service_turns)")]
     assert not result.success and result.details["turns"]["success"]
+
+
+def test_input_frames_hold_one_row_per_interaction_and_per_turn() -> None:
+    timed = Interaction.model_validate(
+        {"interaction_id": "call", "channel": "voice", "language": "de", "agent": {"id": "a", "type": "human"},
+         "turns": [{"speaker": "agent", "text": " hallo ", "start_ms": 0}, {"speaker": "customer", "text": "ja", "start_ms": 900}, {"speaker": "bot", "text": "x", "start_ms": 900}]}  # fmt: skip
+    )
+    frames = input_frames([_interaction("chat", ["customer", "agent"]), timed])
+    assert frames["interactions"].to_dict("list") == {"position": [0, 1], "interaction_id": ["chat", "call"], "language": ["en", "de"], "channel": ["chat", "voice"], "service_turns": [1, 2]}
+    turns = frames["turns"]
+    assert turns[["position", "turn_index", "speaker", "text_chars", "in_order"]].to_dict("list") == {
+        "position": [0, 0, 1, 1, 1], "turn_index": [0, 1, 0, 1, 2], "speaker": ["customer", "agent", "agent", "customer", "bot"], "text_chars": [5, 5, 5, 2, 1], "in_order": [True] * 5}  # fmt: skip
+    assert str(turns["start_ms"].dtype) == "Float64" and turns["start_ms"].isna().tolist() == [True, True, False, False, False]
+    empty = input_frames([])  # a day whose every record was quarantined on read
+    assert [list(f.columns) for f in empty.values()] == [list(f.columns) for f in frames.values()] and all(f.empty for f in empty.values())
 
 
 def _outputs(scores: list[float], agent_interactions: int, duplicate: bool = False, transfers: int = 0, standards: tuple[str, ...] = ("s",)) -> dict[str, pd.DataFrame]:
