@@ -262,10 +262,10 @@ def _batches(stream: DayStream, size: int, set_aside: Callable[[Quarantined], No
 @contextmanager
 def fewer_collections(young: int = 50_000) -> Iterator[None]:
     """The garbage collector's young generation collected every `young` allocations (700 by
-    default) while a step runs. A day is read and scored as millions of short-lived objects
-    (records, turns, matches) beside a large heap that lives all run (lemma tables, compiled
-    standards); at the default the collector took a quarter of ingest. The code makes hardly any
-    cycles, so memory does not grow for it."""
+    default) while a step runs (as a `with` block or a decorator). A day is read and scored as
+    millions of short-lived objects (records, turns, matches) beside a large heap that lives all
+    run (lemma tables, compiled standards); at the default the collector took a quarter of ingest.
+    The code makes hardly any cycles, so memory does not grow for it."""
     before = gc.get_threshold()
     gc.set_threshold(young, *before[1:])
     try:
@@ -274,14 +274,10 @@ def fewer_collections(young: int = 50_000) -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+@fewer_collections()
 def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     """Read the day's landing files as a stream; stage the valid interactions in shards, and the
     quarantined records. The input suite runs per shard, so memory does not grow with the day."""
-    with fewer_collections():
-        return _ingest(settings, plan)
-
-
-def _ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     folder = staging(settings, plan)
     if folder.exists():
         shutil.rmtree(folder)
@@ -385,6 +381,7 @@ def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: st
     }
 
 
+@fewer_collections()  # also where a DAG task scores a shard on its own
 def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]:
     """Score one shard: each interaction with its standards (the run's one, or those the routing
     gives it). An interaction a scorer cannot handle, or that the routing sends nowhere, is

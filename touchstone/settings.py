@@ -15,6 +15,7 @@ live under `<project>/data/` (git-ignored), and the standards under `<project>/s
 | TOUCHSTONE_STANDARDS_DIR     | <project>/standards                                        |
 | TOUCHSTONE_STANDARD          | eu_core                                                    |
 | TOUCHSTONE_ROUTING           | none; a routing id (`standards/routing/`): each interaction gets the standards it routes to |
+| TOUCHSTONE_CACHE_DIR         | $XDG_CACHE_HOME/touchstone (~/.cache/touchstone): compiled patterns kept between runs (`scorers.regex_cache`) |
 """
 
 from __future__ import annotations
