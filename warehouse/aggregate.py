@@ -12,8 +12,6 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from scipy import stats
-
 PROVENANCE = ("run_id", "standard_id", "standard_version")
 
 
@@ -24,6 +22,8 @@ def mean_confidence_interval(values: list[float], level: float = 0.95) -> tuple[
     mean = sum(values) / len(values)
     if len(values) < 2:
         return mean, None, None
+    from scipy import stats  # here: 0.7 s to import, and a process that scores shards never needs it
+
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
     half = stats.t.ppf((1 + level) / 2, len(values) - 1) * sd / math.sqrt(len(values))
     return mean, max(0.0, mean - half), min(100.0, mean + half)
