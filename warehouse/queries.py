@@ -71,11 +71,13 @@ def connect(warehouse: Warehouse | Path | str, as_of: datetime | None = None, st
         if rows is None:
             continue
         connection.register(f"_{name}_all_runs", rows)
-        chosen = "" if table.history else " semi join _runs_in_force using (date, run_id)"
+        # The run in force of each date: an inner join (one run per date), not a semi join, which
+        # made DuckDB hold 0.8 GB for the report's join of a 100,000-call day's 1.5 million results.
+        chosen = "" if table.history else " join _runs_in_force using (date, run_id)"
         # Columns declared since the table was written (or as of then) read as nulls.
         added = "".join(f", cast(null as {_SQL_TYPES.get(f.type, 'varchar')}) as {f.name}" for f in table.schema if f.name not in rows.schema.names)
         only = f" where standard_id = {_quoted(standard_id)}" if standard_id is not None and not table.history and "standard_id" in table.schema.names else ""
-        connection.execute(f"create view {name} as select *{added} from _{name}_all_runs{chosen}{only}")
+        connection.execute(f"create view {name} as select rows.*{added} from _{name}_all_runs rows{chosen}{only}")
     return connection
 
 
