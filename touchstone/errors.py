@@ -18,3 +18,15 @@ class TouchstoneError(Exception):
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\nHint: {self.hint}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Whole across processes (a step run in a worker): the default pickles `args` only, which
+        # loses the hint and cannot rebuild a subclass whose constructor takes other arguments.
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type[TouchstoneError], args: tuple[object, ...], state: dict[str, object]) -> TouchstoneError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error

@@ -453,24 +453,31 @@ def day_languages(settings: Settings, plan: RunPlan, standards: Iterable[Standar
 def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
     """Score every shard: one after another, or in `processes` worker processes."""
     numbers = shards(settings, plan)
-    with fewer_collections():
-        if processes > 1 and len(numbers) > 1:
-            # Compile the standards and load the day's languages once, before forking: the workers
-            # share their memory pages (copy-on-write; frozen out of the garbage collector's reach
-            # so they stay shared). The largest shards go first, so no worker is left with one at
-            # the end while the others wait (shards of long chats take twice as long as of calls).
-            standards = plan_standards(settings, plan).values()
-            warm(standards, load_source_config(settings.source_config).non_speech, day_languages(settings, plan, standards))
-            gc.freeze()
-            numbers = sorted(numbers, key=lambda n: -shard_file(staging(settings, plan), "interactions", n, "jsonl").stat().st_size)
-            try:
-                with ProcessPoolExecutor(min(processes, len(numbers)), mp_context=multiprocessing.get_context("fork")) as pool:
-                    results = list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
-            finally:
-                gc.unfreeze()  # a backfill runs many days in this process: let their garbage go
-        else:
+    if processes > 1 and len(numbers) > 1:
+        # In a process of its own that forks the workers: what scoring loads (spaCy, the lemma
+        # tables, compiled standards: ~300 MB for four languages) is given back when it ends, not
+        # carried by this process through aggregate, publish and report.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as owner:
+            results = owner.submit(_score_in_workers, settings, plan, numbers, processes).result()
+    else:
+        with fewer_collections():
             results = [score_shard(settings, plan, n) for n in numbers]
     return {**plan.to_dict(), "shards": len(results), "scored": sum(r["scored"] for r in results)}
+
+
+@fewer_collections()
+def _score_in_workers(settings: Settings, plan: RunPlan, numbers: list[int], processes: int) -> list[dict[str, Any]]:
+    # Compile the standards and load the day's languages once, before forking: the workers share
+    # their memory pages (copy-on-write; frozen out of the garbage collector's reach so they stay
+    # shared). The largest shards go first, so no worker is left with one at the end while the
+    # others wait (shards of long chats take twice as long as of calls).
+    standards = plan_standards(settings, plan).values()
+    warm(standards, load_source_config(settings.source_config).non_speech, day_languages(settings, plan, standards))
+    gc.freeze()
+    folder = staging(settings, plan)
+    numbers = sorted(numbers, key=lambda n: -shard_file(folder, "interactions", n, "jsonl").stat().st_size)
+    with ProcessPoolExecutor(min(processes, len(numbers)), mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
 
 
 def scored_shards(settings: Settings, plan: RunPlan) -> list[int]:

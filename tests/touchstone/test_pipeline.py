@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import gc
 import json
+import pickle
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from scorers.loader import StandardError
+from warehouse.store import FIX, PublishError
 from tests.conftest import SAMPLE_DAY
 from touchstone.errors import TouchstoneError
+from scorers import engine
 from scorers.engine import compiled
 from touchstone.pipeline import day_languages, fewer_collections, ingest, plan_run, plan_standards, run_day, scored_date, staging
 from touchstone.sample_data import generate_day, read_ground_truth
@@ -183,11 +186,22 @@ def test_shards_scored_in_processes_give_the_rows_of_one_process(tmp_path: Path)
     collections = gc.get_threshold()
     for name, shard_size, processes in (("one", None, 1), ("many", 7, 2)):  # 5 shards, the largest first
         settings = Settings.from_env(data_dir=tmp_path / name, landing_dir=landing)
+        engine._COMPILED.clear()
         run_day(settings, SAMPLE_DAY, run_id=name, shard_size=shard_size, processes=processes)
         assert gc.get_threshold() == collections and not gc.get_freeze_count()  # as before the run
+        # With workers, the standards are compiled (and spaCy loaded) in the process that forks
+        # them, never in this one, which goes on to aggregate, publish and report.
+        assert bool(engine._COMPILED) == (processes == 1)
         frames.append({t: read_table(settings.warehouse_dir, t, SAMPLE_DAY).drop(columns="run_id") for t in ("criterion_results", "interaction_scores", "agent_daily_scores")})
     for table, frame in frames[0].items():
         assert len(frame) and frame.equals(frames[1][table]), table
+
+
+@pytest.mark.parametrize("error", [TouchstoneError("no standard", "add one"), StandardError("s.yaml", ["s.yaml:3: criteria: empty"]), PublishError("disk full", FIX)])
+def test_errors_cross_processes_whole(error: TouchstoneError) -> None:
+    """A step run in a worker raises in the caller what it raised there: message, hint and all."""
+    again = pickle.loads(pickle.dumps(error))
+    assert (type(again), str(again), again.hint, again.args, again.__dict__) == (type(error), str(error), error.hint, error.args, error.__dict__)
 
 
 def test_fewer_collections_while_a_step_runs() -> None:
