@@ -28,8 +28,8 @@ from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
 
 from ingest.interaction import Interaction
-from scorers.listening import HeardTurn, Listener
 from scorers import regex_cache
+from scorers.listening import HeardTurn, Listener
 from scorers.outcome import Evidence
 from scorers.scan import Scanner
 

@@ -77,7 +77,7 @@ def connect(warehouse: Warehouse | Path | str, as_of: datetime | None = None, st
         # Columns declared since the table was written (or as of then) read as nulls.
         added = "".join(f", cast(null as {_SQL_TYPES.get(f.type, 'varchar')}) as {f.name}" for f in table.schema if f.name not in rows.schema.names)
         only = f" where standard_id = {_quoted(standard_id)}" if standard_id is not None and not table.history and "standard_id" in table.schema.names else ""
-        connection.execute(f"create view {name} as select rows.*{added} from _{name}_all_runs rows{chosen}{only}")
+        connection.execute(f"create view {name} as select kept.*{added} from _{name}_all_runs kept{chosen}{only}")
     return connection
 
 
