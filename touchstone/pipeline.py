@@ -460,8 +460,7 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as owner:
             results = owner.submit(_score_in_workers, settings, plan, numbers, processes).result()
     else:
-        with fewer_collections():
-            results = [score_shard(settings, plan, n) for n in numbers]
+        results = [score_shard(settings, plan, n) for n in numbers]  # each with fewer collections
     return {**plan.to_dict(), "shards": len(results), "scored": sum(r["scored"] for r in results)}
 
 
