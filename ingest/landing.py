@@ -97,8 +97,13 @@ class _Gunzip(io.RawIOBase):
         super().close()
 
 
-def open_text(path: ObjectStoragePath) -> IO[str]:
-    """The file as text; `.gz` files are decompressed as they are read."""
+def open_text(path: ObjectStoragePath, start: int = 0, end: int | None = None) -> IO[str]:
+    """The file as text; `.gz` files are decompressed as they are read. With `end`, only bytes
+    `start` to `end` of an uncompressed file (a part of it, `ingest.parts`), read at once."""
     raw = path.open("rb")
+    if end is not None:
+        with raw:
+            raw.seek(start)
+            raw = io.BytesIO(raw.read(end - start))
     stream: IO[bytes] = io.BufferedReader(_Gunzip(raw)) if path.name.endswith(".gz") else raw
     return io.TextIOWrapper(stream, encoding="utf-8", errors="replace")

@@ -32,10 +32,11 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def bounded_lines(text: IO[str], limit: int = MAX_LINE_CHARS) -> Iterator[tuple[int, str, bool]]:
-    """`(number, line, whole)` for each line; a line over `limit` characters comes with `whole`
-    False and only its first `limit` characters, the rest skipped in chunks, never held at once."""
-    number = 0
+def bounded_lines(text: IO[str], limit: int = MAX_LINE_CHARS, first: int = 1) -> Iterator[tuple[int, str, bool]]:
+    """`(number, line, whole)` for each line, numbered from `first`; a line over `limit` characters
+    comes with `whole` False and only its first `limit` characters, the rest skipped in chunks,
+    never held at once."""
+    number = first - 1
     while line := text.readline(limit + 1):
         number += 1
         if len(line) <= limit or line.endswith("\n"):

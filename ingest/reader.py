@@ -29,6 +29,7 @@ from ingest.formats import Format, detect_document, line_format_for
 from ingest.interaction import Interaction
 from ingest.landing import day_files, day_pattern, open_text, relative
 from ingest.limits import MAX_DEPTH, MAX_DOCUMENT_CHARS, bounded_lines, too_deep
+from ingest.parts import Span
 from ingest.records import EXCERPT_CHARS, Quarantined, SourceRecord
 from ingest.source_config import SourceConfig
 
@@ -128,15 +129,17 @@ def _shape_problem(fmt: Format, exc: Exception) -> str:
     return f"{fmt.name} document in an unexpected shape ({detail})"[:500]
 
 
-def _read_file(path: ObjectStoragePath, name: str) -> Iterator[tuple[SourceRecord, Format | None]]:
-    """Records of one file with their format; a file that breaks off, or a document a format
-    recognises but cannot read, yields a quarantine record instead of stopping the day."""
+def _read_file(path: ObjectStoragePath, name: str, span: Span | None = None) -> Iterator[tuple[SourceRecord, Format | None]]:
+    """Records of one file (or of a span of a line file) with their format; a file that breaks
+    off, or a document a format recognises but cannot read, yields a quarantine record instead of
+    stopping the day."""
     fmt = line_format_for(path.name)
     count = 0
+    span = span or Span(0)
     try:
-        with open_text(path) as text:
+        with open_text(path, span.start, span.end) as text:
             if fmt is not None and fmt.read_lines is not None:
-                for record in fmt.read_lines(text, name):
+                for record in fmt.read_lines(text, name, span.first_line):
                     count += 1
                     yield record, fmt
                 return
@@ -268,18 +271,28 @@ class DayStream:
         for record in self.unusable:
             self.read += 1
             yield Quarantined.of(record, record.error or "unusable metadata row")
-        for path in self.paths:
-            for record, fmt in _read_file(path, relative(self.root, path)):
-                item = normalise(record, fmt, self.config, self.metadata)
-                if isinstance(item, Interaction):
-                    first = self.sources.get(item.interaction_id)
-                    if first is not None:
-                        self.duplicates += 1
-                        item = Quarantined.of(record, f"duplicate interaction_id {item.interaction_id!r}, first seen in {first}")
-                    else:
-                        self.sources[item.interaction_id] = f"{record.source} {record.locator}"
+        for number in range(len(self.paths)):
+            for record, item in self.normalised(Span(number)):
                 self.read += 1
+                if isinstance(item, Interaction) and (duplicate := self.duplicate(record, item.interaction_id)) is not None:
+                    item = duplicate
                 yield item
+
+    def normalised(self, span: Span) -> Iterator[tuple[SourceRecord, Interaction | Quarantined]]:
+        """Each record of a file, or a span of one, with what it became, before duplicates are
+        looked for (a worker reading a part of the day cannot know the ids of the parts before it)."""
+        for record, fmt in _read_file(self.paths[span.file], self.files[span.file], span):
+            yield record, normalise(record, fmt, self.config, self.metadata)
+
+    def duplicate(self, record: SourceRecord, interaction_id: str) -> Quarantined | None:
+        """None for the first record of an id, whose source is kept; the quarantine entry of any
+        later one. Records must come here in reading order."""
+        first = self.sources.get(interaction_id)
+        if first is None:
+            self.sources[interaction_id] = f"{record.source} {record.locator}"
+            return None
+        self.duplicates += 1
+        return Quarantined.of(record, f"duplicate interaction_id {interaction_id!r}, first seen in {first}")
 
 
 def stream_day(root: ObjectStoragePath, day: date, config: SourceConfig | None = None) -> DayStream:

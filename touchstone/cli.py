@@ -135,7 +135,7 @@ def cli() -> None:
 @date_option
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Standard to score every interaction with (default: the version in force on the date).")
 @click.option("--routing", default=None, metavar="ID[@VERSION]", help="Give each interaction the standards this routing gives it (default: TOUCHSTONE_ROUTING; none: one standard).")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Score shards in this many processes.")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Read the landing files and score shards in this many processes.")
 @source_options
 @data_option
 @verbose_option
@@ -871,7 +871,7 @@ def _routing_today(routing: str, draft: Path, standards_dir: Path | None) -> Any
 @click.argument("draft", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--from", "first", required=True, callback=_day, metavar="YYYY-MM-DD", help="First date to re-score.")
 @click.option("--to", "last", required=True, callback=_day, metavar="YYYY-MM-DD", help="Last date to re-score (included).")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Score shards in this many processes.")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Read the landing files and score shards in this many processes.")
 @click.option("--top", default=10, show_default=True, help="How many agents and flips to print.")
 @source_options
 @data_option

@@ -87,7 +87,7 @@ def plan_days(settings: Settings, draft: Path, first: date, last: date, shard_si
 
 def rescore(settings: Settings, plan: RunPlan, processes: int = 1) -> None:
     """Score one date with the draft into its staging folder (never published)."""
-    ingest(settings, plan)
+    ingest(settings, plan, processes)
     score(settings, plan, processes)
     aggregate(settings, plan)
 

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,9 @@ import pyarrow.parquet as pq
 
 from ingest.interaction import Interaction
 from ingest.landing import landing_root
+from ingest.parts import Span, day_parts
 from ingest.reader import DayStream, stream_day
-from ingest.records import EXCERPT_CHARS, Quarantined
+from ingest.records import EXCERPT_CHARS, Quarantined, SourceRecord
 from ingest.source_config import load_source_config
 from scorers.engine import Scored, compiled, warm
 from scorers.loader import load_standard, load_standards, select_standard
@@ -57,6 +58,8 @@ from warehouse.checks import (
     SuiteResult,
     check_input,
     check_output,
+    check_rows,
+    input_row,
     output_suite,
     suite_columns,
 )
@@ -274,40 +277,166 @@ def fewer_collections(young: int = 50_000) -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+@dataclass
+class _Staged:
+    """What staging the day's interactions in shards gave, however it was done."""
+
+    quarantine: list[dict[str, Any]] = field(default_factory=list)  # rows, in the order read
+    checks: SuiteResult = field(default_factory=lambda: SuiteResult(True, {}, {}))
+    shards: int = 0
+    valid: int = 0
+    rejected: int = 0
+    languages: set[str] = field(default_factory=set)
+
+    def add_shard(self, result: SuiteResult, kept: int, rejected: int, languages: Iterable[str]) -> None:
+        self.checks = self.checks.merged(result, f"shard {self.shards}")
+        self.shards, self.valid, self.rejected = self.shards + 1, self.valid + kept, self.rejected + rejected
+        self.languages.update(languages)
+
+
 @fewer_collections()
-def ingest(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+def ingest(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
     """Read the day's landing files as a stream; stage the valid interactions in shards, and the
-    quarantined records. The input suite runs per shard, so memory does not grow with the day."""
+    quarantined records. The input suite runs per shard, so memory does not grow with the day.
+    With several processes (and a landing folder on this machine) the files are read in parts
+    side by side, into the very shards, quarantine and checks one process writes."""
     folder = staging(settings, plan)
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "shards").mkdir(parents=True)
     stream = stream_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
-    quarantine: list[dict[str, Any]] = []
-    checks = SuiteResult(True, {}, {})
-    shards = valid = rejected_total = 0
-    languages: set[str] = set()
-
-    def set_aside(record: Quarantined) -> None:
-        quarantine.append(_quarantine_row(record.source, record.locator, record.reason, record.raw_excerpt, plan.run_id))
-
-    for shards, batch in enumerate(_batches(stream, plan.shard_size, set_aside), start=1):
-        kept, rejected, result = check_input(batch)
-        checks = checks.merged(result, f"shard {shards - 1}")
-        with shard_file(folder, "interactions", shards - 1, "jsonl").open("w", encoding="utf-8") as out:
-            out.writelines(item.model_dump_json() + "\n" for item in kept)
-        for interaction, reason in rejected:
-            file, _, locator = stream.sources[interaction.interaction_id].partition(" ")
-            quarantine.append(_quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
-        valid, rejected_total = valid + len(kept), rejected_total + len(rejected)
-        languages.update(item.language for item in kept)
-    _write_checks(folder, "input", checks)
-    (folder / LANGUAGES).write_text(json.dumps(sorted(languages)))
+    if processes > 1 and stream.root.protocol == "file":  # workers forked beside an object store's client: not safe
+        result = _stage_in_workers(stream, folder, plan, processes)
+    else:
+        result = _stage(stream, folder, plan)
+    _write_checks(folder, "input", result.checks)
+    (folder / LANGUAGES).write_text(json.dumps(sorted(result.languages)))
     with (folder / "sources.json").open("w", encoding="utf-8") as out:
         json.dump(stream.sources, out)
-    staged.write_rows(staged.to_arrow(quarantine, QUARANTINE), ingest_quarantine(folder))
-    counts = _update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=rejected_total)
-    return {**plan.to_dict(), **counts, "valid": valid, "quarantined_on_read": len(quarantine), "shards": list(range(shards))}
+    staged.write_rows(staged.to_arrow(result.quarantine, QUARANTINE), ingest_quarantine(folder))
+    counts = _update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=result.rejected)
+    return {**plan.to_dict(), **counts, "valid": result.valid, "quarantined_on_read": len(result.quarantine), "shards": list(range(result.shards))}
+
+
+def _set_aside(record: Quarantined, run_id: str) -> dict[str, Any]:
+    return _quarantine_row(record.source, record.locator, record.reason, record.raw_excerpt, run_id)
+
+
+def _rejected(stream: DayStream, interaction_id: str, reason: str, excerpt: str, run_id: str) -> dict[str, Any]:
+    """The quarantine row of an interaction the input suite rejected, named by where it was read."""
+    file, _, locator = stream.sources[interaction_id].partition(" ")
+    return _quarantine_row(file, locator, reason, excerpt, run_id)
+
+
+def _stage(stream: DayStream, folder: Path, plan: RunPlan) -> _Staged:
+    """Stage the stream in this process, a shard at a time."""
+    staged_day = _Staged()
+    for batch in _batches(stream, plan.shard_size, lambda record: staged_day.quarantine.append(_set_aside(record, plan.run_id))):
+        kept, rejected, result = check_input(batch)
+        with shard_file(folder, "interactions", staged_day.shards, "jsonl").open("w", encoding="utf-8") as out:
+            out.writelines(item.model_dump_json() + "\n" for item in kept)
+        staged_day.quarantine += [_rejected(stream, item.interaction_id, reason, item.model_dump_json()[:EXCERPT_CHARS], plan.run_id) for item, reason in rejected]
+        staged_day.add_shard(result, len(kept), len(rejected), (item.language for item in kept))
+    return staged_day
+
+
+PART_BYTES = 8 << 20  # a part of a large line file read by one ingest worker (~1,000 long calls)
+_FORKED: dict[str, Any] = {}  # what ingest's workers inherit by fork rather than receive pickled per task
+
+
+def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes: int) -> _Staged:
+    """Stage the stream with workers, in two rounds; the result is `_stage`'s, file for file.
+
+    1. Workers read parts of the files (`ingest.parts`) and validate each record, writing the
+       interactions to a file per part. Duplicates are found here, in reading order, and each
+       interaction's shard is known from its place among those kept, as in one process.
+    2. Workers check a shard each with the input suite and write it from the parts' lines.
+    Interactions are validated twice (records, then their JSON again for the suite); reading the
+    day once, in one process, left the other cores idle for a sixth of a night's run."""
+    parts_dir = folder / "parts"
+    parts_dir.mkdir()
+    _FORKED["stream"] = stream
+    fork = multiprocessing.get_context("fork")
+    staged_day = _Staged()
+    shards: list[list[tuple[int, int]]] = [[]]  # per shard: (part, line of its file), in reading order
+    before: list[list[Quarantined]] = []  # per shard: what was set aside before its rejections
+    pending = [Quarantined.of(record, record.error or "unusable metadata row") for record in stream.unusable]
+    stream.read += len(pending)
+    try:
+        with ProcessPoolExecutor(processes, mp_context=fork) as pool:
+            read = [pool.submit(_read_part, part, parts_dir / f"{n:05d}.jsonl") for n, part in enumerate(day_parts(stream.paths, PART_BYTES))]
+            import great_expectations  # noqa: F401  (imported here while the workers read, inherited by the checkers)
+
+            for number, entries in enumerate(future.result() for future in read):
+                stream.read += len(entries)
+                line = 0  # of the part's file: its interactions, duplicates included
+                for entry in entries:
+                    if isinstance(entry, Quarantined):
+                        pending.append(entry)
+                        continue
+                    interaction_id, source, locator, excerpt = entry
+                    line += 1
+                    if (duplicate := stream.duplicate(SourceRecord(source, locator, excerpt), interaction_id)) is not None:
+                        pending.append(duplicate)
+                        continue
+                    shards[-1].append((number, line - 1))
+                    if len(shards[-1]) == plan.shard_size:
+                        before.append(pending)
+                        pending = []
+                        shards.append([])
+        if not shards[-1] and len(shards) > 1:  # the last shard was full: what followed comes last
+            shards.pop()
+        else:
+            before.append(pending)
+            pending = []
+        with ProcessPoolExecutor(min(processes, len(shards)), mp_context=fork) as pool:
+            checked = pool.map(_check_shard, [folder] * len(shards), range(len(shards)), shards)
+            for set_aside, (rejected, result, kept, languages) in zip(before, checked, strict=True):
+                staged_day.quarantine += [_set_aside(record, plan.run_id) for record in set_aside]
+                staged_day.quarantine += [_rejected(stream, interaction_id, reason, excerpt, plan.run_id) for interaction_id, reason, excerpt in rejected]
+                staged_day.add_shard(result, kept, len(rejected), languages)
+        staged_day.quarantine += [_set_aside(record, plan.run_id) for record in pending]
+    finally:
+        _FORKED.clear()
+        shutil.rmtree(parts_dir, ignore_errors=True)
+    return staged_day
+
+
+def _read_part(part: list[Span], out: Path) -> list[Quarantined | tuple[str, str, str, str]]:
+    """Round one, in a worker: a part's records validated, the interactions written to `out` as
+    JSON lines, and what the input suite looks at of each (`input_row`) beside it. Per record, in
+    order: its quarantine entry, or the interaction's id, source, locator and excerpt (for the
+    quarantine, should it be a duplicate)."""
+    entries: list[Quarantined | tuple[str, str, str, str]] = []
+    with out.open("w", encoding="utf-8") as lines, out.with_suffix(".rows").open("w", encoding="utf-8") as rows:
+        for span in part:
+            for record, item in _FORKED["stream"].normalised(span):
+                if isinstance(item, Interaction):
+                    lines.write(item.model_dump_json() + "\n")
+                    rows.write(json.dumps(input_row(item)) + "\n")
+                    entries.append((item.interaction_id, record.source, record.locator, record.raw[:EXCERPT_CHARS]))
+                else:
+                    entries.append(item)
+    return entries
+
+
+def _check_shard(folder: Path, number: int, members: list[tuple[int, int]]) -> tuple[list[tuple[str, str, str]], SuiteResult, int, set[str]]:
+    """Round two, in a worker: one shard written from the parts' lines and checked by the input
+    suite (on their rows: nothing is validated again); its rejections (id, reason, excerpt), the
+    suite's result, how many were kept and their languages."""
+    texts, rows = [], []
+    for part in sorted({part for part, _ in members}):
+        wanted = [line for p, line in members if p == part]
+        path = folder / "parts" / f"{part:05d}.jsonl"
+        with path.open(encoding="utf-8") as lines, path.with_suffix(".rows").open(encoding="utf-8") as values:
+            part_texts, part_rows = lines.readlines(), values.readlines()
+        texts += [part_texts[line] for line in wanted]
+        rows += [json.loads(part_rows[line]) for line in wanted]
+    rejected, result = check_rows(rows)
+    with shard_file(folder, "interactions", number, "jsonl").open("w", encoding="utf-8") as out:
+        out.writelines(text for position, text in enumerate(texts) if position not in rejected)
+    kept = [row for position, row in enumerate(rows) if position not in rejected]
+    return [(rows[p][0], reason, texts[p][:EXCERPT_CHARS]) for p, reason in sorted(rejected.items())], result, len(kept), {row[1] for row in kept}
 
 
 def _write_checks(folder: Path, suite: str, result: SuiteResult) -> None:
@@ -684,7 +813,7 @@ def run_day(
     """All steps for one date, without a scheduler; `on_step` hears each step as it starts."""
     plan = plan_run(settings, day, run_id or new_run_id(), standard, shard_size, routing=routing)
     on_step("reading the landing files")
-    ingested = ingest(settings, plan)
+    ingested = ingest(settings, plan, processes)
     on_step(f"scoring {ingested['valid']:,} interactions in {len(ingested['shards'])} shards")
     score(settings, plan, processes)
     on_step("scoring the agents")

@@ -86,19 +86,27 @@ def output_suite(scored: int) -> list[Expect]:
     ]
 
 
-def input_frames(interactions: Sequence[Interaction]) -> dict[str, pd.DataFrame]:
+InputRow = tuple[str, str, str, list[str], list[int], list[int | None]]  # id, language, channel; per turn: speaker, characters, start
+
+
+def input_row(interaction: Interaction) -> InputRow:
+    """What the input suite looks at of one interaction: small, plain values (what a worker reading
+    a part of the day sends on, rather than the interaction)."""
+    turns = interaction.turns
+    return interaction.interaction_id, interaction.language, interaction.channel, [t.speaker for t in turns], [len(t.text.strip()) for t in turns], [t.start_ms for t in turns]
+
+
+def input_frames(rows: Sequence[InputRow]) -> dict[str, pd.DataFrame]:
     """One row per interaction and one per turn, with the columns the input suite checks (built
     column by column: half a million turns a day)."""
-    rows: dict[str, list[Any]] = {"position": [], "interaction_id": [], "language": [], "channel": [], "service_turns": []}
+    interactions: dict[str, list[Any]] = {"position": [], "interaction_id": [], "language": [], "channel": [], "service_turns": []}
     turns: dict[str, list[Any]] = {"position": [], "turn_index": [], "speaker": [], "text_chars": [], "start_ms": [], "in_order": []}
-    for position, ix in enumerate(interactions):
-        speakers = [t.speaker for t in ix.turns]
-        rows["position"].append(position)
-        rows["interaction_id"].append(ix.interaction_id)
-        rows["language"].append(ix.language)
-        rows["channel"].append(ix.channel)
-        rows["service_turns"].append(sum(s in ("agent", "bot") for s in speakers))
-        starts = [t.start_ms for t in ix.turns]
+    for position, (interaction_id, language, channel, speakers, chars, starts) in enumerate(rows):
+        interactions["position"].append(position)
+        interactions["interaction_id"].append(interaction_id)
+        interactions["language"].append(language)
+        interactions["channel"].append(channel)
+        interactions["service_turns"].append(sum(s in ("agent", "bot") for s in speakers))
         previous = None
         in_order = []
         for start in starts:
@@ -107,10 +115,10 @@ def input_frames(interactions: Sequence[Interaction]) -> dict[str, pd.DataFrame]
         turns["position"] += [position] * len(starts)
         turns["turn_index"] += range(len(starts))
         turns["speaker"] += speakers
-        turns["text_chars"] += [len(t.text.strip()) for t in ix.turns]
+        turns["text_chars"] += chars
         turns["start_ms"] += starts
         turns["in_order"] += in_order
-    frames = {name: pd.DataFrame(columns) if interactions else pd.DataFrame(columns=list(columns)) for name, columns in (("interactions", rows), ("turns", turns))}
+    frames = {name: pd.DataFrame(columns) if rows else pd.DataFrame(columns=list(columns)) for name, columns in (("interactions", interactions), ("turns", turns))}
     frames["turns"]["start_ms"] = frames["turns"]["start_ms"].astype("Float64")
     return frames
 
@@ -160,17 +168,22 @@ def run_suite(name: str, expectations: Sequence[Expect], frames: dict[str, pd.Da
 
 def check_input(interactions: Sequence[Interaction]) -> tuple[list[Interaction], list[tuple[Interaction, str]], SuiteResult]:
     """The interactions that pass the input suite, the ones that fail it with the reason, and the result."""
-    frames = input_frames(interactions)
+    rejected, result = check_rows([input_row(ix) for ix in interactions])
+    kept = [ix for i, ix in enumerate(interactions) if i not in rejected]
+    return kept, [(interactions[i], reason) for i, reason in sorted(rejected.items())], result
+
+
+def check_rows(rows: Sequence[InputRow]) -> tuple[dict[int, str], SuiteResult]:
+    """The input suite on `input_row`s: the positions failing it with the reason, and the result."""
+    frames = input_frames(rows)
     result = run_suite("input", INPUT_SUITE, frames)
-    positions = {label: [int(frames[label.split(":")[0]].iloc[row]["position"]) for row in rows] for label, rows in result.failures.items()}
+    positions = {label: [int(frames[label.split(":")[0]].iloc[row]["position"]) for row in failing] for label, failing in result.failures.items()}
     rejected: dict[int, str] = {}
     for label, failing in positions.items():
         for position in failing:
             rejected.setdefault(position, f"failed check {label}")
-    kept = [ix for i, ix in enumerate(interactions) if i not in rejected]
     # Name failing rows by interaction id, which means something outside this batch.
-    named = SuiteResult(result.success, {label: sorted({interactions[p].interaction_id for p in failing}) for label, failing in positions.items()}, result.details)
-    return kept, [(interactions[i], reason) for i, reason in sorted(rejected.items())], named
+    return rejected, SuiteResult(result.success, {label: sorted({rows[p][0] for p in failing}) for label, failing in positions.items()}, result.details)
 
 
 def suite_columns(expectations: Sequence[Expect]) -> dict[str, list[str]]:

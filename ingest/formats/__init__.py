@@ -2,7 +2,8 @@
 
 Two shapes of format:
 - a stream of records, one per line (`@register_lines("canonical_jsonl.v1", suffixes=(".jsonl",))`),
-  read as it arrives, so a large day file is never held whole;
+  read as it arrives, so a large day file is never held whole; the reader is told the number of
+  its text's first line, since a large file may be read in parts side by side (`ingest.parts`);
 - one JSON document per file, told apart by a `detect(document)` predicate
   (`@register_document("contact_lens.v1", detect=...)`), so no one has to name the format.
 
@@ -22,7 +23,7 @@ from typing import IO, Any
 
 from ingest.records import SourceRecord
 
-LineReader = Callable[[IO[str], str], Iterator[SourceRecord]]
+LineReader = Callable[[IO[str], str, int], Iterator[SourceRecord]]  # (text, source, number of its first line)
 DocumentParser = Callable[[Any, str], Iterator[SourceRecord]]
 
 

@@ -12,9 +12,9 @@ from ingest.records import SourceRecord
 
 
 @register_lines("canonical_jsonl.v1", suffixes=(".jsonl",))
-def read_canonical_jsonl(lines: IO[str], source: str) -> Iterator[SourceRecord]:
+def read_canonical_jsonl(lines: IO[str], source: str, first_line: int = 1) -> Iterator[SourceRecord]:
     """Canonical interactions, one JSON object per line; blank lines are skipped."""
-    for number, line, whole in bounded_lines(lines):
+    for number, line, whole in bounded_lines(lines, first=first_line):
         if not line.strip():
             continue
         locator = f"line {number}"

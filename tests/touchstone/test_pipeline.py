@@ -197,6 +197,56 @@ def test_shards_scored_in_processes_give_the_rows_of_one_process(tmp_path: Path)
         assert len(frame) and frame.equals(frames[1][table]), table
 
 
+def _messy_day(landing: Path) -> None:
+    """A generated day and what real deliveries add: duplicates within and across files, broken
+    lines, Windows line ends, a compressed file, metadata rows that cannot be used, interactions
+    the input suite rejects (nobody served) among the first and the last."""
+    import gzip
+
+    generate_day(landing, SAMPLE_DAY, interactions=60, seed=8)
+    folder = landing / SAMPLE_DAY.isoformat()
+    voice = (folder / "voice.jsonl").read_text(encoding="utf-8").splitlines()
+    chat = (folder / "chat.jsonl").read_text(encoding="utf-8").splitlines()
+    served = json.loads(chat[0])
+
+    def nobody_served(name: str) -> str:
+        return json.dumps({**served, "interaction_id": name, "turns": [{**t, "speaker": "customer"} for t in served["turns"]]})
+
+    (folder / "chat.jsonl").write_text("\n".join([nobody_served("first"), *chat, voice[2], "{broken", chat[3]]) + "\n", encoding="utf-8")
+    (folder / "crlf.jsonl").write_bytes("\r\n".join([voice[0], "", "[1]", nobody_served("middle"), chat[5]]).encode())
+    (folder / "late.jsonl.gz").write_bytes(gzip.compress("\n".join([voice[4], nobody_served("last"), "{"]).encode()))
+    (folder / "_metadata.csv").write_text(f"interaction_id,team,queue\n{json.loads(voice[1])['interaction_id']},billing,cancellations\n,lost,row\nshort\n")
+
+
+@pytest.mark.parametrize(("shard_size", "part_bytes"), [(7, 3_000), (7, 1), (30, 50_000), (2000, 10**9)])
+def test_a_day_read_in_parts_by_workers_is_staged_as_one_process_stages_it(tmp_path: Path, shard_size: int, part_bytes: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every staged file (shards, quarantine, checks, sources, languages, counts) equal, byte for
+    byte or row for row, with parts of every size against shards of every size."""
+    import filecmp
+
+    import pyarrow.parquet as pq
+
+    from touchstone import pipeline
+
+    _messy_day(tmp_path / "landing")
+    monkeypatch.setattr(pipeline, "PART_BYTES", part_bytes)
+    folders, summaries = [], []
+    for processes in (1, 2):
+        settings = Settings.from_env(data_dir=tmp_path / str(processes), landing_dir=tmp_path / "landing")
+        plan = plan_run(settings, SAMPLE_DAY, "same", None, shard_size)
+        summaries.append(ingest(settings, plan, processes))
+        folders.append(staging(settings, plan))
+    assert summaries[0] == summaries[1]
+    assert (summaries[0]["read"], summaries[0]["valid"], summaries[0]["duplicates_dropped"], summaries[0]["input_checks_failed"]) == (73, 60, 5, 3)
+    names = sorted(str(p.relative_to(folders[0])) for p in folders[0].rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(folders[1])) for p in folders[1].rglob("*") if p.is_file()) and "shards/interactions-00000.jsonl" in names
+    for name in names:
+        if name.endswith(".parquet"):
+            assert pq.read_table(folders[0] / name).equals(pq.read_table(folders[1] / name)), name
+        else:
+            assert filecmp.cmp(folders[0] / name, folders[1] / name, shallow=False), name
+
+
 @pytest.mark.parametrize("error", [TouchstoneError("no standard", "add one"), StandardError("s.yaml", ["s.yaml:3: criteria: empty"]), PublishError("disk full", FIX)])
 def test_errors_cross_processes_whole(error: TouchstoneError) -> None:
     """A step run in a worker raises in the caller what it raised there: message, hint and all."""

@@ -16,7 +16,7 @@ from touchstone import pipeline
 from touchstone.errors import TouchstoneError
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
-from warehouse.checks import check_input, check_output, input_frames
+from warehouse.checks import check_input, check_output, input_frames, input_row
 from warehouse.store import read_table
 
 DAY = date(2026, 11, 22)
@@ -41,7 +41,7 @@ def test_input_frames_hold_one_row_per_interaction_and_per_turn() -> None:
         {"interaction_id": "call", "channel": "voice", "language": "de", "agent": {"id": "a", "type": "human"},
          "turns": [{"speaker": "agent", "text": " hallo ", "start_ms": 0}, {"speaker": "customer", "text": "ja", "start_ms": 900}, {"speaker": "bot", "text": "x", "start_ms": 900}]}  # fmt: skip
     )
-    frames = input_frames([_interaction("chat", ["customer", "agent"]), timed])
+    frames = input_frames([input_row(_interaction("chat", ["customer", "agent"])), input_row(timed)])
     assert frames["interactions"].to_dict("list") == {"position": [0, 1], "interaction_id": ["chat", "call"], "language": ["en", "de"], "channel": ["chat", "voice"], "service_turns": [1, 2]}
     turns = frames["turns"]
     assert turns[["position", "turn_index", "speaker", "text_chars", "in_order"]].to_dict("list") == {
