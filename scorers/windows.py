@@ -8,6 +8,7 @@ counted one from the end. Seconds and percentages use the heard turns' start tim
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from scorers.nlp import Analysed
@@ -61,11 +62,26 @@ def _window_turns(analysed: Analysed, window: Window) -> frozenset[int]:
 
 def turns_in_scope(analysed: Analysed, speaker: SpeakerRole, window: Window | None = None, turns: range | None = None) -> Iterator[int]:
     """Indexes of the heard turns said by `speaker` inside `window` (and inside `turns`, if given)."""
-    inside = window_turns(analysed, window) if window is not None else None
-    ix = analysed.interaction
-    for index in turns if turns is not None else range(len(analysed.turns)):
-        if said_by(speaker, analysed.turns[index].speaker, ix) and (inside is None or index in inside):
-            yield index
+    scope = _scope(analysed, speaker, window)
+    if turns is None:
+        return iter(scope)
+    if turns.step == 1:  # the turns after a trigger, a third of the conversation: a slice of the scope
+        return iter(scope[bisect_left(scope, turns.start) : bisect_left(scope, turns.stop)])
+    return (index for index in scope if index in turns)
+
+
+def _scope(analysed: Analysed, speaker: SpeakerRole, window: Window | None) -> tuple[int, ...]:
+    """The heard turns of `speaker` inside `window`, in order; once per interaction, speaker and
+    window (fifteen criteria ask for a handful of them, each trigger of a criterion again)."""
+    key = ("scope", speaker, window)
+    scope: tuple[int, ...] | None = analysed.memo.get(key)
+    if scope is None:
+        inside = window_turns(analysed, window) if window is not None else None
+        ix = analysed.interaction
+        scope = analysed.memo[key] = tuple(
+            index for index, turn in enumerate(analysed.turns) if said_by(speaker, turn.speaker, ix) and (inside is None or index in inside)
+        )
+    return scope
 
 
 def describe_span(analysed: Analysed, indexes: list[int]) -> str:
