@@ -230,13 +230,15 @@ def test_a_day_read_in_parts_by_workers_is_staged_as_one_process_stages_it(tmp_p
 
     _messy_day(tmp_path / "landing")
     monkeypatch.setattr(pipeline, "PART_BYTES", part_bytes)
+    in_workers, stage_in_workers = [], pipeline._stage_in_workers
+    monkeypatch.setattr(pipeline, "_stage_in_workers", lambda *args: in_workers.append(args[-1]) or stage_in_workers(*args))
     folders, summaries = [], []
     for processes in (1, 2):
         settings = Settings.from_env(data_dir=tmp_path / str(processes), landing_dir=tmp_path / "landing")
         plan = plan_run(settings, SAMPLE_DAY, "same", None, shard_size)
         summaries.append(ingest(settings, plan, processes))
         folders.append(staging(settings, plan))
-    assert summaries[0] == summaries[1]
+    assert in_workers == [2] and summaries[0] == summaries[1]
     assert (summaries[0]["read"], summaries[0]["valid"], summaries[0]["duplicates_dropped"], summaries[0]["input_checks_failed"]) == (73, 60, 5, 3)
     names = sorted(str(p.relative_to(folders[0])) for p in folders[0].rglob("*") if p.is_file())
     assert names == sorted(str(p.relative_to(folders[1])) for p in folders[1].rglob("*") if p.is_file()) and "shards/interactions-00000.jsonl" in names
