@@ -1,8 +1,10 @@
 """The landing area: where the day's transcript files arrive, in a folder or an object store.
 
-Every location is read through Airflow's `ObjectStoragePath`, so a local folder (`file://`) and a
+Every location is read through universal-pathlib's `UPath`, so a local folder (`file://`) and a
 bucket (`s3://`, `gs://`, `abfs://`, with the providers installed and an Airflow connection id for
-credentials) take the same code path. The layout is a glob with a `{date}` placeholder, relative to
+credentials) take the same code path: a bucket as Airflow's `ObjectStoragePath` (a `UPath` that
+finds the credentials), a local folder as the plain local `UPath`, so that a run reading local
+files never imports Airflow (~1.5-2.5 s and ~100 MB in every process). The layout is a glob with a `{date}` placeholder, relative to
 the landing root; names starting with `_` or `.` are never transcripts (metadata, markers).
 Paths found here are only ever read.
 """
@@ -15,18 +17,22 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from airflow.sdk import ObjectStoragePath
+from upath import UPath
 
 from ingest.records import printable
 from ingest.source_config import DEFAULT_LAYOUT
 from touchstone.errors import TouchstoneError
 
 
-def landing_root(location: str | Path, conn_id: str | None = None) -> ObjectStoragePath:
+def landing_root(location: str | Path, conn_id: str | None = None) -> UPath:
     """The landing root as an object-storage path: a URL as given, a local path as `file://`."""
     text = str(location)
     if "://" not in text:
         text = Path(text).resolve().as_uri()
+    if text.startswith("file://") and conn_id is None:
+        return UPath(text)
+    from airflow.sdk import ObjectStoragePath
+
     return ObjectStoragePath(text, conn_id=conn_id)
 
 
@@ -43,18 +49,18 @@ def day_pattern(layout: str, day: date, what: str = "landing layout") -> str:
     return pattern
 
 
-def relative(root: ObjectStoragePath, path: ObjectStoragePath) -> str:
+def relative(root: UPath, path: UPath) -> str:
     """The path's name under the root, as printable text (it is written into the tables)."""
     return printable(str(path)[len(str(root)) :].lstrip("/"))
 
 
-def day_files(root: ObjectStoragePath, day: date, layouts: list[str] | str = DEFAULT_LAYOUT) -> list[ObjectStoragePath]:
+def day_files(root: UPath, day: date, layouts: list[str] | str = DEFAULT_LAYOUT) -> list[UPath]:
     """The files holding `day`'s interactions, in a stable (sorted) order.
 
     A day with no files where its folder does not exist either is an error (the delivery is
     missing); an existing folder with no transcripts is an empty day.
     """
-    found: dict[str, ObjectStoragePath] = {}
+    found: dict[str, UPath] = {}
     patterns = [day_pattern(layout, day) for layout in ([layouts] if isinstance(layouts, str) else layouts)]
     for pattern in patterns:
         for path in root.glob(pattern):
@@ -97,7 +103,7 @@ class _Gunzip(io.RawIOBase):
         super().close()
 
 
-def open_text(path: ObjectStoragePath, start: int = 0, end: int | None = None) -> IO[str]:
+def open_text(path: UPath, start: int = 0, end: int | None = None) -> IO[str]:
     """The file as text; `.gz` files are decompressed as they are read. With `end`, only bytes
     `start` to `end` of an uncompressed file (a part of it, `ingest.parts`), read at once."""
     raw = path.open("rb")

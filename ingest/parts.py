@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import IO
 
 import numpy as np
-from airflow.sdk import ObjectStoragePath
+from upath import UPath
 
 from ingest.formats import line_format_for
 
@@ -61,7 +61,7 @@ def line_spans(raw: IO[bytes], part_bytes: int) -> Iterator[tuple[int, int, int]
         yield start, position, first
 
 
-def day_parts(paths: list[ObjectStoragePath], part_bytes: int) -> Iterator[list[Span]]:
+def day_parts(paths: list[UPath], part_bytes: int) -> Iterator[list[Span]]:
     """The parts of the day's files, in reading order, as they are cut (workers may start on the
     first while the rest are cut): uncompressed line files over `part_bytes` in spans cut at line
     ends, every other file whole, consecutive small files together."""

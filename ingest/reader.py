@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
-from airflow.sdk import ObjectStoragePath
 from pydantic import ValidationError
+from upath import UPath
 
 from ingest.formats import Format, detect_document, line_format_for
 from ingest.interaction import Interaction
@@ -129,7 +129,7 @@ def _shape_problem(fmt: Format, exc: Exception) -> str:
     return f"{fmt.name} document in an unexpected shape ({detail})"[:500]
 
 
-def _read_file(path: ObjectStoragePath, name: str, span: Span | None = None) -> Iterator[tuple[SourceRecord, Format | None]]:
+def _read_file(path: UPath, name: str, span: Span | None = None) -> Iterator[tuple[SourceRecord, Format | None]]:
     """Records of one file (or of a span of a line file) with their format; a file that breaks
     off, or a document a format recognises but cannot read, yields a quarantine record instead of
     stopping the day."""
@@ -228,7 +228,7 @@ def _metadata_rows(text: IO[str], name: str) -> Iterator[tuple[str, dict[str, An
         yield str(item.pop("interaction_id")), item
 
 
-def read_metadata(root: ObjectStoragePath, day: date, config: SourceConfig) -> tuple[dict[str, dict[str, Any]], list[SourceRecord]]:
+def read_metadata(root: UPath, day: date, config: SourceConfig) -> tuple[dict[str, dict[str, Any]], list[SourceRecord]]:
     """The day's metadata (CSV or JSON Lines) by interaction id, as canonical-shaped partial
     records, and the rows that could not be used."""
     rows: dict[str, dict[str, Any]] = {}
@@ -257,7 +257,7 @@ class DayStream:
     """
 
     def __init__(
-        self, root: ObjectStoragePath, paths: list[ObjectStoragePath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None, unusable: Sequence[SourceRecord] = ()
+        self, root: UPath, paths: list[UPath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None, unusable: Sequence[SourceRecord] = ()
     ) -> None:
         self.root, self.paths, self.config, self.metadata = root, paths, config, metadata
         self.unusable = list(unusable)  # metadata rows that could not be used: quarantined first
@@ -295,7 +295,7 @@ class DayStream:
         return Quarantined.of(record, f"duplicate interaction_id {interaction_id!r}, first seen in {first}")
 
 
-def stream_day(root: ObjectStoragePath, day: date, config: SourceConfig | None = None) -> DayStream:
+def stream_day(root: UPath, day: date, config: SourceConfig | None = None) -> DayStream:
     """Stream every record of `day` from the landing area, normalised."""
     config = config or SourceConfig()
     paths = day_files(root, day, config.layouts)
@@ -311,11 +311,11 @@ def _collect(stream: DayStream) -> DayInput:
     return result
 
 
-def read_day(root: ObjectStoragePath, day: date, config: SourceConfig | None = None) -> DayInput:
+def read_day(root: UPath, day: date, config: SourceConfig | None = None) -> DayInput:
     """Read and normalise every record of `day` from the landing area (all in memory: small days)."""
     return _collect(stream_day(root, day, config))
 
 
-def read_paths(root: ObjectStoragePath, paths: list[ObjectStoragePath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None) -> DayInput:
+def read_paths(root: UPath, paths: list[UPath], config: SourceConfig, metadata: dict[str, dict[str, Any]] | None = None) -> DayInput:
     """Read and normalise the records of the given files (names relative to `root`)."""
     return _collect(DayStream(root, paths, config, metadata))

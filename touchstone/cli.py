@@ -103,6 +103,8 @@ def _verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
     if value:
         ctx.meta["verbose"] = True
         logging.disable(logging.NOTSET)
+        # Where no library set up logging (a local run imports no Airflow), show it on stderr.
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     return value
 
 

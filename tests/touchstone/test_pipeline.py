@@ -152,7 +152,7 @@ def test_run_summary_is_json_serialisable(tmp_path: Path) -> None:
 
 def test_a_day_from_a_file_url_with_a_source_configuration_and_metadata(tmp_path: Path) -> None:
     """Vendor files without agent or language, completed by the day's metadata CSV, read through a
-    file:// URL (the ObjectStoragePath code path of s3://), gzipped or not."""
+    file:// URL (the path API of s3://), gzipped or not."""
     import gzip
 
     formats = ROOT.parent / "shared" / "data" / "formats"
