@@ -4,9 +4,9 @@ Every location is read through universal-pathlib's `UPath`, so a local folder (`
 bucket (`s3://`, `gs://`, `abfs://`, with the providers installed and an Airflow connection id for
 credentials) take the same code path: a bucket as Airflow's `ObjectStoragePath` (a `UPath` that
 finds the credentials), a local folder as the plain local `UPath`, so that a run reading local
-files never imports Airflow (~1.5-2.5 s and ~100 MB in every process). The layout is a glob with a `{date}` placeholder, relative to
-the landing root; names starting with `_` or `.` are never transcripts (metadata, markers).
-Paths found here are only ever read.
+files never imports Airflow (~1.5-2.5 s and ~100 MB in every process). The layout is a glob with
+a `{date}` placeholder, relative to the landing root; names starting with `_` or `.` are never
+transcripts (metadata, markers). Paths found here are only ever read.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 A day usually arrives as a few large JSON Lines files, so files alone give workers nothing to share.
 A part is about `part_bytes`: a span of a large line file, cut at line ends, or several small files
 whole. A span knows the number of its first line, so a record's locator (`line 12,345`) is the one
-reading the whole file gives. Line ends
-are counted as the text reader counts them (`\\n`, `\\r\\n` and a lone `\\r`: universal newlines), and
-a cut always follows a `\\n`, so no line and no `\\r\\n` is split. Compressed files and vendor
-documents are one part each: neither can be entered in the middle.
+reading the whole file gives. Line ends are counted as the text reader counts them (`\\n`, `\\r\\n`
+and a lone `\\r`: universal newlines), and a cut always follows a `\\n`, so no line and no `\\r\\n`
+is split. Compressed files and vendor documents are one part each: neither can be entered in the
+middle.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Span:
 
 def _line_ends(data: bytes, start: int, end: int, after_cr: bool) -> int:
     """Line ends in `data[start:end]` as universal newlines count them; `after_cr`: the byte before
-    was `\r` (with a `\n` first here, the two are one line end, already counted)."""
+    was `\\r` (with a `\\n` first here, the two are one line end, already counted)."""
     ends = int(np.count_nonzero(np.frombuffer(data, np.uint8, end - start, start) == 10))  # bytes.count: 5 times slower
     if data.find(b"\r", start, end) >= 0:  # rare: most files end lines with \n alone
         ends += data.count(b"\r", start, end) - data.count(b"\r\n", start, end)
