@@ -268,15 +268,19 @@ class DayStream:
         self.sources: dict[str, str] = {}
 
     def __iter__(self) -> Iterator[Interaction | Quarantined]:
-        for record in self.unusable:
+        for item in self.unusable_rows():
             self.read += 1
-            yield Quarantined.of(record, record.error or "unusable metadata row")
+            yield item
         for number in range(len(self.paths)):
             for record, item in self.normalised(Span(number)):
                 self.read += 1
                 if isinstance(item, Interaction) and (duplicate := self.duplicate(record, item.interaction_id)) is not None:
                     item = duplicate
                 yield item
+
+    def unusable_rows(self) -> list[Quarantined]:
+        """The quarantine entries of the metadata rows that could not be used (read first)."""
+        return [Quarantined.of(record, record.error or "unusable metadata row") for record in self.unusable]
 
     def normalised(self, span: Span) -> Iterator[tuple[SourceRecord, Interaction | Quarantined]]:
         """Each record of a file, or a span of one, with what it became, before duplicates are

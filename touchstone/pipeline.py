@@ -341,7 +341,54 @@ def _stage(stream: DayStream, folder: Path, plan: RunPlan) -> _Staged:
 
 
 PART_BYTES = 8 << 20  # a part of a large line file read by one ingest worker (~1,000 long calls)
+_FORK = multiprocessing.get_context("fork")  # workers share what their parent loaded
 _FORKED: dict[str, Any] = {}  # what ingest's workers inherit by fork rather than receive pickled per task
+
+
+def _part_file(folder: Path, part: int) -> Path:
+    """Where ingest's round one writes the interactions of a part (their input rows beside, `.rows`)."""
+    return folder / "parts" / f"{part:05d}.jsonl"
+
+
+@dataclass
+class _Shards:
+    """The day's interactions placed in shards in reading order, each as (part, line of its file),
+    with what was set aside before each shard's rejections: the order `_batches` gives in one process."""
+
+    size: int
+    members: list[list[tuple[int, int]]] = field(default_factory=lambda: [[]])
+    before: list[list[Quarantined]] = field(default_factory=list)
+    pending: list[Quarantined] = field(default_factory=list)
+
+    def place(self, stream: DayStream, part: int, entries: list[Quarantined | tuple[str, str, str, str]]) -> None:
+        """The records of one part (`_read_part`), in reading order."""
+        stream.read += len(entries)
+        line = 0  # of the part's file: its interactions, duplicates included
+        for entry in entries:
+            if isinstance(entry, Quarantined):
+                self.pending.append(entry)
+                continue
+            interaction_id, source, locator, excerpt = entry
+            if (duplicate := stream.duplicate(SourceRecord(source, locator, excerpt), interaction_id)) is not None:
+                self.pending.append(duplicate)
+            else:
+                self._keep((part, line))
+            line += 1
+
+    def _keep(self, member: tuple[int, int]) -> None:
+        self.members[-1].append(member)
+        if len(self.members[-1]) == self.size:
+            self.before.append(self.pending)
+            self.pending = []
+            self.members.append([])
+
+    def close(self) -> list[Quarantined]:
+        """What was set aside after the last shard's rejections (only when the last shard is full)."""
+        if not self.members[-1] and len(self.members) > 1:
+            self.members.pop()
+            return self.pending
+        self.before.append(self.pending)
+        return []
 
 
 def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes: int) -> _Staged:
@@ -354,52 +401,29 @@ def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes:
     2. Workers check a shard each with the input suite and write it from the parts' lines
        (nothing is validated twice).
     In one process, ingest left the other core idle for a fifth of a 100,000-call run."""
-    parts_dir = folder / "parts"
-    parts_dir.mkdir()
+    (folder / "parts").mkdir()
     _FORKED["stream"] = stream
-    fork = multiprocessing.get_context("fork")
-    staged_day = _Staged()
-    shards: list[list[tuple[int, int]]] = [[]]  # per shard: (part, line of its file), in reading order
-    before: list[list[Quarantined]] = []  # per shard: what was set aside before its rejections
-    pending = [Quarantined.of(record, record.error or "unusable metadata row") for record in stream.unusable]
-    stream.read += len(pending)
+    shards = _Shards(plan.shard_size, pending=stream.unusable_rows())
+    stream.read += len(shards.pending)
     try:
-        with ProcessPoolExecutor(processes, mp_context=fork) as pool:
-            read = [pool.submit(_read_part, part, parts_dir / f"{n:05d}.jsonl") for n, part in enumerate(day_parts(stream.paths, PART_BYTES))]
+        with ProcessPoolExecutor(processes, mp_context=_FORK) as pool:
+            read = [pool.submit(_read_part, part, _part_file(folder, n)) for n, part in enumerate(day_parts(stream.paths, PART_BYTES))]
             import great_expectations  # noqa: F401  (imported here while the workers read, inherited by the checkers)
 
-            for number, entries in enumerate(future.result() for future in read):
-                stream.read += len(entries)
-                line = 0  # of the part's file: its interactions, duplicates included
-                for entry in entries:
-                    if isinstance(entry, Quarantined):
-                        pending.append(entry)
-                        continue
-                    interaction_id, source, locator, excerpt = entry
-                    line += 1
-                    if (duplicate := stream.duplicate(SourceRecord(source, locator, excerpt), interaction_id)) is not None:
-                        pending.append(duplicate)
-                        continue
-                    shards[-1].append((number, line - 1))
-                    if len(shards[-1]) == plan.shard_size:
-                        before.append(pending)
-                        pending = []
-                        shards.append([])
-        if not shards[-1] and len(shards) > 1:  # the last shard was full: what followed comes last
-            shards.pop()
-        else:
-            before.append(pending)
-            pending = []
-        with ProcessPoolExecutor(min(processes, len(shards)), mp_context=fork) as pool:
-            checked = pool.map(_check_shard, [folder] * len(shards), range(len(shards)), shards)
-            for set_aside, (rejected, result, kept, languages) in zip(before, checked, strict=True):
+            for number, future in enumerate(read):
+                shards.place(stream, number, future.result())
+        last = shards.close()
+        staged_day = _Staged()
+        with ProcessPoolExecutor(min(processes, len(shards.members)), mp_context=_FORK) as pool:
+            checked = pool.map(_check_shard, [folder] * len(shards.members), range(len(shards.members)), shards.members)
+            for set_aside, (rejected, result, kept, languages) in zip(shards.before, checked, strict=True):
                 staged_day.quarantine += [_set_aside(record, plan.run_id) for record in set_aside]
                 staged_day.quarantine += [_rejected(stream, interaction_id, reason, excerpt, plan.run_id) for interaction_id, reason, excerpt in rejected]
                 staged_day.add_shard(result, kept, len(rejected), languages)
-        staged_day.quarantine += [_set_aside(record, plan.run_id) for record in pending]
+        staged_day.quarantine += [_set_aside(record, plan.run_id) for record in last]
     finally:
         _FORKED.clear()
-        shutil.rmtree(parts_dir, ignore_errors=True)
+        shutil.rmtree(folder / "parts", ignore_errors=True)
     return staged_day
 
 
@@ -428,7 +452,7 @@ def _check_shard(folder: Path, number: int, members: list[tuple[int, int]]) -> t
     texts, rows = [], []
     for part in sorted({part for part, _ in members}):
         wanted = [line for p, line in members if p == part]
-        path = folder / "parts" / f"{part:05d}.jsonl"
+        path = _part_file(folder, part)
         with path.open(encoding="utf-8") as lines, path.with_suffix(".rows").open(encoding="utf-8") as values:
             part_texts, part_rows = lines.readlines(), values.readlines()
         texts += [part_texts[line] for line in wanted]
@@ -587,7 +611,7 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
         # In a process of its own that forks the workers: what scoring loads (spaCy, the lemma
         # tables, compiled standards: ~300 MB for four languages) is given back when it ends, not
         # carried by this process through aggregate, publish and report.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as owner:
+        with ProcessPoolExecutor(1, mp_context=_FORK) as owner:
             results = owner.submit(_score_in_workers, settings, plan, numbers, processes).result()
     else:
         results = [score_shard(settings, plan, n) for n in numbers]  # each with fewer collections
@@ -605,7 +629,7 @@ def _score_in_workers(settings: Settings, plan: RunPlan, numbers: list[int], pro
     gc.freeze()
     folder = staging(settings, plan)
     numbers = sorted(numbers, key=lambda n: -shard_file(folder, "interactions", n, "jsonl").stat().st_size)
-    with ProcessPoolExecutor(min(processes, len(numbers)), mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(min(processes, len(numbers)), mp_context=_FORK) as pool:
         return list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
 
 
