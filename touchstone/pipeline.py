@@ -294,18 +294,33 @@ class _Staged:
         self.languages.update(languages)
 
 
-@fewer_collections()
 def ingest(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
     """Read the day's landing files as a stream; stage the valid interactions in shards, and the
     quarantined records. The input suite runs per shard, so memory does not grow with the day.
     With several processes (and a landing folder on this machine) the files are read in parts
     side by side, into the very shards, quarantine and checks one process writes."""
+    if processes > 1 and _local_landing(settings):
+        # In a process of its own, as scoring: Great Expectations (~250 MB imported) is given
+        # back when ingest ends, not carried by this process through the steps after it.
+        with ProcessPoolExecutor(1, mp_context=_FORK) as owner:
+            return owner.submit(_ingest, settings, plan, processes).result()
+    return _ingest(settings, plan, processes)
+
+
+def _local_landing(settings: Settings) -> bool:
+    """Whether the landing area is a folder on this machine: only then are processes forked
+    to read it (beside an object store's client, a forked process is not safe)."""
+    return landing_root(settings.landing, settings.landing_conn_id).protocol == "file"
+
+
+@fewer_collections()
+def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]:
     folder = staging(settings, plan)
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "shards").mkdir(parents=True)
     stream = stream_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
-    if processes > 1 and stream.root.protocol == "file":  # workers forked beside an object store's client: not safe
+    if processes > 1 and stream.root.protocol == "file":  # see `_local_landing`
         result = _stage_in_workers(stream, folder, plan, processes)
     else:
         result = _stage(stream, folder, plan)
@@ -414,6 +429,10 @@ def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes:
                 shards.place(stream, number, future.result())
         last = shards.close()
         staged_day = _Staged()
+        # What the checkers inherit (Great Expectations, the day's sources) is kept out of their
+        # collections (a full one a shard: `warehouse.checks.run_suite`), which would walk it and
+        # so copy its pages. This is ingest's own process (`ingest`), which ends with the step.
+        gc.freeze()
         with ProcessPoolExecutor(min(processes, len(shards.members)), mp_context=_FORK) as pool:
             checked = pool.map(_check_shard, [folder] * len(shards.members), range(len(shards.members)), shards.members)
             for set_aside, (rejected, result, kept, languages) in zip(shards.before, checked, strict=True):
@@ -705,7 +724,50 @@ class _OverridesMoved(Exception):
 MERGE_ATTEMPTS = 5
 
 
-def publish(settings: Settings, plan: RunPlan, replaces: str | None = None) -> dict[str, Any]:
+def check_staged_output(folder: Path, score_rows: int) -> SuiteResult:
+    """The output suite on a run's staged tables: the columns it looks at of the scores and the
+    agents' rows, the criterion results streamed from their file."""
+    needed = suite_columns(output_suite(score_rows))
+    frames: dict[str, Any] = {t.name: staged.read_staged(t, folder, needed[t.name], compact=True).to_pandas() for t in (INTERACTION_SCORES, AGENT_DAILY_SCORES)}
+    return check_output({**frames, CRITERION_RESULTS.name: staged.staged_path(CRITERION_RESULTS, folder)}, score_rows)
+
+
+OutputCheck = Callable[[Path, int], SuiteResult]
+
+
+def _import_great_expectations() -> None:
+    import great_expectations  # noqa: F401
+
+
+@contextmanager
+def output_checks(processes: int) -> Iterator[OutputCheck]:
+    """Where publish runs the output suite: here, or with several processes in a child forked now.
+
+    The child imports Great Expectations (2-3 s) while this process scores the agents, on the
+    core that leaves idle, checks, and ends before anything is written: this process never
+    carries Great Expectations (~250 MB) into publish's writes and the report. A second check
+    (overrides recorded during the publish) forks another."""
+    if processes == 1:
+        yield check_staged_output
+        return
+    checker = ProcessPoolExecutor(1, mp_context=_FORK)  # a process starts at the first task
+    checker.submit(_import_great_expectations)
+
+    def check(folder: Path, score_rows: int) -> SuiteResult:
+        nonlocal checker
+        try:
+            return checker.submit(check_staged_output, folder, score_rows).result()
+        finally:
+            checker.shutdown()
+            checker = ProcessPoolExecutor(1, mp_context=_FORK)
+
+    try:
+        yield check
+    finally:
+        checker.shutdown()
+
+
+def publish(settings: Settings, plan: RunPlan, replaces: str | None = None, check: OutputCheck = check_staged_output) -> dict[str, Any]:
     """Check the counts reconcile, then swap the day's partitions in and record the run.
 
     The overrides in force are checked again at the switch, under the date's lock: if a reviewer
@@ -719,7 +781,7 @@ def publish(settings: Settings, plan: RunPlan, replaces: str | None = None) -> d
         if attempt or _overrides_moved(settings, plan):
             aggregate(settings, plan)  # the shards are still staged: merge them again with the overrides in force now
         try:
-            return _publish_merged(settings, plan, replaces)
+            return _publish_merged(settings, plan, replaces, check)
         except _OverridesMoved:
             continue
     raise TouchstoneError(f"the overrides of {plan.day} changed {MERGE_ATTEMPTS} times while run {plan.run_id} was published; nothing was published", "run the date again")
@@ -735,7 +797,7 @@ def _before_switch(settings: Settings, plan: RunPlan, replaces: str | None) -> N
         raise _OverridesMoved
 
 
-def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> dict[str, Any]:
+def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None, check: OutputCheck) -> dict[str, Any]:
     folder = staging(settings, plan)
     counts = json.loads((folder / COUNTS).read_text())
     score_rows = staged.staged_rows(INTERACTION_SCORES, folder)  # one per interaction and standard that scored it
@@ -758,9 +820,7 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None) -> 
             f"{limit:.0%}; nothing was published",
             f"inspect the reasons in {folder / 'quarantine.parquet'}",
         )
-    needed = suite_columns(output_suite(score_rows))
-    frames: dict[str, Any] = {t.name: staged.read_staged(t, folder, needed[t.name], compact=True).to_pandas() for t in (INTERACTION_SCORES, AGENT_DAILY_SCORES)}
-    output = check_output({**frames, CRITERION_RESULTS.name: staged.staged_path(CRITERION_RESULTS, folder)}, score_rows)
+    output = check(folder, score_rows)
     _write_checks(folder, "output", output)
     if not output.success:
         raise TouchstoneError(
@@ -841,10 +901,11 @@ def run_day(
     ingested = ingest(settings, plan, processes)
     on_step(f"scoring {ingested['valid']:,} interactions in {len(ingested['shards'])} shards")
     score(settings, plan, processes)
-    on_step("scoring the agents")
-    aggregated = aggregate(settings, plan)
-    on_step("checking and publishing the tables")
-    published = publish(settings, plan)
+    with output_checks(processes) as check:
+        on_step("scoring the agents")
+        aggregated = aggregate(settings, plan)
+        on_step("checking and publishing the tables")
+        published = publish(settings, plan, check=check)
     on_step("writing the report")
     return {**published, "agents": aggregated["agents"], "report": report(settings, plan)["report"]}
 

@@ -230,15 +230,15 @@ def test_a_day_read_in_parts_by_workers_is_staged_as_one_process_stages_it(tmp_p
 
     _messy_day(tmp_path / "landing")
     monkeypatch.setattr(pipeline, "PART_BYTES", part_bytes)
-    in_workers, stage_in_workers = [], pipeline._stage_in_workers
-    monkeypatch.setattr(pipeline, "_stage_in_workers", lambda *args: in_workers.append(args[-1]) or stage_in_workers(*args))
+    in_workers, stage_in_workers = tmp_path / "in_workers", pipeline._stage_in_workers  # called in a child: noted in a file
+    monkeypatch.setattr(pipeline, "_stage_in_workers", lambda *args: (in_workers.write_text(str(args[-1])), stage_in_workers(*args))[1])
     folders, summaries = [], []
     for processes in (1, 2):
         settings = Settings.from_env(data_dir=tmp_path / str(processes), landing_dir=tmp_path / "landing")
         plan = plan_run(settings, SAMPLE_DAY, "same", None, shard_size)
         summaries.append(ingest(settings, plan, processes))
         folders.append(staging(settings, plan))
-    assert in_workers == [2] and summaries[0] == summaries[1]
+    assert in_workers.read_text() == "2" and summaries[0] == summaries[1]
     assert (summaries[0]["read"], summaries[0]["valid"], summaries[0]["duplicates_dropped"], summaries[0]["input_checks_failed"]) == (73, 60, 5, 3)
     names = sorted(str(p.relative_to(folders[0])) for p in folders[0].rglob("*") if p.is_file())
     assert names == sorted(str(p.relative_to(folders[1])) for p in folders[1].rglob("*") if p.is_file()) and "shards/interactions-00000.jsonl" in names
@@ -247,6 +247,26 @@ def test_a_day_read_in_parts_by_workers_is_staged_as_one_process_stages_it(tmp_p
             assert pq.read_table(folders[0] / name).equals(pq.read_table(folders[1] / name)), name
         else:
             assert filecmp.cmp(folders[0] / name, folders[1] / name, shallow=False), name
+
+
+def test_a_run_on_several_processes_leaves_great_expectations_to_its_children(tmp_path: Path) -> None:
+    """Ingest runs in a child process and the output suite in another, so the run's own process
+    never carries Great Expectations (~250 MB) into publish's writes and the report; both suites
+    still ran and were kept with the run."""
+    import subprocess
+    import sys
+
+    generate_day(tmp_path / "landing", SAMPLE_DAY, interactions=40, seed=3)
+    code = (
+        "import sys, datetime, pathlib; from touchstone.pipeline import run_day; from touchstone.settings import Settings; "
+        f"settings = Settings.from_env(data_dir=pathlib.Path({str(tmp_path)!r}), landing_dir=pathlib.Path({str(tmp_path / 'landing')!r})); "
+        f"done = run_day(settings, datetime.date.fromisoformat({SAMPLE_DAY.isoformat()!r}), run_id='apart', shard_size=15, processes=2); "
+        "print(done['scored'], 'great_expectations' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert ran.stdout.split()[-2:] == ["40", "False"]
+    checks = json.loads((tmp_path / "warehouse" / "checks" / f"date={SAMPLE_DAY.isoformat()}" / "apart.json").read_text())
+    assert checks["input"]["success"] and checks["output"]["success"] and len(checks["output"]["details"]) == 4
 
 
 @pytest.mark.parametrize("error", [TouchstoneError("no standard", "add one"), StandardError("s.yaml", ["s.yaml:3: criteria: empty"]), PublishError("disk full", FIX)])

@@ -36,6 +36,17 @@ def test_input_suite_rejects_what_pydantic_lets_through() -> None:
     assert not result.success and result.details["turns"]["success"]
 
 
+def test_a_suite_run_leaves_no_garbage_behind() -> None:
+    """Great Expectations' context, suites and results refer to each other; a run per shard left
+    them for a full collection that long steps seldom make (~5 MB a shard)."""
+    import gc
+
+    check_input([_interaction("warm-up", ["agent", "customer"])])  # Great Expectations' import-time objects
+    gc.collect()
+    check_input([_interaction("ok", ["agent", "customer"]), _interaction("nobody-served", ["customer", "customer"])])
+    assert gc.collect() == 0
+
+
 def test_input_frames_hold_one_row_per_interaction_and_per_turn() -> None:
     timed = Interaction.model_validate(
         {"interaction_id": "call", "channel": "voice", "language": "de", "agent": {"id": "a", "type": "human"},
