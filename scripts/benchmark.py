@@ -51,7 +51,9 @@ from touchstone.stack import running_stack
 
 DAY = date(2026, 11, 22)
 DIALOGUES = PROJECT_ROOT.parent / "shared" / "data" / "dialogues"
-TARGET_RATIO, TARGET_SECONDS_100K, TARGET_PEAK_MB = 0.5, 600, 1536
+# Issue 18's targets: half the tokenizer's speed (a quarter on the short real dialogues), the
+# 100,000-call day in 3 minutes, under 1 GB.
+TARGET_RATIO, TARGET_RATIO_SHORT, TARGET_SECONDS_100K, TARGET_PEAK_MB = 0.5, 0.25, 180, 1024
 ROUTED_TOLERANCE = 0.15  # two standards routed, against one of the same total size (issue 17)
 console = Console(width=170)
 
@@ -261,7 +263,8 @@ def main() -> None:
     console.print(table)
     for result in results:
         ratio = result.words / result.wall_seconds / (result.words / result.tokenizer_seconds)
-        checks = [f"ratio {ratio:.2f} {'>=' if ratio >= TARGET_RATIO else '<'} {TARGET_RATIO}", f"peak {result.peak_mb:,.0f} MB {'<' if result.peak_mb < TARGET_PEAK_MB else '>='} {TARGET_PEAK_MB}"]
+        target = TARGET_RATIO_SHORT if result.name.startswith("real dialogues") else TARGET_RATIO
+        checks = [f"ratio {ratio:.2f} {'>=' if ratio >= target else '<'} {target}", f"peak {result.peak_mb:,.0f} MB {'<' if result.peak_mb < TARGET_PEAK_MB else '>='} {TARGET_PEAK_MB}"]
         if result.interactions >= 100_000:
             checks.append(f"{result.wall_seconds:,.0f} s {'<' if result.wall_seconds < TARGET_SECONDS_100K else '>='} {TARGET_SECONDS_100K} s for 100,000")
         console.print(f"{result.name}: " + "; ".join(checks))
