@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scorers.nlp import Analysed, analyse, pipeline
+from scorers.nlp import Analysed, analyse, pipeline, tokenised
 from scorers.phrases import PhraseSet, _anchor_norms
 from scorers.standard import Words
 from tests.builders import interaction
@@ -43,6 +43,17 @@ def test_lemma_norms_by_array_equal_the_token_by_token_norms() -> None:
         nlp = pipeline(lang)
         norm = nlp.get_pipe("touchstone_lemma_norm").norm
         assert [t.norm_ for t in nlp(text)] == [norm(t.text) for t in nlp.tokenizer(text)], text
+
+
+def test_a_turn_tokenised_directly_is_the_pipelines_doc() -> None:
+    """`tokenised` calls the pipeline's two steps itself: the same tokens, norms and text, and
+    spaCy's length limit kept."""
+    for lang, text in _texts():
+        direct, through = tokenised(lang, text), pipeline(lang)(text)
+        assert pipeline(lang).pipe_names == ["touchstone_lemma_norm"]
+        assert [(t.text, t.whitespace_, t.norm_) for t in direct] == [(t.text, t.whitespace_, t.norm_) for t in through], text
+    with pytest.raises(ValueError, match="E088"):
+        tokenised("en", "a" * (pipeline("en").max_length + 1))
 
 
 @pytest.mark.parametrize(
