@@ -99,14 +99,17 @@ class LemmaNorm:
 
     def __call__(self, doc: Doc) -> Doc:
         # Whole-array in and out: creating a Python Token per word cost more than the tokenizer.
-        strings = doc.vocab.strings
         ids = self.ids
-        norms = []
-        for orth in doc.to_array(ORTH).tolist():
-            norm = ids.get(orth)
-            if norm is None:
-                norm = ids[orth] = strings.add(self.norm(strings[orth]))
-            norms.append(norm)
+        orths = doc.to_array(ORTH).tolist()
+        norms = [ids.get(orth) for orth in orths]  # nearly every word seen before
+        if None in norms:
+            strings = doc.vocab.strings
+            for i, orth in enumerate(orths):
+                if norms[i] is None:
+                    norm = ids.get(orth)  # a new word twice in one doc
+                    if norm is None:
+                        norm = ids[orth] = strings.add(self.norm(strings[orth]))
+                    norms[i] = norm
         if norms:
             doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))
         return doc
