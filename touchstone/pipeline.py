@@ -360,6 +360,12 @@ _FORK = multiprocessing.get_context("fork")  # workers share what their parent l
 _FORKED: dict[str, Any] = {}  # what ingest's workers inherit by fork rather than receive pickled per task
 
 
+def _import_great_expectations() -> None:
+    """Great Expectations imported ahead (2-3 s) by a process that checks, or whose children do,
+    while other processes work."""
+    import great_expectations  # noqa: F401
+
+
 def _part_file(folder: Path, part: int) -> Path:
     """Where ingest's round one writes the interactions of a part (their input rows beside, `.rows`)."""
     return folder / "parts" / f"{part:05d}.jsonl"
@@ -423,7 +429,7 @@ def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes:
     try:
         with ProcessPoolExecutor(processes, mp_context=_FORK) as pool:
             read = [pool.submit(_read_part, part, _part_file(folder, n)) for n, part in enumerate(day_parts(stream.paths, PART_BYTES))]
-            import great_expectations  # noqa: F401  (imported here while the workers read, inherited by the checkers)
+            _import_great_expectations()  # while the workers read; the checkers inherit it
 
             for number, future in enumerate(read):
                 shards.place(stream, number, future.result())
@@ -733,10 +739,6 @@ def check_staged_output(folder: Path, score_rows: int) -> SuiteResult:
 
 
 OutputCheck = Callable[[Path, int], SuiteResult]
-
-
-def _import_great_expectations() -> None:
-    import great_expectations  # noqa: F401
 
 
 @contextmanager

@@ -229,6 +229,26 @@ def test_duckdb_pandas_and_pyarrow_read_the_same_day(warehouse: Warehouse, tmp_p
     assert set(raw["run_id"]) == {"r2"} and len(raw) == 4
 
 
+def test_views_for_whole_scans_read_text_as_dictionaries_and_the_same_rows(warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report's connection reads text columns as dictionaries (memory): every view gives the
+    rows and values of the plain one."""
+    from warehouse import queries
+
+    _publish(warehouse, tmp_path, "r1", 3)
+    _publish(warehouse, tmp_path, "r2", 4)
+    read_as_dictionaries, snapshot = [], queries.snapshot
+    monkeypatch.setattr(queries, "snapshot", lambda *args: read_as_dictionaries.append(set(args[3])) or snapshot(*args))
+    plain, whole = connect(warehouse), connect(warehouse, whole_scans=True)
+    assert read_as_dictionaries[0] == set() and {"agent_id", "reason", "evidence", "run_id"} <= read_as_dictionaries[1]
+    datasets = snapshot(warehouse, ["agent_daily_scores"], None, sorted(read_as_dictionaries[1]))[1]
+    assert pa.types.is_dictionary(datasets["agent_daily_scores"].to_table().schema.field("agent_id").type)
+    views = [name for name in TABLES if plain.sql(f"select count(*) from duckdb_views() where view_name = '{name}'").fetchall() == [(1,)]]
+    assert len(views) >= 3
+    for name in views:
+        query = f"select * from {name} order by all"
+        assert plain.sql(query).fetchall() == whole.sql(query).fetchall(), name
+
+
 def test_a_read_only_warehouse_folder_fails_cleanly(tmp_path: Path) -> None:
     warehouse = Warehouse.at(tmp_path / "wh")
     _publish(warehouse, tmp_path, "r1", 3)
@@ -313,5 +333,6 @@ def test_a_warehouse_written_before_columns_were_added_reads_them_as_nulls(tmp_p
         old_run = read_table(warehouse, "runs", DAY, as_of=as_of)
         assert old_run.overrides_applied.isna().all() and old_run.routing_id.isna().all() and old_run.standards.isna().all()
         assert store.read_arrow(warehouse, "criterion_results", DAY, as_of=as_of).schema.names == ["date", *results.schema.names]
-        db = connect(warehouse, as_of)
-        assert db.sql("select count(*) filter (where override_id is null), max(overrides_applied) from criterion_results, runs").fetchall() == [(1, None)]
+        for whole_scans in (False, True):
+            db = connect(warehouse, as_of, whole_scans=whole_scans)
+            assert db.sql("select count(*) filter (where override_id is null), max(overrides_applied) from criterion_results, runs").fetchall() == [(1, None)]

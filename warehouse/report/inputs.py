@@ -156,7 +156,7 @@ def _trust(warehouse: Warehouse | Path, reviews_dir: Path, overrides: pd.DataFra
     columns = ["criterion_id", "reviewed", "agreed", "sampled", "sampled_agreed", "overridden"]
     if not parts:
         return pd.DataFrame(columns=columns)
-    db = connect(warehouse)
+    db = connect(warehouse, whole_scans=True)
     db.register("reviews", pd.concat(parts, ignore_index=True)[["date", "interaction_id", "criterion_id", "human_outcome", "source", "counted"]])
     return db.execute(
         """select v.criterion_id, count(*) filter (where v.counted) as reviewed,
@@ -179,7 +179,7 @@ def _criterion_results(
     if not has_day(warehouse, day):
         empty = pd.DataFrame(columns=RESULT_COLUMNS)
         return pd.DataFrame(columns=["agent_id", "agent_type", "criterion_id", "section", "critical", "outcome", "n"]), empty
-    db = connect(warehouse)
+    db = connect(warehouse, whole_scans=True)
     counts = db.execute(
         """select r.agent_id, s.agent_type, r.criterion_id, any_value(r.section) as section, bool_or(r.critical) as critical,
                   r.outcome, count(*) as n
