@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.compute as pc
 import pytest
 
@@ -242,6 +243,12 @@ def test_views_for_whole_scans_read_text_as_dictionaries_and_the_same_rows(wareh
     assert read_as_dictionaries[0] == set() and {"agent_id", "reason", "evidence", "run_id"} <= read_as_dictionaries[1]
     datasets = snapshot(warehouse, ["agent_daily_scores"], None, sorted(read_as_dictionaries[1]))[1]
     assert pa.types.is_dictionary(datasets["agent_daily_scores"].to_table().schema.field("agent_id").type)
+    # DuckDB scans each table without Arrow's thread pool (a scan stopped early by `limit` left its
+    # threads waiting at exit): the same rows, pushed-down filters and columns applied.
+    in_order = queries._ScannedInOrder.of(datasets["agent_daily_scores"])
+    wanted = {"columns": ["agent_id", "run_id"], "filter": ds.field("run_id") == "r2"}
+    assert in_order.scanner(**wanted).to_table().equals(datasets["agent_daily_scores"].scanner(**wanted).to_table())
+    assert whole.sql("select count(*) from (select * from agent_daily_scores limit 1)").fetchall() == [(1,)]
     views = [name for name in TABLES if plain.sql(f"select count(*) from duckdb_views() where view_name = '{name}'").fetchall() == [(1,)]]
     assert len(views) >= 3
     for name in views:
