@@ -745,8 +745,8 @@ OutputCheck = Callable[[Path, int], SuiteResult]
 def output_checks(processes: int) -> Iterator[OutputCheck]:
     """Where publish runs the output suite: here, or with several processes in a child forked now.
 
-    The child imports Great Expectations (2-3 s) while this process scores the agents, on the
-    core that leaves idle, checks, and ends before anything is written: this process never
+    The child imports Great Expectations (2-3 s) while this process scores the agents (on the
+    core aggregate leaves idle), checks, and ends before anything is written: this process never
     carries Great Expectations (~250 MB) into publish's writes and the report. A second check
     (overrides recorded during the publish) forks another."""
     if processes == 1:
@@ -772,6 +772,7 @@ def output_checks(processes: int) -> Iterator[OutputCheck]:
 def publish(settings: Settings, plan: RunPlan, replaces: str | None = None, check: OutputCheck = check_staged_output) -> dict[str, Any]:
     """Check the counts reconcile, then swap the day's partitions in and record the run.
 
+    `check` runs the output suite on the staged tables (`output_checks`: here, or in a child).
     The overrides in force are checked again at the switch, under the date's lock: if a reviewer
     recorded one since the merge, the shards are merged again and the publish repeated, so what is
     published carries every override recorded before its switch. With `replaces` (a day staged
