@@ -304,7 +304,7 @@ def ingest(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, A
         # back when ingest ends, not carried by this process through the steps after it.
         with ProcessPoolExecutor(1, mp_context=_FORK) as owner:
             return owner.submit(_ingest, settings, plan, processes).result()
-    return _ingest(settings, plan, processes)
+    return _ingest(settings, plan, 1)
 
 
 def _local_landing(settings: Settings) -> bool:
@@ -320,7 +320,7 @@ def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]
         shutil.rmtree(folder)
     (folder / "shards").mkdir(parents=True)
     stream = stream_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
-    if processes > 1 and stream.root.protocol == "file":  # see `_local_landing`
+    if processes > 1:  # a local landing area (`ingest`)
         result = _stage_in_workers(stream, folder, plan, processes)
     else:
         result = _stage(stream, folder, plan)
