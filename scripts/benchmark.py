@@ -15,6 +15,9 @@ For each dataset, in one run:
   workers of 2 processes, transcripts and tables in its S3 bucket): the DAG run's start to end as
   the scheduler recorded it, peak memory of the two workers' process trees;
 - words/s and interactions/s of both, their ratio per core and in wall time;
+- where the time went: the run's steps as it reports them ("Took ..."), the scoring step alone
+  against the tokenizer, and the floor: the ratio in wall time were scoring free, everything else
+  (start-up, ingest with the input suite, aggregate, publish, report) as measured;
 - with `--routed`, the same day again with the default standard split in two standards of half its
   criteria each (`eu_core_a`, `eu_core_b`), both given to every interaction by a routing (`always`):
   the same total size, so the time per interaction shows what routing costs (the goal: within 15 %).
@@ -30,12 +33,13 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -67,6 +71,7 @@ class Result:
     wall_seconds: float
     peak_mb: float
     processes: int
+    steps: dict[str, float] = field(default_factory=dict)  # the run's own step times ("Took ..."), when it printed them
 
     def row(self) -> list[str]:
         tok, e2e = self.words / self.tokenizer_seconds, self.words / self.wall_seconds
@@ -75,11 +80,30 @@ class Result:
             f"{self.interactions / self.wall_seconds:,.0f}", f"{e2e / tok:.2f}", f"{e2e / self.processes / tok:.2f}", f"{self.peak_mb:,.0f}",
         ]  # fmt: skip
 
+    def steps_row(self) -> list[str]:
+        """The run's steps, then the scoring step against the tokenizer, and the floor: the ratio
+        the run would reach if scoring took no time at all (everything else as measured)."""
+        score, rest = self.steps["score"], self.wall_seconds - self.steps["score"]
+        return [
+            self.name, *(f"{self.steps.get(step, 0.0):,.1f}" for step in STEPS), f"{rest:,.1f}",
+            f"{self.tokenizer_seconds / score:.2f}", f"{self.tokenizer_seconds / rest:.2f}",
+        ]  # fmt: skip
+
 
 def cpu_model() -> str:
     cpuinfo = Path("/proc/cpuinfo")
     names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")] if cpuinfo.exists() else []
     return names[0] if names else platform.processor() or platform.machine()
+
+
+STEPS = ("plan", "ingest", "score", "aggregate", "publish", "report")
+
+
+def step_seconds(output: str) -> dict[str, float]:
+    """The step times `touchstone run` ends its summary with ("Took 131.8 s: plan 0.3 s, ingest
+    23.0 s, ..."); none when it printed none."""
+    took = re.search(r"Took [\d,.]+ s: (.+?)\.\s*$", " ".join(output.split()))
+    return {step: float(value.replace(",", "")) for step, value in re.findall(r"(\w+) ([\d,.]+) s", took.group(1))} if took else {}
 
 
 def landing_files(data_dir: Path) -> list[Path]:
@@ -141,9 +165,9 @@ def _tree(pid: int) -> list[psutil.Process]:
     return [root, *root.children(recursive=True)]
 
 
-def run_measured(data_dir: Path, processes: int, standards_dir: Path | None = None, routing: str | None = None) -> tuple[float, float]:
-    """(wall seconds, peak MB of the process tree) of `touchstone run` on the day (with a routing
-    from `standards_dir`, when given)."""
+def run_measured(data_dir: Path, processes: int, standards_dir: Path | None = None, routing: str | None = None) -> tuple[float, float, dict[str, float]]:
+    """(wall seconds, peak MB of the process tree, the run's step times) of `touchstone run` on the
+    day (with a routing from `standards_dir`, when given)."""
     command = [str(Path(sys.executable).with_name("touchstone")), "run", "--date", DAY.isoformat(), "--data-dir", str(data_dir), "--processes", str(processes)]
     command += ["--routing", routing] if routing else []
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "False", **({"TOUCHSTONE_STANDARDS_DIR": str(standards_dir)} if standards_dir else {})}
@@ -154,7 +178,7 @@ def run_measured(data_dir: Path, processes: int, standards_dir: Path | None = No
         wall = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"touchstone run failed:\n{output[-3000:]}")
-    return wall, memory.peak
+    return wall, memory.peak, step_seconds(output)
 
 
 def run_on_stack(root: Path, data_dir: Path) -> tuple[float, float]:
@@ -224,11 +248,11 @@ def measure(
         return Result(f"{name}, DAG on the stack", interactions, words, tokenizer_seconds, wall, peak, 2)
     if routed is not None:
         with console.status(f"{name}: touchstone run --routing split (two standards of half the size) ..."):
-            wall, peak = run_measured(data_dir, processes, split_standard(routed), "split")
-        return Result(f"{name}, two standards routed", interactions, words, tokenizer_seconds, wall, peak, processes)
+            wall, peak, steps = run_measured(data_dir, processes, split_standard(routed), "split")
+        return Result(f"{name}, two standards routed", interactions, words, tokenizer_seconds, wall, peak, processes, steps)
     with console.status(f"{name}: touchstone run --processes {processes} ..."):
-        wall, peak = run_measured(data_dir, processes)
-    return Result(name, interactions, words, tokenizer_seconds, wall, peak, processes)
+        wall, peak, steps = run_measured(data_dir, processes)
+    return Result(name, interactions, words, tokenizer_seconds, wall, peak, processes, steps)
 
 
 def main() -> None:
@@ -261,6 +285,13 @@ def main() -> None:
     for result in results:
         table.add_row(*result.row())
     console.print(table)
+    steps = Table(title="Where the time went: the run's steps (s), and the ratio to the tokenizer (wall) of the scoring step alone and of the rest (scoring free)")
+    for column in ("dataset", *STEPS, "all but scoring (wall)", "ratio: scoring step", "ratio: scoring free"):
+        steps.add_column(column, justify="left" if column == "dataset" else "right")
+    for result in results:
+        if result.steps:
+            steps.add_row(*result.steps_row())
+    console.print(steps)
     for result in results:
         ratio = result.words / result.wall_seconds / (result.words / result.tokenizer_seconds)
         target = TARGET_RATIO_SHORT if result.name.startswith("real dialogues") else TARGET_RATIO

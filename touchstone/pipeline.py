@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import re
 import shutil
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -888,6 +889,22 @@ def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:
     return {**plan.to_dict(), "report": str(path)}
 
 
+class StepTimes:
+    """How long each step of a run took, in seconds: what a data engineer reads first when a night
+    runs long, and what the benchmark subtracts to see the scoring apart from the rest."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, step: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[step] = time.perf_counter() - start
+
+
 def run_day(
     settings: Settings,
     day: date,
@@ -898,17 +915,25 @@ def run_day(
     on_step: Callable[[str], None] = lambda _step: None,
     routing: str | None = None,
 ) -> dict[str, Any]:
-    """All steps for one date, without a scheduler; `on_step` hears each step as it starts."""
-    plan = plan_run(settings, day, run_id or new_run_id(), standard, shard_size, routing=routing)
+    """All steps for one date, without a scheduler; `on_step` hears each step as it starts. The
+    summary says how long each took (`seconds`: plan, ingest, score, aggregate, publish, report)."""
+    timed = StepTimes()
+    with timed("plan"):
+        plan = plan_run(settings, day, run_id or new_run_id(), standard, shard_size, routing=routing)
     on_step("reading the landing files")
-    ingested = ingest(settings, plan, processes)
+    with timed("ingest"):
+        ingested = ingest(settings, plan, processes)
     on_step(f"scoring {ingested['valid']:,} interactions in {len(ingested['shards'])} shards")
-    score(settings, plan, processes)
+    with timed("score"):
+        score(settings, plan, processes)
     with output_checks(processes) as check:
         on_step("scoring the agents")
-        aggregated = aggregate(settings, plan)
+        with timed("aggregate"):
+            aggregated = aggregate(settings, plan)
         on_step("checking and publishing the tables")
-        published = publish(settings, plan, check=check)
+        with timed("publish"):
+            published = publish(settings, plan, check=check)
     on_step("writing the report")
-    return {**published, "agents": aggregated["agents"], "report": report(settings, plan)["report"]}
-
+    with timed("report"):
+        written = report(settings, plan)["report"]
+    return {**published, "agents": aggregated["agents"], "report": written, "seconds": timed.seconds}

@@ -59,6 +59,7 @@ def test_run_prints_its_summary_and_no_library_logging_unless_verbose(tmp_path: 
     lines = (quiet.stdout + quiet.stderr).strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Published 2026-11-22 with eu_core@2.0"), lines
     assert "read 20 interactions, scored 20 across" in lines[0] and "Report: " in lines[0]
+    assert re.search(r"Took [\d.]+ s: plan [\d.]+ s, ingest [\d.]+ s, score [\d.]+ s, aggregate [\d.]+ s, publish [\d.]+ s, report [\d.]+ s\.$", lines[0]), lines[0]
     verbose = subprocess.run([*touchstone, "run", "--date", "2026-11-22", "--verbose", *data], capture_output=True, text=True)
     assert verbose.returncode == 0 and "great_expectations" in verbose.stdout + verbose.stderr
 

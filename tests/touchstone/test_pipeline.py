@@ -3,6 +3,7 @@ from __future__ import annotations
 import gc
 import json
 import pickle
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -147,7 +148,13 @@ def test_scored_date(run_after: datetime, override: str | None, expected: date) 
 def test_run_summary_is_json_serialisable(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     generate_day(settings.landing_dir, SAMPLE_DAY, interactions=5)
-    json.dumps(run_day(settings, SAMPLE_DAY))  # what the DAG pushes to XCom
+    start = time.perf_counter()
+    summary = run_day(settings, SAMPLE_DAY)
+    wall = time.perf_counter() - start
+    json.dumps(summary)  # what the DAG pushes to XCom
+    # Where the time went, each step once, in the order they ran, within the call's own time.
+    assert list(summary["seconds"]) == ["plan", "ingest", "score", "aggregate", "publish", "report"]
+    assert all(seconds > 0 for seconds in summary["seconds"].values()) and sum(summary["seconds"].values()) <= wall
 
 
 def test_a_day_from_a_file_url_with_a_source_configuration_and_metadata(tmp_path: Path) -> None:
