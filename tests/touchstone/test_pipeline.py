@@ -15,7 +15,7 @@ from tests.conftest import SAMPLE_DAY
 from touchstone.errors import TouchstoneError
 from scorers import engine
 from scorers.engine import compiled
-from touchstone.pipeline import day_languages, fewer_collections, ingest, plan_run, plan_standards, run_day, scored_date, staging
+from touchstone.pipeline import day_languages, fewer_collections, heap_set_aside, ingest, plan_run, plan_standards, run_day, scored_date, staging
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
 from warehouse.store import read_table
@@ -290,6 +290,30 @@ def test_fewer_collections_while_a_step_runs() -> None:
     assert gc.get_threshold() == before
 
 
+def _walked(held: object) -> bool:
+    """Whether the garbage collector's walks reach `held` (a frozen object is in no generation)."""
+    return any(o is held for o in gc.get_objects())
+
+
+def test_the_heap_is_set_aside_while_a_step_runs_and_given_back() -> None:
+    """What a process holds before the block is out of the collector's walks inside it (the input
+    suite's full collection after each shard skips it), and back after; a freeze made by a caller
+    (a worker's parent before forking) is left to the caller."""
+    held, frozen_before = [[1], [2]], gc.get_freeze_count()
+    with heap_set_aside():
+        assert not _walked(held) and gc.get_freeze_count() > frozen_before
+        made_inside = [[3]]
+        assert _walked(made_inside)
+    assert _walked(held) and gc.get_freeze_count() == frozen_before
+    gc.freeze()
+    try:
+        with heap_set_aside():
+            assert not _walked(held)
+        assert not _walked(held)  # still the caller's
+    finally:
+        gc.unfreeze()
+
+
 def test_workers_are_warmed_with_the_languages_of_the_day_only(tmp_path: Path) -> None:
     """Ingest records the day's languages; scoring loads (before forking) only those the standard covers."""
     settings = _settings(tmp_path)
@@ -300,6 +324,7 @@ def test_workers_are_warmed_with_the_languages_of_the_day_only(tmp_path: Path) -
     (day / "chat.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
     plan = plan_run(settings, SAMPLE_DAY, "langs")
     ingest(settings, plan)
+    assert gc.get_freeze_count() == 0  # ingest in one process gave its heap back to the collector
     standards = plan_standards(settings, plan).values()
     assert day_languages(settings, plan, standards) == ["de", "en"]
     (staging(settings, plan) / "languages.json").unlink()  # a day staged before ingest recorded them
