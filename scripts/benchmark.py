@@ -82,11 +82,13 @@ class Result:
 
     def steps_row(self) -> list[str]:
         """The run's steps, then the scoring step against the tokenizer, and the floor: the ratio
-        the run would reach if scoring took no time at all (everything else as measured)."""
-        score, rest = self.steps["score"], self.wall_seconds - self.steps["score"]
+        the run would reach if scoring took no time at all (everything else as measured). A step
+        too short to show (a tiny day) shows as "-"."""
+        score = self.steps.get("score", 0.0)
+        rest = self.wall_seconds - score
         return [
-            self.name, *(f"{self.steps.get(step, 0.0):,.1f}" for step in STEPS), f"{rest:,.1f}",
-            f"{self.tokenizer_seconds / score:.2f}", f"{self.tokenizer_seconds / rest:.2f}",
+            self.name, *(f"{self.steps[step]:,.1f}" if step in self.steps else "-" for step in STEPS), f"{rest:,.1f}",
+            f"{self.tokenizer_seconds / score:.2f}" if score else "-", f"{self.tokenizer_seconds / rest:.2f}",
         ]  # fmt: skip
 
 
@@ -97,13 +99,17 @@ def cpu_model() -> str:
 
 
 STEPS = ("plan", "ingest", "score", "aggregate", "publish", "report")
+_STEP = r"\w+ [\d,]+\.\d s"  # "ingest 23.0 s", as `touchstone.cli.step_times` prints it
 
 
 def step_seconds(output: str) -> dict[str, float]:
-    """The step times `touchstone run` ends its summary with ("Took 131.8 s: plan 0.3 s, ingest
-    23.0 s, ..."); none when it printed none."""
-    took = re.search(r"Took [\d,.]+ s: (.+?)\.\s*$", " ".join(output.split()))
-    return {step: float(value.replace(",", "")) for step, value in re.findall(r"(\w+) ([\d,.]+) s", took.group(1))} if took else {}
+    """The step times `touchstone run` ends its summary with ("Took 130.3 s: plan 0.3 s, ingest
+    23.0 s, ..."), wherever the console wrapped it and whatever was printed after it; none when it
+    printed none."""
+    took = re.findall(rf"Took [\d,]+\.\d s: ((?:{_STEP}, )*{_STEP})\.", " ".join(output.split()))
+    if not took:
+        return {}
+    return {step: float(value.replace(",", "")) for step, value in re.findall(r"(\w+) ([\d,]+\.\d) s", took[-1]) if step in STEPS}
 
 
 def landing_files(data_dir: Path) -> list[Path]:
@@ -292,6 +298,9 @@ def main() -> None:
         if result.steps:
             steps.add_row(*result.steps_row())
     console.print(steps)
+    for result in results:
+        if not result.steps and not result.name.endswith("DAG on the stack"):
+            console.print(f"[yellow]{result.name}: the run printed no step times[/]")
     for result in results:
         ratio = result.words / result.wall_seconds / (result.words / result.tokenizer_seconds)
         target = TARGET_RATIO_SHORT if result.name.startswith("real dialogues") else TARGET_RATIO

@@ -185,8 +185,8 @@ def run_summary(day: date, summary: dict[str, Any]) -> str:
 
 
 def step_times(seconds: dict[str, float]) -> str:
-    """Where a run's time went, step by step ("Took 131.8 s: plan 0.3 s, ingest 23.0 s, ..."), the
-    first thing to read when a night runs long."""
+    """Where a run's time went, step by step ("Took 130.3 s: plan 0.3 s, ingest 23.0 s, ..."), the
+    first thing to read when a night runs long; the total is the steps', without the start-up."""
     return f"Took {sum(seconds.values()):,.1f} s: " + ", ".join(f"{step} {s:,.1f} s" for step, s in seconds.items()) + "."
 
 

@@ -281,17 +281,18 @@ def fewer_collections(young: int = 50_000) -> Iterator[None]:
 @contextmanager
 def heap_set_aside() -> Iterator[None]:
     """What the process already holds (imports, settings, the day's sources) kept out of the
-    garbage collector's walks while a block runs, unless a caller set it aside already. The input
-    suite collects fully after each shard (`warehouse.checks.run_suite`): staging in one process
-    (the DAG's ingest task) walked the whole heap each time, ~0.2 s a shard."""
-    if gc.get_freeze_count():
-        yield
-        return
+    garbage collector's walks while a block runs. The input suite collects fully after each shard
+    (`warehouse.checks.run_suite`): staging in one process (the DAG's ingest task) walked the whole
+    heap each time, ~0.2 s a shard. A process that inherited a freeze (Airflow's executors freeze
+    before forking the processes that run tasks) keeps what is set aside here frozen with it, as
+    giving it back would give back its parent's too; such a process ends with its task."""
+    give_back = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if give_back:
+            gc.unfreeze()
 
 
 @dataclass
@@ -909,7 +910,10 @@ def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:
 
 class StepTimes:
     """How long each step of a run took, in seconds: what a data engineer reads first when a night
-    runs long, and what the benchmark subtracts to see the scoring apart from the rest."""
+    runs long, and what the benchmark subtracts to see the scoring apart from the rest. The
+    process's own start-up (imports) is in no step. Publish includes waiting for its check (with
+    several processes, a child that imports Great Expectations meanwhile) and, if a reviewer's
+    override arrived during the run, merging the shards again."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}

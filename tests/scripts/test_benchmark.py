@@ -6,9 +6,11 @@ from __future__ import annotations
 import importlib.util
 import sys
 from datetime import date
+from io import StringIO
 from types import ModuleType
 
 import pytest
+from rich.console import Console
 
 from touchstone.cli import run_summary
 from touchstone.settings import PROJECT_ROOT
@@ -30,6 +32,20 @@ SUMMARY = {
 }  # fmt: skip
 
 
+ROUTED = {
+    "routing_ref": "lines_of_business@1", "day": "2026-11-22",
+    "standards": [{"standard_id": "eu_core", "standard_version": "2.0", "interactions": 100_000}],
+    "routes": [{"rule": "sales", "interactions": 0, "defined_at": "lines_of_business.v1.yaml:9"}],
+}
+
+
+def _printed(summary: dict[str, object], width: int) -> str:
+    """The summary as the console prints it into a terminal `width` characters wide."""
+    out = StringIO()
+    Console(file=out, width=width).print(run_summary(date(2026, 11, 22), summary), highlight=False)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     "seconds",
     [
@@ -37,12 +53,16 @@ SUMMARY = {
         {"plan": 0.0, "ingest": 0.04, "score": 0.05, "aggregate": 0.01, "publish": 0.2, "report": 0.1},
     ],
 )
-def test_the_benchmark_reads_the_step_times_a_run_prints(seconds: dict[str, float]) -> None:
-    printed = run_summary(date(2026, 11, 22), {**SUMMARY, "seconds": seconds})
-    assert f"Took {sum(seconds.values()):,.1f} s: plan " in printed
-    assert benchmark.step_seconds(printed) == {step: round(value, 1) for step, value in seconds.items()}
-    # Wrapped by a narrow terminal, and without a summary at all.
-    assert benchmark.step_seconds(printed.replace(", ", ",\n")) == benchmark.step_seconds(printed)
+@pytest.mark.parametrize("routed", [False, True], ids=["one standard", "routed, a rule idle"])
+@pytest.mark.parametrize("width", [160, 50])
+def test_the_benchmark_reads_the_step_times_a_run_prints(seconds: dict[str, float], routed: bool, width: int) -> None:
+    printed = _printed({**SUMMARY, **(ROUTED if routed else {}), "seconds": seconds}, width)
+    assert f"Took {sum(seconds.values()):,.1f} s: plan " in " ".join(printed.split())
+    expected = {step: round(value, 1) for step, value in seconds.items()}
+    assert benchmark.step_seconds(printed) == expected
+    # Whatever a process prints after its summary (a warning at exit) is no summary.
+    warning = "UserWarning: resource_tracker: There appear to be 1 leaked semaphore objects to clean up at shutdown\n"
+    assert benchmark.step_seconds(printed + warning) == expected
     assert benchmark.step_seconds("touchstone run failed") == {}
 
 
@@ -52,3 +72,6 @@ def test_the_floor_is_the_ratio_with_scoring_free() -> None:
     steps = {"plan": 0.5, "ingest": 3.0, "score": 16.0, "aggregate": 1.0, "publish": 2.0, "report": 0.5}
     result = benchmark.Result("day", 10, 1_000, 4.0, 24.0, 500.0, 2, steps)
     assert result.steps_row() == ["day", "0.5", "3.0", "16.0", "1.0", "2.0", "0.5", "8.0", "0.25", "0.50"]
+    # A scoring step too short to show on a tiny day: no ratio rather than a division by zero.
+    tiny = benchmark.Result("tiny", 1, 10, 0.001, 2.0, 300.0, 1, {**steps, "score": 0.0})
+    assert tiny.steps_row()[-2:] == ["-", "0.00"]

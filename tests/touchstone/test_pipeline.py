@@ -297,21 +297,41 @@ def _walked(held: object) -> bool:
 
 def test_the_heap_is_set_aside_while_a_step_runs_and_given_back() -> None:
     """What a process holds before the block is out of the collector's walks inside it (the input
-    suite's full collection after each shard skips it), and back after; a freeze made by a caller
-    (a worker's parent before forking) is left to the caller."""
+    suite's full collection after each shard skips it), and back after. A process that inherited
+    a freeze (an Airflow task's) sets aside what it holds too, and keeps it so: giving it back
+    would give back its parent's."""
     held, frozen_before = [[1], [2]], gc.get_freeze_count()
     with heap_set_aside():
         assert not _walked(held) and gc.get_freeze_count() > frozen_before
         made_inside = [[3]]
         assert _walked(made_inside)
     assert _walked(held) and gc.get_freeze_count() == frozen_before
-    gc.freeze()
+    gc.freeze()  # the executor's, before forking
     try:
+        task_made = [[4]]
+        assert _walked(task_made) and not _walked(held)
         with heap_set_aside():
-            assert not _walked(held)
-        assert not _walked(held)  # still the caller's
+            assert not _walked(task_made)
+        assert not _walked(task_made) and not _walked(held)
     finally:
         gc.unfreeze()
+
+
+def test_ingest_in_one_process_checks_with_the_heap_set_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each shard's input suite runs with what the process held set aside, Great Expectations
+    included (imported first), and the heap is given back when ingest ends."""
+    import sys
+
+    from touchstone import pipeline
+
+    seen: list[tuple[bool, bool]] = []
+    check_input = pipeline.check_input
+    monkeypatch.setattr(pipeline, "check_input", lambda batch: (seen.append((gc.get_freeze_count() > 0, _walked(sys.modules["great_expectations"]))), check_input(batch))[1])
+    settings = _settings(tmp_path)
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=12)
+    ingest(settings, plan_run(settings, SAMPLE_DAY, "aside", shard_size=5))
+    assert seen == [(True, False)] * 3
+    assert gc.get_freeze_count() == 0 and _walked(sys.modules["great_expectations"])
 
 
 def test_workers_are_warmed_with_the_languages_of_the_day_only(tmp_path: Path) -> None:
@@ -324,7 +344,6 @@ def test_workers_are_warmed_with_the_languages_of_the_day_only(tmp_path: Path) -
     (day / "chat.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
     plan = plan_run(settings, SAMPLE_DAY, "langs")
     ingest(settings, plan)
-    assert gc.get_freeze_count() == 0  # ingest in one process gave its heap back to the collector
     standards = plan_standards(settings, plan).values()
     assert day_languages(settings, plan, standards) == ["de", "en"]
     (staging(settings, plan) / "languages.json").unlink()  # a day staged before ingest recorded them
