@@ -280,10 +280,11 @@ def fewer_collections(young: int = 50_000) -> Iterator[None]:
 
 @contextmanager
 def heap_set_aside() -> Iterator[None]:
-    """What the process already holds (imports, settings, the day's sources) kept out of the
-    garbage collector's walks while a block runs. The input suite collects fully after each shard
-    (`warehouse.checks.run_suite`): staging in one process (the DAG's ingest task) walked the whole
-    heap each time, ~0.2 s a shard. A process that inherited a freeze (Airflow's executors freeze
+    """What the process already holds (imports, lemma tables, the day's sources) kept out of the
+    garbage collector's walks while a block runs. Workers forked in the block then share those pages
+    (a collection would write to them, so copy them), and the input suite's full collection after
+    each shard (`warehouse.checks.run_suite`) skips them: staging in one process (the DAG's ingest
+    task) walked the whole heap each time, ~0.2 s a shard. A process that inherited a freeze (Airflow's executors freeze
     before forking the processes that run tasks) keeps what is set aside here frozen with it, as
     giving it back would give back its parent's too; such a process ends with its task."""
     give_back = gc.get_freeze_count() == 0
@@ -455,11 +456,8 @@ def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes:
                 shards.place(stream, number, future.result())
         last = shards.close()
         staged_day = _Staged()
-        # What the checkers inherit (Great Expectations, the day's sources) is kept out of their
-        # collections (a full one a shard: `warehouse.checks.run_suite`), which would walk it and
-        # so copy its pages. This is ingest's own process (`ingest`), which ends with the step.
-        gc.freeze()
-        with ProcessPoolExecutor(min(processes, len(shards.members)), mp_context=_FORK) as pool:
+        # The checkers inherit Great Expectations and the day's sources, set aside.
+        with heap_set_aside(), ProcessPoolExecutor(min(processes, len(shards.members)), mp_context=_FORK) as pool:
             checked = pool.map(_check_shard, [folder] * len(shards.members), range(len(shards.members)), shards.members)
             for set_aside, (rejected, result, kept, languages) in zip(shards.before, checked, strict=True):
                 staged_day.quarantine += [_set_aside(record, plan.run_id) for record in set_aside]
@@ -666,15 +664,14 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
 @fewer_collections()
 def _score_in_workers(settings: Settings, plan: RunPlan, numbers: list[int], processes: int) -> list[dict[str, Any]]:
     # Compile the standards and load the day's languages once, before forking: the workers share
-    # their memory pages (copy-on-write; frozen out of the garbage collector's reach so they stay
-    # shared). The largest shards go first, so no worker is left with one at the end while the
+    # their memory pages (copy-on-write; set aside from the garbage collector so they stay shared).
+    # The largest shards go first, so no worker is left with one at the end while the
     # others wait (shards of long chats take twice as long as of calls).
     standards = plan_standards(settings, plan).values()
     warm(standards, load_source_config(settings.source_config).non_speech, day_languages(settings, plan, standards))
-    gc.freeze()
     folder = staging(settings, plan)
     numbers = sorted(numbers, key=lambda n: -shard_file(folder, "interactions", n, "jsonl").stat().st_size)
-    with ProcessPoolExecutor(min(processes, len(numbers)), mp_context=_FORK) as pool:
+    with heap_set_aside(), ProcessPoolExecutor(min(processes, len(numbers)), mp_context=_FORK) as pool:
         return list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
 
 

@@ -27,6 +27,7 @@ from warehouse.tables import TABLES
 if TYPE_CHECKING:
     import duckdb
 
+
 class _ScannedInOrder(ds.FileSystemDataset):
     """A table's dataset as DuckDB scans it: without Arrow's thread pool. A query that stops a scan
     early (`limit`) left Arrow's threads blocked on batches read ahead that nobody took, and at exit
