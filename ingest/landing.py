@@ -19,9 +19,9 @@ from typing import IO
 
 from upath import UPath
 
+from foundation.errors import TouchstoneError
 from ingest.records import printable
 from ingest.source_config import DEFAULT_LAYOUT
-from touchstone.errors import TouchstoneError
 
 
 def landing_root(location: str | Path, conn_id: str | None = None) -> UPath:

@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
+from foundation.errors import TouchstoneError
 from ingest.markup import NonSpeech
-from touchstone.errors import TouchstoneError
 
 Role = Literal["agent", "bot", "customer", "system"]
 DEFAULT_LAYOUT = "{date}/*"

@@ -19,9 +19,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from foundation.errors import TouchstoneError
 from scorers.registry import kinds, resolve
 from scorers.standard import CriterionConfig, Standard
-from touchstone.errors import TouchstoneError
 
 Loc = tuple[str | int, ...]
 MAX_STANDARD_BYTES = 1_000_000

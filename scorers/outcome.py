@@ -59,3 +59,16 @@ class Verdict:
     @classmethod
     def not_applicable(cls, why: NotApplicable, detail: str = "") -> Verdict:
         return cls(Outcome.NOT_APPLICABLE, f"{why.value}: {detail}" if detail else why.value)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewer's outcome for one interaction and criterion (the latest one recorded for the pair)."""
+
+    override_id: str
+    interaction_id: str
+    criterion_id: str
+    outcome: Outcome
+    reason: str
+    reviewer: str
+    criterion_sha256: str  # the fingerprint of the criterion's definition the reviewer overrode

@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import StrEnum
 
-from scorers.outcome import Outcome
+from scorers.outcome import Outcome, Override
 from scorers.scoring_rules import CriterionResult, InteractionScore, score_interaction
 from scorers.standard import CriterionConfig, Standard
 
@@ -31,19 +31,6 @@ class Status(StrEnum):
     CRITERION_CHANGED = "criterion_changed"  # its definition is not the one the reviewer overrode
     CRITERION_REMOVED = "criterion_removed"  # the standard that scored the day has no such criterion
     INTERACTION_NOT_SCORED = "interaction_not_scored"  # not among the day's scored interactions
-
-
-@dataclass(frozen=True)
-class Override:
-    """A reviewer's outcome for one interaction and criterion (the latest one recorded for the pair)."""
-
-    override_id: str
-    interaction_id: str
-    criterion_id: str
-    outcome: Outcome
-    reason: str
-    reviewer: str
-    criterion_sha256: str  # the fingerprint of the criterion's definition the reviewer overrode
 
 
 def criterion_fingerprint(criterion: CriterionConfig) -> str:

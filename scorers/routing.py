@@ -39,11 +39,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError
 
+from foundation.errors import TouchstoneError
 from ingest.interaction import Interaction
 from scorers.interaction_fields import FIELDS, FieldValue, field_value
 from scorers.loader import Loc, StandardError, field_path, find_version, line_of, once_each, problems_of, read_mapping, select_standard
 from scorers.standard import Slug, Standard, StrictModel, Version
-from touchstone.errors import TouchstoneError
 
 StandardRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(@[0-9A-Za-z][0-9A-Za-z.\-]*)?$", max_length=80)]
 Values = Annotated[list[FieldValue], Field(min_length=1)]

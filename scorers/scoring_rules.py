@@ -17,13 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
-
-from scorers.outcome import Outcome, Verdict
+from scorers.outcome import Outcome, Override, Verdict
 from scorers.standard import CriterionConfig, Standard
-
-if TYPE_CHECKING:
-    from scorers.overrides import Override
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from touchstone.errors import TouchstoneError
+from foundation.errors import TouchstoneError
 from touchstone.settings import Settings
 from warehouse.queries import READY_QUERIES
 
@@ -477,7 +477,7 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, standard_id: st
     from warehouse.calibration import read_human_outcomes, with_overrides
     from warehouse.overrides import in_force, read_overrides
     from warehouse.store import read_table
-    from warehouse.report import report_day
+    from touchstone.pipeline import report_day
     from warehouse.report.inputs import reviews_file
 
     settings = _settings(data_dir)
@@ -673,7 +673,7 @@ def report(day: date, out: Path | None, standard_id: str | None, data_dir: Path 
         touchstone report --date 2026-11-22
         touchstone report --date 2026-11-22 --out /tmp/qa-2026-11-22.html
     """
-    from warehouse.report import report_day
+    from touchstone.pipeline import report_day
 
     settings = _settings(data_dir)
     console.print(f"Report: {report_day(settings, day, out, standard_id)}")

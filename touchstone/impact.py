@@ -22,12 +22,12 @@ from typing import Any
 
 import pandas as pd
 
+from foundation.errors import TouchstoneError
 from ingest.landing import day_files, landing_root
 from ingest.source_config import load_source_config
 from scorers.diff import Change, diff_standards
 from scorers.loader import load_standard
 from scorers.standard import Standard
-from touchstone.errors import TouchstoneError
 from touchstone.pipeline import RunPlan, aggregate, ingest, load_standard_for, new_run_id, plan_run, published_refs, score, staging
 from touchstone.settings import Settings
 from warehouse.impact import Impact

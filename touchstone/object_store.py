@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from touchstone.errors import TouchstoneError
+from foundation.errors import TouchstoneError
 
 
 def storage_options(conn_id: str | None) -> dict[str, str]:

@@ -25,10 +25,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from foundation.errors import TouchstoneError
 from scorers.overrides import Override, criterion_fingerprint
 from scorers.sensitive import redact_any_language
 from scorers.standard import Standard
-from touchstone.errors import TouchstoneError
 from touchstone.pipeline import COUNTS, RunPlan, aggregate, ingest_quarantine, load_standard_for, new_run_id, publish, published_refs, report, shard_file, staging
 from touchstone.settings import Settings
 from warehouse import overrides as table

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from foundation.errors import TouchstoneError
 from ingest.interaction import Interaction
 from ingest.landing import landing_root
 from ingest.parts import Span, day_parts
@@ -47,7 +48,6 @@ from scorers.nlp import Analysed
 from scorers.overrides import Override
 from scorers.sensitive import mask_long_numbers, redact_any_language
 from scorers.standard import Standard
-from touchstone.errors import TouchstoneError
 from touchstone.settings import Settings
 from warehouse import staging as staged
 from warehouse import store
@@ -64,7 +64,7 @@ from warehouse.checks import (
     output_suite,
     suite_columns,
 )
-from warehouse.report import report_day
+from warehouse.report import write_report
 from warehouse.tables import (
     AGENT_DAILY_SCORES,
     CRITERION_RESULTS,
@@ -897,6 +897,12 @@ def _overrides_applied(folder: Path) -> int:
     """How many of the staged verdicts are a reviewer's override."""
     column = pq.read_table(staged.staged_path(CRITERION_RESULTS, folder), columns=["override_id"]).column("override_id")
     return len(column) - column.null_count
+
+
+def report_day(settings: Settings, day: date, out: Path | None = None, standard_id: str | None = None) -> Path:
+    """`warehouse.report.write_report` with the deployment's folders: what the pipeline, the CLI
+    and scripts call (the report itself takes its folders as arguments and knows no settings)."""
+    return write_report(settings.warehouse, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out, standard_id)
 
 
 def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:

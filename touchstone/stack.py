@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from touchstone.errors import TouchstoneError
+from foundation.errors import TouchstoneError
 from touchstone.settings import PROJECT_ROOT
 from warehouse.location import Warehouse
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from touchstone.errors import TouchstoneError
+from foundation.errors import TouchstoneError
 from touchstone.settings import Settings
 
 

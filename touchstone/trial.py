@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from foundation.errors import TouchstoneError
 from ingest.landing import landing_root
 from ingest.reader import read_paths
 from ingest.records import Quarantined
@@ -20,7 +21,6 @@ from ingest.source_config import SourceConfig
 from scorers.engine import CompiledStandard, Scored
 from scorers.loader import load_standard
 from scorers.routing import Routing, route
-from touchstone.errors import TouchstoneError
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from touchstone.errors import TouchstoneError
+from foundation.errors import TouchstoneError
 
 OUTCOMES = ("pass", "fail", "not_applicable")
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from foundation.errors import TouchstoneError
 from scorers.outcome import Outcome
 from scorers.overrides import Override, Status, status
 from scorers.standard import CriterionConfig
-from touchstone.errors import TouchstoneError
 from warehouse.calibration import machine_outcome
 from warehouse.location import Warehouse
 from warehouse.store import read_table

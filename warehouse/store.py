@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
-from touchstone.errors import TouchstoneError
+from foundation.errors import TouchstoneError
 from warehouse.location import Warehouse
 from warehouse.staging import staged_path, strings
 from warehouse.tables import RUNS, TABLES, Table

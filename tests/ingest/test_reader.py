@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from foundation.errors import TouchstoneError
 from ingest.landing import landing_root
 from ingest.reader import read_day
 from ingest.source_config import SourceConfig
-from touchstone.errors import TouchstoneError
 
 DAY = date(2026, 11, 22)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from foundation.errors import TouchstoneError
 from scorers.loader import StandardError, load_standard, load_standards, parse_standard, select_standard
-from touchstone.errors import TouchstoneError
 
 ROOT = Path(__file__).resolve().parents[2]
 

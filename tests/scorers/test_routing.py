@@ -142,7 +142,7 @@ def test_the_guide_s_example_is_a_valid_routing() -> None:
 
 def test_two_files_of_one_routing_version_are_refused(tmp_path) -> None:
     from scorers.routing import load_routings
-    from touchstone.errors import TouchstoneError
+    from foundation.errors import TouchstoneError
 
     (tmp_path / "routing").mkdir()
     for name in ("a.yaml", "b.yaml"):
@@ -163,7 +163,7 @@ def test_a_routing_is_chosen_by_id_or_pinned_version(ref: str | None, day: date,
 
 
 def test_an_unknown_routing_names_those_there_are() -> None:
-    from touchstone.errors import TouchstoneError
+    from foundation.errors import TouchstoneError
 
     with pytest.raises(TouchstoneError) as raised:
         select_routing([parse_routing(ROUTING, "r1.yaml", KNOWN)], date(2026, 11, 1), "lob")

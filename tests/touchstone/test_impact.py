@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from foundation.errors import TouchstoneError
 from tests.builders import ROOT, write_draft
 from tests.warehouse.report.html_tables import Row, parse
-from touchstone.errors import TouchstoneError
 from touchstone.impact import ImpactResult, impact
 from touchstone.overrides import record
 from touchstone.pipeline import run_day

@@ -13,7 +13,7 @@ import boto3
 import pandas as pd
 import pytest
 
-from touchstone.errors import TouchstoneError
+from foundation.errors import TouchstoneError
 from touchstone.object_store import storage_options
 from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from foundation.errors import TouchstoneError
 from scorers.loader import load_standard
 from tests.builders import ROOT
 from tests.warehouse.report.html_tables import parse
 from touchstone.cli import cli
-from touchstone.errors import TouchstoneError
 from touchstone.overrides import record, statuses
 from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day

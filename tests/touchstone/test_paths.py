@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from foundation.errors import TouchstoneError
 from ingest.landing import day_pattern
-from touchstone.errors import TouchstoneError
 from touchstone.pipeline import plan_run, run_day, staging
 from touchstone.settings import Settings
 from warehouse.store import read_table

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from foundation.errors import TouchstoneError
 from scorers.loader import StandardError
 from warehouse.store import FIX, PublishError
 from tests.conftest import SAMPLE_DAY
-from touchstone.errors import TouchstoneError
 from scorers import engine
 from scorers.engine import compiled
 from touchstone.pipeline import day_languages, fewer_collections, heap_set_aside, ingest, plan_run, plan_standards, run_day, scored_date, staging

@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from foundation.errors import TouchstoneError
 from ingest.interaction import Interaction
 from scorers.engine import CompiledStandard
 from scorers.loader import StandardError, load_standards, select_standard
 from tests.conftest import SAMPLE_DAY
 from touchstone.cli import cli
-from touchstone.errors import TouchstoneError
 from touchstone.pipeline import plan_run, run_day
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
@@ -391,7 +391,7 @@ def _copy(routed_day, tmp_path: Path) -> Settings:
 
 
 def test_report_standard_writes_that_page_in_its_place_and_a_plain_rerun_removes_the_others(routed_day, tmp_path: Path) -> None:
-    from warehouse.report import report_day
+    from touchstone.pipeline import report_day
 
     settings = _copy(routed_day, tmp_path)
     first, bank = settings.reports_dir / f"{SAMPLE_DAY}.html", settings.reports_dir / f"{SAMPLE_DAY}.retail_bank.html"
@@ -456,7 +456,7 @@ def test_a_routing_version_prepared_for_later_does_not_stop_a_run_or_a_re_public
 
 
 def test_report_pages_elsewhere_stand_alone_and_nothing_else_is_removed(routed_day, tmp_path: Path) -> None:
-    from warehouse.report import report_day
+    from touchstone.pipeline import report_day
 
     settings = _copy(routed_day, tmp_path)
     share = tmp_path / "share"

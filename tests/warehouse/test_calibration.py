@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from touchstone.errors import TouchstoneError
+from foundation.errors import TouchstoneError
 from warehouse.calibration import calibrate, cohen_kappa, read_human_outcomes
 
 

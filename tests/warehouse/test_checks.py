@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from foundation.errors import TouchstoneError
 from ingest.interaction import Interaction
 from touchstone import pipeline
-from touchstone.errors import TouchstoneError
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
 from warehouse.checks import check_input, check_output, input_frames, input_row

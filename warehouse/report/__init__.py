@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 from scorers.loader import load_standards
-from touchstone.settings import Settings
 from warehouse.location import Warehouse
 from warehouse.report.html import render
 from warehouse.report.inputs import load_inputs
@@ -54,8 +53,3 @@ def _write(target: Path, page: str) -> None:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # concurrent writers apart
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, target)
-
-
-def report_day(settings: Settings, day: date, out: Path | None = None, standard_id: str | None = None) -> Path:
-    """`write_report` with the deployment's folders: what the pipeline, the CLI and scripts call."""
-    return write_report(settings.warehouse, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out, standard_id)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from foundation.errors import TouchstoneError
 from scorers.loader import load_standards
 from scorers.standard import Standard
-from touchstone.errors import TouchstoneError
 from warehouse.calibration import read_human_outcomes, with_overrides
 from warehouse.location import Warehouse
 from warehouse.overrides import in_force, latest, read_overrides, with_status

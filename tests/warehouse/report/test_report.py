@@ -133,7 +133,7 @@ def test_calibration_by_hand(tables: dict[str, list[Row]], reviews: pd.DataFrame
 
 
 def test_a_day_not_published_is_an_error(history: Settings, tmp_path: Path) -> None:
-    from touchstone.errors import TouchstoneError
+    from foundation.errors import TouchstoneError
 
     with pytest.raises(TouchstoneError, match="nothing published for 2026-11-01"):
         write_report(history.warehouse_dir, history.standards_dir, history.reviews_dir, tmp_path, date(2026, 11, 1))
