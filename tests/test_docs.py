@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.parametrize("kind", sorted({k.base_name for k in kinds().values()}))
 def test_every_kind_is_in_the_guide(kind: str) -> None:
-    assert f"### `{kind}`" in (ROOT / "standards" / "README.md").read_text(encoding="utf-8")
+    assert f"### `{kind}`" in (ROOT / "docs" / "compliance" / "standards-guide.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))

@@ -131,10 +131,10 @@ def test_standards_validate_checks_the_routing_beside_the_standards(tmp_path) ->
 def test_the_guide_s_example_is_a_valid_routing() -> None:
     from pathlib import Path
 
-    guide = (Path(__file__).resolve().parents[2] / "standards" / "README.md").read_text(encoding="utf-8")
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "compliance" / "standards-guide.md").read_text(encoding="utf-8")
     section = guide[guide.index("## Routing") :]
     example = section[section.index("```yaml") + len("```yaml") : section.index("```", section.index("```yaml") + 7)]
-    routing = parse_routing(example, "standards/README.md", KNOWN | {"bots"})
+    routing = parse_routing(example, "docs/compliance/standards-guide.md", KNOWN | {"bots"})
     assert [r.name for r in routing.rules] == ["sales", "support_chat", "faq_bot"]
     bot = interaction([("bot", "Hi")], agent_type="bot", metadata={"queue": "faq", "brand": "acme"})
     assert route(bot, routing).standards == ("eu_core", "bots")
