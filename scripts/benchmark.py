@@ -99,7 +99,7 @@ def cpu_model() -> str:
 
 
 STEPS = ("plan", "ingest", "score", "aggregate", "publish", "report")
-_STEP = r"\w+ [\d,]+\.\d s"  # "ingest 23.0 s", as `touchstone.cli.step_times` prints it
+_STEP = r"\w+ [\d,]+\.\d s"  # "ingest 23.0 s", as `touchstone.cli.run.step_times` prints it
 
 
 def step_seconds(output: str) -> dict[str, float]:

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 from rich.console import Console
 
-from touchstone.cli import run_summary
+from touchstone.cli.run import run_summary
 from touchstone.settings import PROJECT_ROOT
 
 
