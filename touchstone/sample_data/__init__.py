@@ -47,6 +47,14 @@ a conclusion are then not_applicable. Ground-truth rows then add `by_standard`: 
 `expected` and eu_core's violations stay exactly what they are without lines of business (the new
 lines say nothing eu_core listens for, and draw from a generator of their own), and so does the
 day without them, byte for byte.
+
+What agents, bots and customers say is data, one file a language: `phrases/<lang>.yaml` (`TEXT`,
+`FILLER`, `LOB_TEXT` and `IBAN_COUNTRY`, loaded and checked once at import by `phrases`). To add a
+language, copy `phrases/en.yaml` to `phrases/<lang>.yaml` and translate it, keeping every key (the
+loader names the file and the key a language lacks); `roster(languages=...)` then staffs it. A day
+has the languages of `DAY_LANGUAGES` (a day's bytes depend on them: add one there to have it in
+every day). The scorers must know the language too (its spaCy pipeline, and its digit words in
+`scorers.sensitive`, with which `spoken` reads numbers out).
 """
 
 from __future__ import annotations
@@ -62,6 +70,7 @@ from typing import Any
 from stdnum import luhn
 
 from scorers.sensitive import DIGIT_WORDS
+from touchstone.sample_data.phrases import DAY_LANGUAGES, FILLER, IBAN_COUNTRY, LOB_TEXT, TEXT
 
 VIOLATED_CRITERION = {
     "missing_greeting": "greeting",
@@ -95,242 +104,6 @@ CRITERIA = (
     "closing_thanks",
 )
 
-# What agents and customers say, per language. Lines never contain another criterion's phrases by
-# accident: clean agent lines say nothing prohibited, customers are only upset when meant to be.
-TEXT: dict[str, dict[str, Any]] = {
-    "en": {
-        "verify": "Before I look at your account, can you confirm your date of birth?",
-        "verified": "It's the {dob}.",
-        "balance": "Your balance is {amount} euros.",
-        "last_payment": "Your last payment was {amount} euros.",
-        "price": "A renewal costs {price} euros per month{vat}.",
-        "vat": " including VAT",
-        "details": ("I would like to update my contact details.", "Of course, what are the new details?", "Please change my {label} to {value}.", "Thank you, your details are updated."),
-        "details_read_back": "So your {label} is {value}, correct? Your details are updated.",
-        "labels": {"email": ("e-mail address", "e-mail address"), "phone": ("phone number", "phone number"), "iban": ("bank account", "bank account")},
-        "email_words": ("dot", "at", "com"),
-        "unhappy": "No. Honestly, this was useless and I am disappointed.",
-        "apology": "I am sorry to hear that.",
-        "dob": "{d}th of May {y}",
-        "greet": ["Hello", "Good morning", "Good afternoon", "Hi there", "Welcome to Nordlys Energy"],
-        "intro": ["my name is {name}", "you are speaking with {name}"],
-        "bot_intro": "I am the virtual assistant of Nordlys Energy",
-        "disclosure": [
-            "This call is recorded for quality and training purposes.",
-            "Please note that this call may be recorded.",
-            "This call is being recorded to improve our service.",
-        ],
-        "how_help": ["How can I help you today?", "What can I do for you?"],
-        "topics": {
-            "billing": ("I have a question about my last bill, the amount looks higher than usual.", "Let me look at your bill.", "My customer number is {custno}.", "The meter reading was estimated, I will correct it now."),
-            "moving": ("I am moving next month and need to change my address.", "I can update that for you.", "The new address is {street}.", "The address is updated from the first of next month."),
-            "payment": ("I would like to pay my open invoice by card.", "Of course, please give me the card number.", "The card number is {card}.", "Thank you, the payment of {amount} euros has gone through."),
-            "contract": ("I want to know when my contract ends.", "Let me check your contract.", "My customer number is {custno}.", "Your contract runs until the end of March."),
-            "delivery": ("My order has not arrived yet.", "I will check the delivery status.", "The order number is {orderno}.", "The parcel is with the courier and arrives tomorrow."),
-        },
-        "read_back": "So that is card number {card}, correct? The payment has gone through.",
-        "upset": ["This is the third time I am calling, I am really frustrated.", "Honestly, this is unacceptable."],
-        "empathy": ["I am so sorry about that, I understand how annoying this is.", "I apologise for the trouble."],
-        "ask_human": ["Can I speak to a real person please?", "I want to talk to a human."],
-        "transfer": "Of course, I will transfer you to a colleague now.",
-        "refuse": "I can answer that myself.",
-        "prohibited": ["Honestly, that is not my problem.", "Calm down.", "That is your fault."],
-        "anything_else": ["Is there anything else I can help you with?", "Can I help you with something else?"],
-        "done": ["No, that is all.", "No, thank you."],
-        "thanks": ["Thank you for calling, have a nice day.", "Thanks for your patience, goodbye."],
-        "street": "Baker Street {n}",
-        "names": ["Sarah", "James", "Emily", "Daniel"],
-        "customers": ["Patricia Brown", "Oliver Smith", "Grace Taylor", "Harry Wilson", "Chloe Evans"],
-    },
-    "de": {
-        "verify": "Bevor ich in Ihr Konto schaue: Können Sie mir Ihr Geburtsdatum nennen?",
-        "verified": "Das ist der {dob}.",
-        "balance": "Ihr Kontostand beträgt {amount} Euro.",
-        "last_payment": "Ihre letzte Zahlung betrug {amount} Euro.",
-        "price": "Eine Verlängerung kostet {price} Euro pro Monat{vat}.",
-        "vat": " inklusive Mehrwertsteuer",
-        "details": ("Ich möchte meine Kontaktdaten ändern.", "Gerne, wie lauten die neuen Daten?", "Bitte ändern Sie meine {label} auf {value}.", "Vielen Dank, Ihre Daten sind geändert."),
-        "details_read_back": "Ihre {label} ist also {value}, richtig? Ihre Daten sind geändert.",
-        "labels": {"email": ("E-Mail-Adresse", "E-Mail-Adresse"), "phone": ("Telefonnummer", "Telefonnummer"), "iban": ("Bankverbindung", "Bankverbindung")},
-        "email_words": ("punkt", "at", "de"),
-        "unhappy": "Nein. Das war nutzlos, ich bin enttäuscht.",
-        "apology": "Das tut mir leid.",
-        "dob": "{d}. Mai {y}",
-        "greet": ["Guten Tag", "Guten Morgen", "Hallo", "Willkommen bei Nordlys Energie"],
-        "intro": ["mein Name ist {name}", "Sie sprechen mit {name}"],
-        "bot_intro": "ich bin der virtuelle Assistent von Nordlys Energie",
-        "disclosure": [
-            "Dieses Gespräch wird aufgezeichnet, um unsere Servicequalität zu sichern.",
-            "Bitte beachten Sie, dass dieses Gespräch aufgezeichnet wird.",
-            "Der Anruf wird aufgezeichnet.",
-        ],
-        "how_help": ["Wie kann ich Ihnen helfen?", "Was kann ich für Sie tun?"],
-        "topics": {
-            "billing": ("Ich habe eine Frage zu meiner letzten Rechnung, der Betrag ist höher als sonst.", "Ich schaue mir Ihre Rechnung an.", "Meine Kundennummer ist {custno}.", "Der Zählerstand wurde geschätzt, ich korrigiere das jetzt."),
-            "moving": ("Ich ziehe nächsten Monat um und muss meine Adresse ändern.", "Das kann ich gerne für Sie ändern.", "Die neue Adresse ist {street}.", "Die Adresse ist ab dem Ersten des nächsten Monats geändert."),
-            "payment": ("Ich möchte meine offene Rechnung mit Karte bezahlen.", "Gerne, nennen Sie mir bitte die Kartennummer.", "Die Kartennummer ist {card}.", "Die Zahlung über {amount} Euro ist eingegangen."),
-            "contract": ("Ich möchte wissen, wann mein Vertrag endet.", "Ich prüfe Ihren Vertrag.", "Meine Kundennummer ist {custno}.", "Ihr Vertrag läuft bis Ende März."),
-            "delivery": ("Meine Bestellung ist noch nicht angekommen.", "Ich prüfe den Lieferstatus.", "Die Bestellnummer ist {orderno}.", "Das Paket ist beim Zusteller und kommt morgen an."),
-        },
-        "read_back": "Also die Kartennummer {card}, richtig? Die Zahlung ist eingegangen.",
-        "upset": ["Ich rufe schon zum dritten Mal an, ich bin wirklich verärgert.", "Das ist wirklich inakzeptabel."],
-        "empathy": ["Das tut mir leid, ich verstehe Ihren Ärger.", "Entschuldigen Sie bitte die Unannehmlichkeiten."],
-        "ask_human": ["Kann ich bitte mit einem Menschen sprechen?", "Ich möchte mit einem Mitarbeiter sprechen."],
-        "transfer": "Natürlich, ich verbinde Sie mit einem Kollegen.",
-        "refuse": "Das kann ich auch selbst beantworten.",
-        "prohibited": ["Das ist nicht mein Problem.", "Beruhigen Sie sich.", "Das ist Ihre Schuld."],
-        "anything_else": ["Kann ich sonst noch etwas für Sie tun?", "Haben Sie noch weitere Fragen?"],
-        "done": ["Nein, das war alles.", "Nein, danke."],
-        "thanks": ["Vielen Dank für Ihren Anruf, einen schönen Tag noch.", "Danke, auf Wiederhören."],
-        "street": "Hauptstraße {n}",
-        "names": ["Anna", "Lukas", "Marie", "Jonas"],
-        "customers": ["Petra Schmidt", "Thomas Müller", "Sabine Weber", "Michael Wagner", "Julia Becker"],
-    },
-    "sv": {
-        "verify": "Innan jag tittar på ditt konto, kan du uppge ditt personnummer?",
-        "verified": "Det är {pnr}.",
-        "balance": "Ditt saldo är {amount} kronor.",
-        "last_payment": "Din senaste betalning var {amount} kronor.",
-        "price": "En förlängning kostar {price} kronor per månad{vat}.",
-        "vat": " inklusive moms",
-        "details": ("Jag vill uppdatera mina kontaktuppgifter.", "Absolut, vilka är de nya uppgifterna?", "Kan du ändra {label} till {value}?", "Tack, dina uppgifter är uppdaterade."),
-        "details_read_back": "Så {label} är {value}, stämmer det? Dina uppgifter är uppdaterade.",
-        "labels": {"email": ("min e-postadress", "din e-postadress"), "phone": ("mitt telefonnummer", "ditt telefonnummer"), "iban": ("mitt bankkonto", "ditt bankkonto")},
-        "email_words": ("punkt", "snabel-a", "se"),
-        "unhappy": "Nej. Det här var värdelöst, jag är besviken.",
-        "apology": "Jag beklagar det.",
-        "dob": "",
-        "greet": ["Hej", "God morgon", "God dag", "Välkommen till Nordlys Energi"],
-        "intro": ["jag heter {name}", "du pratar med {name}"],
-        "bot_intro": "jag är den virtuella assistenten på Nordlys Energi",
-        "disclosure": [
-            "Samtalet spelas in för att säkra kvaliteten.",
-            "Observera att samtalet kan spelas in.",
-            "Vi spelar in samtalet i utbildningssyfte.",
-        ],
-        "how_help": ["Vad kan jag hjälpa dig med?", "Hur kan jag hjälpa dig idag?"],
-        "topics": {
-            "billing": ("Jag har en fråga om min senaste faktura, beloppet är högre än vanligt.", "Jag tittar på din faktura.", "Mitt kundnummer är {custno}.", "Mätarställningen var uppskattad, jag rättar det nu."),
-            "moving": ("Jag flyttar nästa månad och behöver ändra min adress.", "Det kan jag ändra åt dig.", "Den nya adressen är {street}.", "Adressen är ändrad från den första nästa månad."),
-            "payment": ("Jag vill betala min öppna faktura med kort.", "Absolut, ange kortnumret.", "Kortnumret är {card}.", "Betalningen på {amount} kronor är genomförd."),
-            "contract": ("Jag vill veta när mitt avtal löper ut.", "Jag kontrollerar ditt avtal.", "Mitt kundnummer är {custno}.", "Ditt avtal gäller till slutet av mars."),
-            "delivery": ("Min beställning har inte kommit än.", "Jag kontrollerar leveransstatusen.", "Ordernumret är {orderno}.", "Paketet är hos budet och kommer i morgon."),
-        },
-        "read_back": "Så kortnumret är {card}, stämmer det? Betalningen är genomförd.",
-        "upset": ["Det är tredje gången jag ringer, jag är verkligen frustrerad.", "Det här är helt oacceptabelt."],
-        "empathy": ["Jag beklagar verkligen, jag förstår att det är jobbigt.", "Förlåt för besväret."],
-        "ask_human": ["Kan jag få prata med en människa?", "Jag vill prata med en riktig person."],
-        "transfer": "Självklart, jag kopplar dig till en kollega.",
-        "refuse": "Det kan jag svara på själv.",
-        "prohibited": ["Det är inte mitt problem.", "Lugna ner dig.", "Det är ditt fel."],
-        "anything_else": ["Är det något annat jag kan hjälpa dig med?", "Har du några fler frågor?"],
-        "done": ["Nej, det var allt.", "Nej tack."],
-        "thanks": ["Tack för att du ringde, ha en bra dag.", "Tack så mycket, hej då."],
-        "street": "Storgatan {n}",
-        "names": ["Elin", "Erik", "Maja", "Oskar"],
-        "customers": ["Karin Andersson", "Lars Johansson", "Eva Karlsson", "Anders Nilsson", "Sofia Eriksson"],
-    },
-    "fr": {
-        "verify": "Avant de consulter votre compte, pouvez-vous confirmer votre date de naissance ?",
-        "verified": "C'est le {dob}.",
-        "balance": "Votre solde est de {amount} euros.",
-        "last_payment": "Votre dernier paiement était de {amount} euros.",
-        "price": "Un renouvellement coûte {price} euros par mois{vat}.",
-        "vat": " TTC",
-        "details": ("Je voudrais mettre à jour mes coordonnées.", "Bien sûr, quelles sont les nouvelles coordonnées ?", "Pouvez-vous changer {label} : {value} ?", "Merci, vos coordonnées sont mises à jour."),
-        "details_read_back": "Donc {label} est {value}, c'est bien ça ? Vos coordonnées sont mises à jour.",
-        "labels": {"email": ("mon adresse e-mail", "votre adresse e-mail"), "phone": ("mon numéro de téléphone", "votre numéro de téléphone"), "iban": ("mon compte bancaire", "votre compte bancaire")},
-        "email_words": ("point", "arobase", "fr"),
-        "unhappy": "Non. C'était inutile, je suis déçu.",
-        "apology": "Je suis désolé de l'entendre.",
-        "dob": "{d} mai {y}",
-        "greet": ["Bonjour", "Bonsoir", "Bienvenue chez Nordlys Énergie"],
-        "intro": ["je m'appelle {name}", "vous êtes en ligne avec {name}"],
-        "bot_intro": "je suis l'assistant virtuel de Nordlys Énergie",
-        "disclosure": [
-            "Cet appel est enregistré pour des raisons de qualité.",
-            "Cet appel peut être enregistré.",
-            "Nous enregistrons cet appel pour améliorer notre service.",
-        ],
-        "how_help": ["Comment puis-je vous aider ?", "Que puis-je faire pour vous ?"],
-        "topics": {
-            "billing": ("J'ai une question sur ma dernière facture, le montant est plus élevé que d'habitude.", "Je regarde votre facture.", "Mon numéro client est {custno}.", "Le relevé du compteur était estimé, je le corrige maintenant."),
-            "moving": ("Je déménage le mois prochain et je dois changer mon adresse.", "Je peux la modifier pour vous.", "La nouvelle adresse est {street}.", "L'adresse est modifiée à partir du premier du mois prochain."),
-            "payment": ("Je voudrais payer ma facture ouverte par carte.", "Bien sûr, donnez-moi le numéro de carte.", "Le numéro de carte est {card}.", "Le paiement de {amount} euros est effectué."),
-            "contract": ("Je voudrais savoir quand mon contrat se termine.", "Je vérifie votre contrat.", "Mon numéro client est {custno}.", "Votre contrat court jusqu'à fin mars."),
-            "delivery": ("Ma commande n'est pas encore arrivée.", "Je vérifie le statut de livraison.", "Le numéro de commande est {orderno}.", "Le colis est chez le livreur et arrive demain."),
-        },
-        "read_back": "Donc le numéro de carte est {card}, c'est bien ça ? Le paiement est effectué.",
-        "upset": ["C'est la troisième fois que j'appelle, je suis vraiment énervé.", "C'est vraiment inadmissible."],
-        "empathy": ["Je suis vraiment désolé, je comprends votre frustration.", "Toutes nos excuses pour ce désagrément."],
-        "ask_human": ["Je voudrais parler à un conseiller.", "Je veux parler à un humain, s'il vous plaît."],
-        "transfer": "Bien sûr, je vous transfère à un collègue.",
-        "refuse": "Je peux répondre moi-même à votre question.",
-        "prohibited": ["Ce n'est pas mon problème.", "Calmez-vous.", "C'est votre faute."],
-        "anything_else": ["Puis-je vous aider pour autre chose ?", "Avez-vous une autre question ?"],
-        "done": ["Non, c'est tout.", "Non, merci."],
-        "thanks": ["Merci de votre appel, bonne journée.", "Merci, au revoir."],
-        "street": "{n} rue de la Paix",
-        "names": ["Claire", "Louis", "Camille", "Hugo"],
-        "customers": ["Marie Dubois", "Pierre Martin", "Sophie Bernard", "Julien Petit", "Léa Moreau"],
-    },
-}
-# What fills a long call between the request and the closing: explanations and acknowledgements
-# that trigger no criterion (no sentiment words, numbers, names, apologies or account details).
-FILLER: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "agent": (
-            "Let me walk you through what I can see on my screen.",
-            "The system shows that the last change was made in the spring.",
-            "I am reading the notes from the earlier contact now.",
-            "This usually takes a few working days to show up.",
-            "The letter we sent explains the same steps in writing.",
-            "I will put a note on the case so that the team can follow it up.",
-            "There are two ways to do this, and both work the same in the end.",
-            "You will get a confirmation by e-mail once it is done.",
-        ),
-        "customer": ("Okay, I see.", "Right, that makes sense to me.", "Could you go over that part once more?", "Alright, go on.", "Yes, I have the letter here in front of me.", "And what happens after that?"),
-    },
-    "de": {
-        "agent": (
-            "Ich gehe mit Ihnen durch, was ich hier auf dem Bildschirm sehe.",
-            "Das System zeigt, dass die letzte Änderung im Frühjahr gemacht wurde.",
-            "Ich lese gerade die Notizen vom letzten Kontakt.",
-            "Das dauert in der Regel ein paar Werktage.",
-            "Der Brief, den wir geschickt haben, erklärt dieselben Schritte schriftlich.",
-            "Ich schreibe eine Notiz in den Vorgang, damit das Team ihn weiter verfolgt.",
-            "Es gibt zwei Wege, und am Ende funktionieren beide gleich.",
-            "Sie bekommen eine Bestätigung per E-Mail, sobald es erledigt ist.",
-        ),
-        "customer": ("Okay, verstehe.", "Gut, das ergibt Sinn.", "Können Sie den Teil noch einmal erklären?", "In Ordnung, weiter.", "Ja, ich habe den Brief hier vor mir.", "Und was passiert danach?"),
-    },
-    "sv": {
-        "agent": (
-            "Jag går igenom det jag ser på min skärm med dig.",
-            "Systemet visar att den senaste ändringen gjordes i våras.",
-            "Jag läser anteckningarna från den förra kontakten nu.",
-            "Det brukar ta några arbetsdagar innan det syns.",
-            "Brevet vi skickade förklarar samma steg skriftligt.",
-            "Jag lägger en anteckning i ärendet så att teamet kan följa upp det.",
-            "Det finns två sätt att göra det, och båda fungerar likadant till slut.",
-            "Du får en bekräftelse via e-post när det är klart.",
-        ),
-        "customer": ("Okej, jag förstår.", "Ja, det låter rimligt.", "Kan du gå igenom den delen en gång till?", "Okej, fortsätt.", "Ja, jag har brevet framför mig.", "Och vad händer sedan?"),
-    },
-    "fr": {
-        "agent": (
-            "Je vous explique ce que je vois sur mon écran.",
-            "Le système montre que la dernière modification date du printemps.",
-            "Je lis les notes du contact précédent.",
-            "Cela prend en général quelques jours ouvrés.",
-            "Le courrier que nous avons envoyé explique les mêmes étapes par écrit.",
-            "Je mets une note dans le dossier pour que l'équipe puisse le suivre.",
-            "Il y a deux façons de faire, et les deux reviennent au même.",
-            "Vous recevrez une confirmation par e-mail une fois que ce sera fait.",
-        ),
-        "customer": ("D'accord, je vois.", "Oui, c'est logique.", "Pouvez-vous reprendre cette partie ?", "D'accord, allez-y.", "Oui, j'ai le courrier devant moi.", "Et ensuite, que se passe-t-il ?"),
-    },
-}
 # Realistic lengths (`generate_day(..., realistic_lengths=True)`): words per conversation.
 VOICE_WORDS = (1000, 1500)
 CHAT_WORDS = (150, 400)
@@ -348,7 +121,6 @@ ASK_HUMAN = {"billing": 0.6, "contract": 0.55, "delivery": 0.35, "moving": 0.3, 
 REPEAT = {"billing": 0.35, "delivery": 0.3, "contract": 0.15, "moving": 0.1, "payment": 0.05, "details": 0.05}
 TRANSFER = {"billing": 0.25, "contract": 0.2, "delivery": 0.1, "moving": 0.05, "payment": 0.05, "details": 0.05}
 RECURRING_CUSTOMERS = 120
-IBAN_COUNTRY = {"en": ("GB", "NWBK", 14), "de": ("DE", "", 18), "sv": ("SE", "", 20), "fr": ("FR", "", 23)}
 HANDLES = ("sunny", "meadow", "river", "stone", "maple", "cedar", "harbor", "willow")
 
 # Lines of business (`generate_day(..., lines_of_business=True)`): beside eu_core, every interaction
@@ -382,146 +154,6 @@ LOB_RATES = {"omission": 0.08, "sales_omission": 0.2, "blame": 0.04, "pressure":
 def line_of_business(queue: str) -> str:
     """The line-of-business standard the shipped routing gives a queue (sales for contracts, else support)."""
     return "sales" if queue == "contract" else "support"
-
-
-# What agents and customers of each line of business say, per language. Nothing here is a phrase of
-# eu_core: no greeting, "I understand" or apology (empathy), colleague (hand-over), prohibited or
-# upset word, sentiment word in a customer line, "costs N" (a price quote), account detail, customer
-# name, nor a number that reads as a card, id or phone number; so eu_core's ground truth stays exact.
-LOB_TEXT: dict[str, dict[str, Any]] = {
-    "en": {
-        "restate": ("Let me make sure I have this right:", "If I have understood you correctly,", "So what you are telling me is that"),
-        "problem": {
-            "billing": "your last bill is higher than you expected.",
-            "delivery": "your order has not arrived yet.",
-            "payment": "you would like to pay your open invoice by card.",
-            "moving": "you are moving next month and need a new address on your account.",
-            "details": "you would like to change your contact details.",
-        },
-        "next_steps": {
-            "billing": "The next step is a corrected bill, which you will receive within a week.",
-            "delivery": "The next step is the delivery by the courier; if the parcel is not there by tomorrow evening, we send a new one.",
-            "payment": "The next step is a receipt, which reaches you by e-mail within the hour.",
-            "moving": "The next step is a letter confirming the move, which you will receive within a week.",
-            "details": "The next step is a short test message to your new details within the hour.",
-        },
-        "reference": ("Your reference number is {ref}.", "For your records, the case number is {ref}."),
-        "check": ("Does that solve the problem for you?", "Has that resolved your question?"),
-        "solved": ("Yes, that solves it.", "Yes, that answers my question."),
-        "blame": ("You should have checked that yourself.", "If you had read the letter, you would know this."),
-        "interest": ("Then I would like to renew it.", "In that case, can we do the renewal now?"),
-        "summary": "To sum up the offer: {price} euros per month including VAT, for twelve months, starting on the first of April.",
-        "summary_no_price": "To sum up the offer: a renewal for twelve months on your current terms, starting on the first of April.",
-        "withdrawal": "You have a 14-day right of withdrawal, so you can cancel the renewal within 14 days without giving a reason.",
-        "consent": ("Do you agree, shall I go ahead with the renewal?", "Shall I go ahead and renew it on these terms?"),
-        "no_consent": "I will put the renewal through for you now.",
-        "accept": ("Yes, please go ahead.", "Yes, please do that."),
-        "think_it_over": ("I would like to think about it first.", "Let me talk it over at home first."),
-        "concluded": "I have renewed your contract from the first of April; you will receive the written confirmation by e-mail today.",
-        "concluded_unconfirmed": "I have renewed your contract from the first of April.",
-        "stays_open": "Of course, take your time; the offer stays open until the end of the month.",
-        "pressure": ("This is your last chance, the offer is only valid today.", "You have to decide right now, the offer ends tonight."),
-    },
-    "de": {
-        "restate": ("Damit ich das richtig festhalte:", "Ich fasse Ihr Anliegen kurz zusammen:", "Habe ich das richtig verstanden?"),
-        "problem": {
-            "billing": "Ihre letzte Rechnung ist höher als erwartet.",
-            "delivery": "Ihre Bestellung ist noch nicht angekommen.",
-            "payment": "Sie möchten Ihre offene Rechnung mit Karte bezahlen.",
-            "moving": "Sie ziehen nächsten Monat um und brauchen eine neue Adresse im Kundenkonto.",
-            "details": "Sie möchten Ihre Kontaktdaten ändern.",
-        },
-        "next_steps": {
-            "billing": "Der nächste Schritt ist eine korrigierte Rechnung, die Sie innerhalb einer Woche bekommen.",
-            "delivery": "Der nächste Schritt ist die Zustellung durch den Kurier; ist das Paket morgen Abend nicht da, schicken wir ein neues.",
-            "payment": "Der nächste Schritt ist eine Quittung, die Sie innerhalb einer Stunde per E-Mail bekommen.",
-            "moving": "Der nächste Schritt ist ein Brief, der den Umzug bestätigt; er kommt innerhalb einer Woche.",
-            "details": "Der nächste Schritt ist eine kurze Testnachricht an Ihre neuen Daten innerhalb einer Stunde.",
-        },
-        "reference": ("Ihre Vorgangsnummer ist {ref}.", "Für Ihre Unterlagen: Die Ticketnummer lautet {ref}."),
-        "check": ("Ist Ihr Anliegen damit gelöst?", "Ist Ihre Frage damit beantwortet?"),
-        "solved": ("Ja, damit ist es gelöst.", "Ja, die Frage ist beantwortet."),
-        "blame": ("Das hätten Sie selbst prüfen müssen.", "Hätten Sie den Brief gelesen, wüssten Sie das."),
-        "interest": ("Dann möchte ich gerne verlängern.", "Können wir die Verlängerung gleich jetzt machen?"),
-        "summary": "Zusammengefasst: {price} Euro pro Monat inklusive Mehrwertsteuer, zwölf Monate Laufzeit, ab dem ersten April.",
-        "summary_no_price": "Zusammengefasst: eine Verlängerung um zwölf Monate zu Ihren bisherigen Konditionen, ab dem ersten April.",
-        "withdrawal": "Sie haben ein Widerrufsrecht von 14 Tagen und können die Verlängerung ohne Angabe von Gründen widerrufen.",
-        "consent": ("Sind Sie damit einverstanden, soll ich die Verlängerung abschließen?", "Darf ich die Verlängerung zu diesen Konditionen abschließen?"),
-        "no_consent": "Ich trage die Verlängerung jetzt für Sie ein.",
-        "accept": ("Ja, bitte machen Sie das.", "Ja, schließen Sie das bitte ab."),
-        "think_it_over": ("Ich möchte erst noch darüber nachdenken.", "Das bespreche ich erst zu Hause."),
-        "concluded": "Ich habe Ihren Vertrag verlängert, ab dem ersten April; die schriftliche Bestätigung bekommen Sie heute per E-Mail.",
-        "concluded_unconfirmed": "Ich habe Ihren Vertrag verlängert, ab dem ersten April.",
-        "stays_open": "Selbstverständlich, lassen Sie sich Zeit; das Angebot gilt bis Ende des Monats.",
-        "pressure": ("Das ist Ihre letzte Chance, das Angebot gilt nur heute.", "Sie müssen sich sofort entscheiden, das Angebot endet heute Abend."),
-    },
-    "sv": {
-        "restate": ("Bara så att jag har förstått rätt:", "Jag sammanfattar ditt ärende:"),
-        "problem": {
-            "billing": "din senaste faktura är högre än du räknade med.",
-            "delivery": "din beställning har inte kommit än.",
-            "payment": "du vill betala din öppna faktura med kort.",
-            "moving": "du flyttar nästa månad och behöver en ny adress på kontot.",
-            "details": "du vill ändra dina kontaktuppgifter.",
-        },
-        "next_steps": {
-            "billing": "Nästa steg är en rättad faktura, som du får inom en vecka.",
-            "delivery": "Nästa steg är leveransen med budet; har paketet inte kommit i morgon kväll skickar vi ett nytt.",
-            "payment": "Nästa steg är ett kvitto, som kommer via e-post inom en timme.",
-            "moving": "Nästa steg är ett brev som bekräftar flytten, och det kommer inom en vecka.",
-            "details": "Nästa steg är ett kort testmeddelande till dina nya uppgifter inom en timme.",
-        },
-        "reference": ("Ditt ärendenummer är {ref}.", "För din kännedom är referensnumret {ref}."),
-        "check": ("Löser det ditt problem?", "Har du fått svar på din fråga?"),
-        "solved": ("Ja, det löser det.", "Ja, jag har fått svar."),
-        "blame": ("Det borde du ha kontrollerat själv.", "Hade du läst brevet hade du vetat det."),
-        "interest": ("Då vill jag förlänga det.", "Kan vi göra förlängningen direkt?"),
-        "summary": "Sammanfattningsvis: {price} kronor per månad inklusive moms, i tolv månader, från den första april.",
-        "summary_no_price": "Sammanfattningsvis: en förlängning på tolv månader med dina nuvarande villkor, från den första april.",
-        "withdrawal": "Du har 14 dagars ångerrätt och kan ångra förlängningen utan att ange något skäl.",
-        "consent": ("Godkänner du det, ska jag genomföra förlängningen?", "Vill du att jag genomför förlängningen på de här villkoren?"),
-        "no_consent": "Jag lägger in förlängningen åt dig nu.",
-        "accept": ("Ja, gör det.", "Ja, genomför den."),
-        "think_it_over": ("Jag vill fundera på det först.", "Jag vill prata med min sambo först."),
-        "concluded": "Jag har förlängt ditt avtal från den första april, och du får en skriftlig bekräftelse via e-post i dag.",
-        "concluded_unconfirmed": "Jag har förlängt ditt avtal från den första april.",
-        "stays_open": "Självklart, ta den tid du behöver; erbjudandet gäller till slutet av månaden.",
-        "pressure": ("Det här är sista chansen, erbjudandet gäller bara idag.", "Du måste bestämma dig nu, erbjudandet går ut ikväll."),
-    },
-    "fr": {
-        "restate": ("Si j'ai bien compris,", "Je reformule votre demande :", "Pour être sûr d'avoir bien compris :"),
-        "problem": {
-            "billing": "votre dernière facture est plus élevée que prévu.",
-            "delivery": "votre commande n'est pas encore arrivée.",
-            "payment": "vous souhaitez régler votre facture ouverte par carte.",
-            "moving": "vous déménagez le mois prochain et il vous faut une nouvelle adresse sur votre compte.",
-            "details": "vous souhaitez modifier vos coordonnées.",
-        },
-        "next_steps": {
-            "billing": "La prochaine étape est une facture corrigée, que vous recevrez sous une semaine.",
-            "delivery": "La prochaine étape est la livraison par le transporteur ; si le colis n'est pas là demain soir, nous en envoyons un nouveau.",
-            "payment": "La prochaine étape est un reçu, que vous recevrez par e-mail dans l'heure.",
-            "moving": "La prochaine étape est un courrier qui confirme le déménagement, sous une semaine.",
-            "details": "La prochaine étape est un court message de test à vos nouvelles coordonnées dans l'heure.",
-        },
-        "reference": ("Votre numéro de dossier est le {ref}.", "Pour votre suivi, le numéro de référence est {ref}."),
-        "check": ("Est-ce que cela résout votre problème ?", "Avez-vous obtenu la réponse à votre question ?"),
-        "solved": ("Oui, c'est réglé.", "Oui, j'ai ma réponse."),
-        "blame": ("Vous auriez dû vérifier cela vous-même.", "Si vous aviez lu le courrier, vous le sauriez."),
-        "interest": ("Dans ce cas, je voudrais le renouveler.", "Pouvons-nous faire le renouvellement maintenant ?"),
-        "summary": "Pour résumer l'offre : {price} euros par mois TTC, pour douze mois, à partir du premier avril.",
-        "summary_no_price": "Pour résumer l'offre : un renouvellement de douze mois aux conditions actuelles, à partir du premier avril.",
-        "withdrawal": "Vous disposez d'un droit de rétractation de 14 jours, sans avoir à justifier de motif.",
-        "consent": ("Êtes-vous d'accord pour que je valide le renouvellement ?", "Voulez-vous que je valide le renouvellement à ces conditions ?"),
-        "no_consent": "J'enregistre le renouvellement pour vous tout de suite.",
-        "accept": ("Oui, allez-y.", "Oui, validez-le s'il vous plaît."),
-        "think_it_over": ("Je préfère d'abord y réfléchir.", "Je voudrais en parler à la maison d'abord."),
-        "concluded": "J'ai renouvelé votre contrat à partir du premier avril, et vous recevrez la confirmation écrite par e-mail aujourd'hui.",
-        "concluded_unconfirmed": "J'ai renouvelé votre contrat à partir du premier avril.",
-        "stays_open": "Bien sûr, prenez votre temps ; l'offre reste valable jusqu'à la fin du mois.",
-        "pressure": ("C'est votre dernière chance, l'offre est valable seulement aujourd'hui.", "Vous devez décider maintenant, l'offre expire ce soir."),
-    },
-}
 
 
 @dataclass
@@ -634,7 +266,7 @@ class GeneratedDay:
     violations: dict[str, int] = field(default_factory=dict)
 
 
-def roster(languages: tuple[str, ...] = ("en", "de", "sv", "fr")) -> list[AgentProfile]:
+def roster(languages: tuple[str, ...] = DAY_LANGUAGES) -> list[AgentProfile]:
     """Four people and one bot per language."""
     agents = []
     for lang in languages:
