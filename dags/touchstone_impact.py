@@ -4,7 +4,7 @@
 Re-scores the published dates from `from` to `to` with a draft standard and compares the result with
 what is published, publishing nothing: pass rate per criterion, mean quality per team and agent,
 the interactions whose compliance flips (both ways) with their evidence, and what the draft changes
-in the standard. The same steps as the nightly run (`touchstone.pipeline`) and the same comparison as
+in the standard. The same steps as the nightly run (`touchstone.steps`) and the same comparison as
 `touchstone standards impact` (`touchstone.impact`).
 
 `plan -> ingest (one task per date) -> score (one mapped task per shard of every date) -> aggregate
@@ -48,7 +48,7 @@ def touchstone_impact() -> None:
         """One draft run per date that has a published run and landing files (each carries the dates
         left out, with why, for the page)."""
         from touchstone.impact import plan_days
-        from touchstone.pipeline import parse_day
+        from touchstone.steps.plan import parse_day
 
         params = params or {}
         source = {"source": params.get("source"), "source_conn_id": params.get("source_conn_id")}
@@ -63,7 +63,7 @@ def touchstone_impact() -> None:
     @task
     def ingest(plan: dict[str, Any]) -> list[dict[str, Any]]:
         """Read one date's landing files into shards: one scoring job per shard."""
-        return [{"plan": plan, "shard": shard} for shard in step("ingest", plan)["shards"]]
+        return [{"plan": plan, "shard": shard} for shard in step("ingest", "ingest", plan)["shards"]]
 
     @task
     def jobs(per_date: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -73,18 +73,18 @@ def touchstone_impact() -> None:
     @task
     def score(job: dict[str, Any]) -> dict[str, Any]:
         """Score one shard with the draft (one mapped task per shard)."""
-        return step("score_shard", job["plan"], job["shard"])
+        return step("score", "score_shard", job["plan"], job["shard"])
 
     @task
     def aggregate(plan: dict[str, Any]) -> dict[str, Any]:
         """One date's scores merged and its agents aggregated (staged, never published)."""
-        return step("aggregate", plan)
+        return step("aggregate", "aggregate", plan)
 
     @task
     def compare(plans: list[dict[str, Any]]) -> dict[str, Any]:
         """Set every date against what is published; write the tables and the page."""
         from touchstone.impact import compare as compared
-        from touchstone.pipeline import RunPlan
+        from touchstone.steps.plan import RunPlan
 
         result = user_errors_fail(lambda: compared(settings_for(plans[0]), [RunPlan.from_dict(p) for p in plans], plans[0]["skipped"]))
         return {"page": str(result.page), **result.headline}

@@ -7,7 +7,7 @@ tables in a local folder, or in an object store with `TOUCHSTONE_WAREHOUSE_URL` 
 `TOUCHSTONE_WAREHOUSE_CONN_ID` (an `aws` connection with the credentials and endpoint).
 
 `plan -> ingest -> score (one mapped task per shard) -> aggregate -> publish -> report`: each task is one step
-of `touchstone.pipeline`, the same code that `touchstone run` calls. Tasks hand over through the
+of `touchstone.steps` (a module each, named as the task), the same code that `touchstone run` calls. Tasks hand over through the
 run's staging folder, which must be shared storage when workers are separate machines; only
 `publish` writes the warehouse: the date's rows of every table, then the run's row in `runs`, the one
 commit at which the whole day switches (`warehouse.store`). At most one run is active at a time
@@ -63,7 +63,7 @@ def touchstone_nightly() -> None:
     def plan(params: dict[str, Any] | None = None, dag_run: Any = None, logical_date: Any = None, run_id: str | None = None) -> dict[str, Any]:
         """Resolve the scored date, the standard versions and the routing in force; refuse to start
         with a broken standard or a routing that cannot route the date whole."""
-        from touchstone.pipeline import plan_run, scored_date
+        from touchstone.steps.plan import plan_run, scored_date
 
         params = params or {}
         source = {"source": params.get("source"), "source_conn_id": params.get("source_conn_id")}
@@ -78,27 +78,27 @@ def touchstone_nightly() -> None:
     @task(**IO_RETRIES)
     def ingest(plan: dict[str, Any]) -> list[int]:
         """Read the day's landing files, quarantine what cannot be read, split the rest into shards."""
-        return step("ingest", plan)["shards"]
+        return step("ingest", "ingest", plan)["shards"]
 
     @task(**IO_RETRIES)
     def score(plan: dict[str, Any], shard: int) -> dict[str, Any]:
         """Score one shard against every criterion (one mapped task per shard)."""
-        return step("score_shard", plan, shard)
+        return step("score", "score_shard", plan, shard)
 
     @task
     def aggregate(plan: dict[str, Any]) -> dict[str, Any]:
         """Per-agent daily scores with confidence intervals."""
-        return step("aggregate", plan)
+        return step("aggregate", "aggregate", plan)
 
     @task(outlets=ASSETS, **IO_RETRIES)
     def publish(plan: dict[str, Any]) -> dict[str, Any]:
         """Reconcile counts, then publish the date's tables; the day switches at one commit."""
-        return step("publish", plan)
+        return step("publish", "publish", plan)
 
     @task
     def report(plan: dict[str, Any]) -> dict[str, Any]:
         """The QA managers' HTML report of the date, from the published tables."""
-        return step("report", plan)
+        return step("report", "report", plan)
 
     planned = plan()
     scored = score.partial(plan=planned).expand(shard=ingest(planned))

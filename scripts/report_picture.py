@@ -14,9 +14,10 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from touchstone.pipeline import report_day, run_day
+from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import PROJECT_ROOT, Settings
+from touchstone.steps.report import report_day
 from warehouse.store import read_table
 from warehouse.report.browser import open_page
 from warehouse.report.inputs import reviews_file

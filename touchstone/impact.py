@@ -4,7 +4,7 @@
     -> ingest -> score (sharded) -> aggregate, with the draft, into each date's staging folder
     -> compare with what is published (`warehouse.impact`) -> tables, a summary and an HTML page
 
-The same steps as the nightly run (`touchstone.pipeline`), so what the draft does here is what it
+The same steps as the nightly run (`touchstone.steps`), so what the draft does here is what it
 would do if it were published: the same readers, listening, quarantine and overrides. `touchstone
 standards impact` runs them in a row; the `touchstone_impact` DAG runs them as tasks, one mapped
 scoring task per shard of every date.
@@ -28,8 +28,12 @@ from ingest.source_config import load_source_config
 from scorers.diff import Change, diff_standards
 from scorers.loader import load_standard
 from scorers.standard import Standard
-from touchstone.pipeline import RunPlan, aggregate, ingest, load_standard_for, new_run_id, plan_run, published_refs, score, staging
 from touchstone.settings import Settings
+from touchstone.steps.aggregate import aggregate
+from touchstone.steps.ingest import ingest
+from touchstone.steps.plan import RunPlan, load_standard_for, new_run_id, plan_run, published_refs
+from touchstone.steps.score import score
+from touchstone.steps.staging import staging
 from warehouse.impact import Impact
 from warehouse.report.impact import write_page
 from warehouse.store import in_force, read_table

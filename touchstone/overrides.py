@@ -29,8 +29,12 @@ from foundation.errors import TouchstoneError
 from scorers.overrides import Override, criterion_fingerprint
 from scorers.sensitive import redact_any_language
 from scorers.standard import Standard
-from touchstone.pipeline import COUNTS, RunPlan, aggregate, ingest_quarantine, load_standard_for, new_run_id, publish, published_refs, report, shard_file, staging
 from touchstone.settings import Settings
+from touchstone.steps.aggregate import aggregate
+from touchstone.steps.plan import RunPlan, load_standard_for, new_run_id, published_refs
+from touchstone.steps.publish import publish
+from touchstone.steps.report import report
+from touchstone.steps.staging import COUNTS, ingest_quarantine, shard_file, staging
 from warehouse import overrides as table
 from warehouse import staging as staged
 from warehouse import store

@@ -1,9 +1,10 @@
 """What the DAGs' tasks share: the deployment's settings for a planned run, one step of
-`touchstone.pipeline` per task, and user errors that fail a task without retries."""
+`touchstone.steps` per task, and user errors that fail a task without retries."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from foundation.errors import TouchstoneError
@@ -26,8 +27,10 @@ def user_errors_fail(action: Callable[[], Any]) -> Any:
         raise AirflowFailException(str(exc)) from exc
 
 
-def step(name: str, plan: dict[str, Any], *args: Any) -> dict[str, Any]:
-    """Run one pipeline step for a planned run."""
-    from touchstone import pipeline
+def step(module: str, name: str, plan: dict[str, Any], *args: Any) -> dict[str, Any]:
+    """Run one step for a planned run: `name` of `touchstone.steps.<module>`, the module named as
+    the task (`step("score", "score_shard", plan, shard)`); only that step's module is imported."""
+    from touchstone.steps.plan import RunPlan
 
-    return user_errors_fail(lambda: getattr(pipeline, name)(settings_for(plan), pipeline.RunPlan.from_dict(plan), *args))
+    run = getattr(import_module(f"touchstone.steps.{module}"), name)
+    return user_errors_fail(lambda: run(settings_for(plan), RunPlan.from_dict(plan), *args))

@@ -144,7 +144,7 @@ def run_suite(name: str, expectations: Sequence[Expect], frames: dict[str, pd.Da
         return _run_suite(name, expectations, frames)
     finally:
         # The context, its suites and results refer to each other: garbage only a full collection
-        # finds, which a long step (collecting rarely: `touchstone.pipeline.fewer_collections`)
+        # finds, which a long step (collecting rarely: `touchstone.steps.processes.fewer_collections`)
         # seldom makes. Left, it grew a process by ~5 MB a shard: ~240 MB in each of a
         # 100,000-call day's ingest workers.
         gc.collect()

@@ -1,7 +1,7 @@
 """A run's tables with the reviewers' overrides applied: the step between the machine's verdicts
 and what is published.
 
-Runs score with the machine alone; when a run's shards are merged (`touchstone.pipeline.aggregate`),
+Runs score with the machine alone; when a run's shards are merged (`touchstone.steps.aggregate`),
 the overrides in force on the date are applied to them here, part by part: an overridden
 interaction's verdicts take the reviewer's outcome where the override applies
 (`scorers.overrides`), and its score is computed again by the scoring rules. Only those

@@ -32,7 +32,7 @@ from ingest.reader import DayInput, read_day
 from ingest.source_config import SourceConfig
 from scorers.engine import CompiledStandard
 from scorers.loader import load_standard
-from touchstone.pipeline import _criterion_rows, _interaction_row
+from touchstone.steps.score import _criterion_rows, _interaction_row
 from warehouse import staging
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES
 

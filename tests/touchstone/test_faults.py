@@ -27,17 +27,15 @@ import pandas as pd
 import pyarrow.compute as pc
 import pytest
 
-from touchstone.pipeline import (
-    aggregate,
-    ingest,
-    plan_run,
-    publish,
-    run_day,
-    score,
-    staging,
-)
+from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
+from touchstone.steps.aggregate import aggregate
+from touchstone.steps.ingest import ingest
+from touchstone.steps.plan import plan_run
+from touchstone.steps.publish import publish
+from touchstone.steps.score import score
+from touchstone.steps.staging import staging
 from warehouse import store
 from warehouse.store import read_table
 from warehouse.tables import TABLES
@@ -47,13 +45,13 @@ SHARDS = 25
 DAILY = [name for name, table in TABLES.items() if not table.history]
 # point -> (object, attribute, the call that is never finished)
 KILL_POINTS: dict[str, tuple[str, str, int]] = {
-    "ingest, after the first shard": ("touchstone.pipeline", "check_input", 2),
+    "ingest, after the first shard": ("touchstone.steps.ingest", "check_input", 2),
     "score, in the second shard": ("scorers.engine:CompiledStandard", "score", SHARDS + 5),
     "aggregate, mid-merge": ("warehouse.aggregate:AgentAccumulator", "add", 40),
     "publish, mid-write": ("warehouse.store", "_write_rows", 3),
     "publish, at the switch": ("warehouse.store", "_switch", 1),
     "publish, after the switch": ("warehouse.store", "_clean", 1),
-    "report": ("touchstone.pipeline", "report_day", 1),
+    "report": ("touchstone.steps.report", "report_day", 1),
 }
 SWITCHED = {"publish, after the switch", "report"}
 

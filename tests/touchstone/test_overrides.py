@@ -235,7 +235,11 @@ def test_an_override_recorded_while_a_run_is_on_its_way_is_in_what_it_publishes(
     records an override after the merge, or while the run is already writing its tables; the run
     merges again and publishes the override, its quarantine counted once."""
     from scorers.engine import CompiledStandard
-    from touchstone.pipeline import aggregate, ingest, plan_run, publish, score
+    from touchstone.steps.aggregate import aggregate
+    from touchstone.steps.ingest import ingest
+    from touchstone.steps.plan import plan_run
+    from touchstone.steps.publish import publish
+    from touchstone.steps.score import score
     from warehouse import store
 
     results = _tables(settings)["criterion_results"]

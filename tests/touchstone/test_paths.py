@@ -11,8 +11,10 @@ import pytest
 
 from foundation.errors import TouchstoneError
 from ingest.landing import day_pattern
-from touchstone.pipeline import plan_run, run_day, staging
+from touchstone.pipeline import run_day
 from touchstone.settings import Settings
+from touchstone.steps.plan import plan_run
+from touchstone.steps.staging import staging
 from warehouse.store import read_table
 
 DAY = date(2026, 11, 22)

@@ -15,9 +15,14 @@ from warehouse.store import FIX, PublishError
 from tests.conftest import SAMPLE_DAY
 from scorers import engine
 from scorers.engine import compiled
-from touchstone.pipeline import day_languages, fewer_collections, heap_set_aside, ingest, plan_run, plan_standards, run_day, scored_date, staging
+from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
+from touchstone.steps.ingest import ingest
+from touchstone.steps.plan import plan_run, plan_standards, scored_date
+from touchstone.steps.processes import fewer_collections, heap_set_aside
+from touchstone.steps.score import day_languages
+from touchstone.steps.staging import staging
 from warehouse.store import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -233,12 +238,12 @@ def test_a_day_read_in_parts_by_workers_is_staged_as_one_process_stages_it(tmp_p
 
     import pyarrow.parquet as pq
 
-    from touchstone import pipeline
+    from touchstone.steps import ingest as ingest_step
 
     _messy_day(tmp_path / "landing")
-    monkeypatch.setattr(pipeline, "PART_BYTES", part_bytes)
-    in_workers, stage_in_workers = tmp_path / "in_workers", pipeline._stage_in_workers  # called in a child: noted in a file
-    monkeypatch.setattr(pipeline, "_stage_in_workers", lambda *args: (in_workers.write_text(str(args[-1])), stage_in_workers(*args))[1])
+    monkeypatch.setattr(ingest_step, "PART_BYTES", part_bytes)
+    in_workers, stage_in_workers = tmp_path / "in_workers", ingest_step._stage_in_workers  # called in a child: noted in a file
+    monkeypatch.setattr(ingest_step, "_stage_in_workers", lambda *args: (in_workers.write_text(str(args[-1])), stage_in_workers(*args))[1])
     folders, summaries = [], []
     for processes in (1, 2):
         settings = Settings.from_env(data_dir=tmp_path / str(processes), landing_dir=tmp_path / "landing")
@@ -322,11 +327,11 @@ def test_ingest_in_one_process_checks_with_the_heap_set_aside(tmp_path: Path, mo
     included (imported first), and the heap is given back when ingest ends."""
     import sys
 
-    from touchstone import pipeline
+    from touchstone.steps import ingest as ingest_step
 
     seen: list[tuple[bool, bool]] = []
-    check_input = pipeline.check_input
-    monkeypatch.setattr(pipeline, "check_input", lambda batch: (seen.append((gc.get_freeze_count() > 0, _walked(sys.modules["great_expectations"]))), check_input(batch))[1])
+    check_input = ingest_step.check_input
+    monkeypatch.setattr(ingest_step, "check_input", lambda batch: (seen.append((gc.get_freeze_count() > 0, _walked(sys.modules["great_expectations"]))), check_input(batch))[1])
     settings = _settings(tmp_path)
     generate_day(settings.landing_dir, SAMPLE_DAY, interactions=12)
     ingest(settings, plan_run(settings, SAMPLE_DAY, "aside", shard_size=5))

@@ -21,9 +21,10 @@ from scorers.engine import CompiledStandard
 from scorers.loader import StandardError, load_standards, select_standard
 from tests.conftest import SAMPLE_DAY
 from touchstone.cli import cli
-from touchstone.pipeline import plan_run, run_day
+from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day, read_ground_truth
 from touchstone.settings import Settings
+from touchstone.steps.plan import plan_run
 from warehouse.store import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -366,7 +367,10 @@ def test_a_draft_of_a_standard_the_routing_gave_nothing_skips_the_date(routed_da
 def test_a_version_added_after_planning_does_not_change_what_the_run_scores_with(tmp_path: Path) -> None:
     """A back-dated version appears while a run is on its way: the run scores and publishes with the
     versions it was planned with, as a run given `--standard id@version` would."""
-    from touchstone.pipeline import aggregate, ingest, publish, score
+    from touchstone.steps.aggregate import aggregate
+    from touchstone.steps.ingest import ingest
+    from touchstone.steps.publish import publish
+    from touchstone.steps.score import score
 
     settings = _settings(tmp_path, ROUTING.format(version="1", effective="2026-01-01", queues="billing"))
     generate_day(settings.landing_dir, SAMPLE_DAY, interactions=30, seed=3)
@@ -391,7 +395,7 @@ def _copy(routed_day, tmp_path: Path) -> Settings:
 
 
 def test_report_standard_writes_that_page_in_its_place_and_a_plain_rerun_removes_the_others(routed_day, tmp_path: Path) -> None:
-    from touchstone.pipeline import report_day
+    from touchstone.steps.report import report_day
 
     settings = _copy(routed_day, tmp_path)
     first, bank = settings.reports_dir / f"{SAMPLE_DAY}.html", settings.reports_dir / f"{SAMPLE_DAY}.retail_bank.html"
@@ -456,7 +460,7 @@ def test_a_routing_version_prepared_for_later_does_not_stop_a_run_or_a_re_public
 
 
 def test_report_pages_elsewhere_stand_alone_and_nothing_else_is_removed(routed_day, tmp_path: Path) -> None:
-    from touchstone.pipeline import report_day
+    from touchstone.steps.report import report_day
 
     settings = _copy(routed_day, tmp_path)
     share = tmp_path / "share"

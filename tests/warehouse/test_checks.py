@@ -13,9 +13,15 @@ import pytest
 
 from foundation.errors import TouchstoneError
 from ingest.interaction import Interaction
-from touchstone import pipeline
+from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
+from touchstone.steps.aggregate import aggregate
+from touchstone.steps.ingest import ingest
+from touchstone.steps.plan import plan_run
+from touchstone.steps.publish import publish
+from touchstone.steps.score import score
+from touchstone.steps.staging import staging
 from warehouse.checks import check_input, check_output, input_frames, input_row
 from warehouse.store import read_table
 
@@ -110,7 +116,7 @@ def test_pipeline_quarantines_input_check_failures_and_keeps_the_results(tmp_pat
     generate_day(settings.landing_dir, DAY, interactions=10, seed=3)
     unserved = _interaction("nobody-served", ["customer"]).model_dump_json()
     (settings.landing_dir / DAY.isoformat() / "extra.jsonl").write_text(unserved + "\n")
-    summary = pipeline.run_day(settings, DAY, run_id="checked")
+    summary = run_day(settings, DAY, run_id="checked")
     assert (summary["read"], summary["scored"], summary["quarantined"]) == (11, 10, 1)
     quarantine = read_table(settings.warehouse_dir, "quarantine", DAY).iloc[0]
     assert (quarantine.source, quarantine.locator) == ("2026-11-22/extra.jsonl", "line 1")
@@ -126,19 +132,19 @@ def test_pipeline_quarantines_input_check_failures_and_keeps_the_results(tmp_pat
 def test_failed_output_checks_publish_nothing_and_keep_the_previous_day(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     generate_day(settings.landing_dir, DAY, interactions=10, seed=3)
-    pipeline.run_day(settings, DAY, run_id="good")
+    run_day(settings, DAY, run_id="good")
     before = read_table(settings.warehouse_dir, "interaction_scores", DAY)
-    plan = pipeline.plan_run(settings, DAY, "bad")
-    pipeline.ingest(settings, plan)
-    pipeline.score(settings, plan)
-    pipeline.aggregate(settings, plan)
-    staged = pipeline.staging(settings, plan) / "agent_daily_scores.parquet"
+    plan = plan_run(settings, DAY, "bad")
+    ingest(settings, plan)
+    score(settings, plan)
+    aggregate(settings, plan)
+    staged = staging(settings, plan) / "agent_daily_scores.parquet"
     table = pq.read_table(staged)
     frame = table.to_pandas()
     frame["interactions"] = frame["interactions"] + 1  # an aggregation bug: agents no longer reconcile
     pq.write_table(pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False), staged)
     with pytest.raises(TouchstoneError, match="output checks failed for 2026-11-22: agent_daily_scores: ExpectColumnSumToBeBetween"):
-        pipeline.publish(settings, plan)
+        publish(settings, plan)
     after = read_table(settings.warehouse_dir, "interaction_scores", DAY)
     assert after.equals(before) and set(after.run_id) == {"good"}
 

@@ -1,0 +1,251 @@
+"""Step two, ingest: the day's landing files read as a stream into the run's staging folder. The
+valid interactions are staged in shards of the plan's size (what score takes one at a time), with
+the records set aside (unreadable, invalid, duplicated, or rejected by the input suite) in the
+ingest quarantine, the counts, the sources and the languages of the day. In one process, or with
+workers reading the files in parts and checking the shards side by side: the same files either way.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.interaction import Interaction
+from ingest.landing import landing_root
+from ingest.parts import Span, day_parts
+from ingest.reader import DayStream, stream_day
+from ingest.records import EXCERPT_CHARS, Quarantined, SourceRecord
+from ingest.source_config import load_source_config
+from touchstone.settings import Settings
+from touchstone.steps.plan import RunPlan
+from touchstone.steps.processes import FORK, fewer_collections, heap_set_aside, import_great_expectations
+from touchstone.steps.staging import LANGUAGES, ingest_quarantine, quarantine_row, shard_file, staging, update_counts, write_checks
+from warehouse import staging as staged
+from warehouse.checks import SuiteResult, check_input, check_rows, input_row
+from warehouse.tables import QUARANTINE
+
+
+@dataclass
+class _Staged:
+    """What staging the day's interactions in shards gave, however it was done."""
+
+    quarantine: list[dict[str, Any]] = field(default_factory=list)  # rows, in the order read
+    checks: SuiteResult = field(default_factory=lambda: SuiteResult(True, {}, {}))
+    shards: int = 0
+    valid: int = 0
+    rejected: int = 0
+    languages: set[str] = field(default_factory=set)
+
+    def add_shard(self, result: SuiteResult, kept: int, rejected: int, languages: Iterable[str]) -> None:
+        self.checks = self.checks.merged(result, f"shard {self.shards}")
+        self.shards, self.valid, self.rejected = self.shards + 1, self.valid + kept, self.rejected + rejected
+        self.languages.update(languages)
+
+
+def ingest(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
+    """Read the day's landing files as a stream; stage the valid interactions in shards, and the
+    quarantined records. The input suite runs per shard, so memory does not grow with the day.
+    With several processes (and a landing folder on this machine) the files are read in parts
+    side by side, into the very shards, quarantine and checks one process writes."""
+    if processes > 1 and _local_landing(settings):
+        # In a process of its own, as scoring: Great Expectations (~250 MB imported) is given
+        # back when ingest ends, not carried by this process through the steps after it.
+        with ProcessPoolExecutor(1, mp_context=FORK) as owner:
+            return owner.submit(_ingest, settings, plan, processes).result()
+    return _ingest(settings, plan, 1)
+
+
+def _local_landing(settings: Settings) -> bool:
+    """Whether the landing area is a folder on this machine: only then are processes forked
+    to read it (beside an object store's client, a forked process is not safe)."""
+    return landing_root(settings.landing, settings.landing_conn_id).protocol == "file"
+
+
+@fewer_collections()
+def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]:
+    folder = staging(settings, plan)
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "shards").mkdir(parents=True)
+    stream = stream_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
+    if processes > 1:  # a local landing area (`ingest`)
+        result = _stage_in_workers(stream, folder, plan, processes)
+    else:
+        import_great_expectations()  # first, so the suite's collections leave it aside too
+        with heap_set_aside():
+            result = _stage(stream, folder, plan)
+    write_checks(folder, "input", result.checks)
+    (folder / LANGUAGES).write_text(json.dumps(sorted(result.languages)))
+    with (folder / "sources.json").open("w", encoding="utf-8") as out:
+        json.dump(stream.sources, out)
+    staged.write_rows(staged.to_arrow(result.quarantine, QUARANTINE), ingest_quarantine(folder))
+    counts = update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=result.rejected)
+    return {**plan.to_dict(), **counts, "valid": result.valid, "quarantined_on_read": len(result.quarantine), "shards": list(range(result.shards))}
+
+
+def _set_aside(record: Quarantined, run_id: str) -> dict[str, Any]:
+    return quarantine_row(record.source, record.locator, record.reason, record.raw_excerpt, run_id)
+
+
+def _rejected(stream: DayStream, interaction_id: str, reason: str, excerpt: str, run_id: str) -> dict[str, Any]:
+    """The quarantine row of an interaction the input suite rejected, named by where it was read."""
+    file, _, locator = stream.sources[interaction_id].partition(" ")
+    return quarantine_row(file, locator, reason, excerpt, run_id)
+
+
+def _batches(stream: DayStream, size: int, set_aside: Callable[[Quarantined], None]) -> Iterator[list[Interaction]]:
+    """The stream's interactions in batches of `size` (at least one batch, maybe empty); every
+    quarantined record goes to `set_aside` as it passes."""
+    batch: list[Interaction] = []
+    yielded = False
+    for item in stream:
+        if isinstance(item, Quarantined):
+            set_aside(item)
+            continue
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch, yielded = [], True
+    if batch or not yielded:
+        yield batch
+
+
+def _stage(stream: DayStream, folder: Path, plan: RunPlan) -> _Staged:
+    """Stage the stream in this process, a shard at a time."""
+    staged_day = _Staged()
+    for batch in _batches(stream, plan.shard_size, lambda record: staged_day.quarantine.append(_set_aside(record, plan.run_id))):
+        kept, rejected, result = check_input(batch)
+        with shard_file(folder, "interactions", staged_day.shards, "jsonl").open("w", encoding="utf-8") as out:
+            out.writelines(item.model_dump_json() + "\n" for item in kept)
+        staged_day.quarantine += [_rejected(stream, item.interaction_id, reason, item.model_dump_json()[:EXCERPT_CHARS], plan.run_id) for item, reason in rejected]
+        staged_day.add_shard(result, len(kept), len(rejected), (item.language for item in kept))
+    return staged_day
+
+
+PART_BYTES = 8 << 20  # a part of a large line file read by one ingest worker (~1,000 long calls)
+_FORKED: dict[str, Any] = {}  # what ingest's workers inherit by fork rather than receive pickled per task
+
+
+def _part_file(folder: Path, part: int) -> Path:
+    """Where ingest's round one writes the interactions of a part (their input rows beside, `.rows`)."""
+    return folder / "parts" / f"{part:05d}.jsonl"
+
+
+@dataclass
+class _Shards:
+    """The day's interactions placed in shards in reading order, each as (part, line of its file),
+    with what was set aside before each shard's rejections: the order `_batches` gives in one process."""
+
+    size: int
+    members: list[list[tuple[int, int]]] = field(default_factory=lambda: [[]])
+    before: list[list[Quarantined]] = field(default_factory=list)
+    pending: list[Quarantined] = field(default_factory=list)
+
+    def place(self, stream: DayStream, part: int, entries: list[Quarantined | tuple[str, str, str, str]]) -> None:
+        """The records of one part (`_read_part`), in reading order."""
+        stream.read += len(entries)
+        line = 0  # of the part's file: its interactions, duplicates included
+        for entry in entries:
+            if isinstance(entry, Quarantined):
+                self.pending.append(entry)
+                continue
+            interaction_id, source, locator, excerpt = entry
+            if (duplicate := stream.duplicate(SourceRecord(source, locator, excerpt), interaction_id)) is not None:
+                self.pending.append(duplicate)
+            else:
+                self._keep((part, line))
+            line += 1
+
+    def _keep(self, member: tuple[int, int]) -> None:
+        self.members[-1].append(member)
+        if len(self.members[-1]) == self.size:
+            self.before.append(self.pending)
+            self.pending = []
+            self.members.append([])
+
+    def close(self) -> list[Quarantined]:
+        """What was set aside after the last shard's rejections (only when the last shard is full)."""
+        if not self.members[-1] and len(self.members) > 1:
+            self.members.pop()
+            return self.pending
+        self.before.append(self.pending)
+        return []
+
+
+def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes: int) -> _Staged:
+    """Stage the stream with workers, in two rounds; the result is `_stage`'s, file for file.
+
+    1. Workers read parts of the files (`ingest.parts`) and validate each record, writing the
+       interactions to a file per part with what the input suite looks at of each beside them.
+       Duplicates are found here, in reading order, and each interaction's shard is known from
+       its place among those kept, as in one process.
+    2. Workers check a shard each with the input suite and write it from the parts' lines
+       (nothing is validated twice).
+    In one process, ingest left the other core idle for a fifth of a 100,000-call run."""
+    (folder / "parts").mkdir()
+    _FORKED["stream"] = stream
+    shards = _Shards(plan.shard_size, pending=stream.unusable_rows())
+    stream.read += len(shards.pending)
+    try:
+        with ProcessPoolExecutor(processes, mp_context=FORK) as pool:
+            read = [pool.submit(_read_part, part, _part_file(folder, n)) for n, part in enumerate(day_parts(stream.paths, PART_BYTES))]
+            import_great_expectations()  # while the workers read; the checkers inherit it
+
+            for number, future in enumerate(read):
+                shards.place(stream, number, future.result())
+        last = shards.close()
+        staged_day = _Staged()
+        # The checkers inherit Great Expectations and the day's sources, set aside.
+        with heap_set_aside(), ProcessPoolExecutor(min(processes, len(shards.members)), mp_context=FORK) as pool:
+            checked = pool.map(_check_shard, [folder] * len(shards.members), range(len(shards.members)), shards.members)
+            for set_aside, (rejected, result, kept, languages) in zip(shards.before, checked, strict=True):
+                staged_day.quarantine += [_set_aside(record, plan.run_id) for record in set_aside]
+                staged_day.quarantine += [_rejected(stream, interaction_id, reason, excerpt, plan.run_id) for interaction_id, reason, excerpt in rejected]
+                staged_day.add_shard(result, kept, len(rejected), languages)
+        staged_day.quarantine += [_set_aside(record, plan.run_id) for record in last]
+    finally:
+        _FORKED.clear()
+        shutil.rmtree(folder / "parts", ignore_errors=True)
+    return staged_day
+
+
+def _read_part(part: list[Span], out: Path) -> list[Quarantined | tuple[str, str, str, str]]:
+    """Round one, in a worker: a part's records validated, the interactions written to `out` as
+    JSON lines, and what the input suite looks at of each (`input_row`) beside it. Per record, in
+    order: its quarantine entry, or the interaction's id, source, locator and excerpt (for the
+    quarantine, should it be a duplicate)."""
+    entries: list[Quarantined | tuple[str, str, str, str]] = []
+    with out.open("w", encoding="utf-8") as lines, out.with_suffix(".rows").open("w", encoding="utf-8") as rows:
+        for span in part:
+            for record, item in _FORKED["stream"].normalised(span):
+                if isinstance(item, Interaction):
+                    lines.write(item.model_dump_json() + "\n")
+                    rows.write(json.dumps(input_row(item)) + "\n")
+                    entries.append((item.interaction_id, record.source, record.locator, record.raw[:EXCERPT_CHARS]))
+                else:
+                    entries.append(item)
+    return entries
+
+
+def _check_shard(folder: Path, number: int, members: list[tuple[int, int]]) -> tuple[list[tuple[str, str, str]], SuiteResult, int, set[str]]:
+    """Round two, in a worker: one shard written from the parts' lines and checked by the input
+    suite (on their rows: nothing is validated again); its rejections (id, reason, excerpt), the
+    suite's result, how many were kept and their languages."""
+    texts, rows = [], []
+    for part in sorted({part for part, _ in members}):
+        wanted = [line for p, line in members if p == part]
+        path = _part_file(folder, part)
+        with path.open(encoding="utf-8") as lines, path.with_suffix(".rows").open(encoding="utf-8") as values:
+            part_texts, part_rows = lines.readlines(), values.readlines()
+        texts += [part_texts[line] for line in wanted]
+        rows += [json.loads(part_rows[line]) for line in wanted]
+    rejected, result = check_rows(rows)
+    with shard_file(folder, "interactions", number, "jsonl").open("w", encoding="utf-8") as out:
+        out.writelines(text for position, text in enumerate(texts) if position not in rejected)
+    kept = [row for position, row in enumerate(rows) if position not in rejected]
+    return [(rows[p][0], reason, texts[p][:EXCERPT_CHARS]) for p, reason in sorted(rejected.items())], result, len(kept), {row[1] for row in kept}

@@ -1,0 +1,195 @@
+"""Step three, score: each shard ingest staged scored on its own, so a day scores to the same rows
+however it was split. A DAG task scores one shard (`score_shard`, mapped over the shards);
+`touchstone run` scores them one after another or in worker processes (`score`). Each shard's
+criterion results, interaction scores and scoring quarantine go to the staging folder as Parquet,
+with the machine's verdicts: the reviewers' overrides are applied when aggregate merges the shards.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from ingest.interaction import Interaction
+from ingest.records import EXCERPT_CHARS
+from ingest.source_config import load_source_config
+from scorers.engine import Scored, compiled, warm
+from scorers.nlp import Analysed
+from scorers.standard import Standard
+from touchstone.settings import Settings
+from touchstone.steps.plan import RunPlan, plan_scoring, plan_standards
+from touchstone.steps.processes import FORK, fewer_collections, heap_set_aside
+from touchstone.steps.staging import LANGUAGES, quarantine_row, shard_file, staging
+from warehouse import staging as staged
+from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE
+
+
+def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
+    rows = []
+    for result in scored.results:
+        evidence = result.verdict.evidence
+        rows.append(
+            {
+                "interaction_id": scored.interaction.interaction_id,
+                "agent_id": scored.interaction.agent.id,
+                "criterion_id": result.criterion.id,
+                "criterion_kind": result.criterion.kind,
+                "section": result.criterion.section,
+                "outcome": result.verdict.outcome.value,  # the machine's: overrides come in `aggregate`
+                "reason": result.verdict.reason,
+                "points": result.points,
+                "max_points": result.max_points,
+                "critical": result.criterion.critical,
+                "evidence": evidence.text if evidence else None,
+                "turn_index": evidence.turn_index if evidence else None,
+                "start_ms": evidence.start_ms if evidence else None,
+                "run_id": run_id,
+                "standard_id": standard.id,
+                "standard_version": standard.version,
+            }
+        )
+    return rows
+
+
+def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: str, rule: str | None) -> dict[str, Any]:
+    ix, score, contact = scored.interaction, scored.score, scored.contact
+    started = ix.started_at
+    if started is not None and started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return {
+        "interaction_id": ix.interaction_id,
+        "agent_id": ix.agent.id,
+        "agent_type": ix.agent.type,
+        "team": ix.agent.team,
+        "channel": ix.channel,
+        "language": ix.language,
+        "started_at": started,
+        "turns": len(ix.turns),
+        "duration_ms": ix.duration_ms,
+        "quality_score": score.quality_score,
+        "compliance_passed": score.compliance_passed,
+        "critical_failures": score.critical_failures,
+        "criteria_passed": score.passed,
+        "criteria_failed": score.failed,
+        "criteria_not_applicable": score.not_applicable,
+        "section_scores": score.section_scores,
+        "source": source,
+        "customer_id": ix.customer.id,
+        "contact_reason": contact.reason,
+        "reason_source": contact.reason_source,
+        "words": contact.words,
+        "transfers": contact.transfers,
+        "customer_distress": contact.customer_distress,
+        "handed_over": contact.handed_over,
+        "routing_rule": rule,
+        "run_id": run_id,
+        "standard_id": standard.id,
+        "standard_version": standard.version,
+    }
+
+
+@fewer_collections()  # also where a DAG task scores a shard on its own
+def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]:
+    """Score one shard: each interaction with its standards (the run's one, or those the routing
+    gives it). An interaction a scorer cannot handle, or that the routing sends nowhere, is
+    quarantined with the reason, not fatal: none of its rows are kept, so it counts once."""
+    folder = staging(settings, plan)
+    standards, router = plan_scoring(settings, plan)
+    non_speech = load_source_config(settings.source_config).non_speech
+    scorers = {ref: compiled(standard, non_speech) for ref, standard in standards.items()}
+    sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
+    criterion_rows: list[dict[str, Any]] = []
+    interaction_rows: list[dict[str, Any]] = []
+    quarantine: list[dict[str, Any]] = []
+    scored_interactions = routed_elsewhere = 0
+    with shard_file(folder, "interactions", shard, "jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            interaction = Interaction.model_validate_json(line)
+            source = sources[interaction.interaction_id]
+            file, _, locator = source.partition(" ")
+            rule, chosen = None, tuple(standards.values())
+            if router is not None:
+                routed, chosen = router.route(interaction)
+                rule = routed.rule
+                if plan.draft:  # a draft's impact on a routed date: only what the routing gives the draft's standard
+                    draft = next(iter(standards.values()))
+                    if draft.id not in {s.id for s in chosen}:
+                        routed_elsewhere += 1
+                        continue
+                    chosen = (draft,)
+                if not chosen:  # a valid routing always gives a standard; counted, never dropped, if not
+                    quarantine.append(quarantine_row(file, locator, f"routing {router.routing.ref}: {routed.reason}", line[:EXCERPT_CHARS], plan.run_id))
+                    continue
+            try:
+                heard: dict[str, Analysed] = {}  # one analysis per way of hearing, shared by the standards
+                scored = []
+                for standard in chosen:
+                    scorer = scorers[standard.ref]
+                    analysed = heard.get(scorer.hearing) or heard.setdefault(scorer.hearing, scorer.analyse(interaction))
+                    scored.append((standard, scorer.score(interaction, analysed)))
+            except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
+                reason = f"scoring failed: {type(exc).__name__}: {exc}"
+                quarantine.append(quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
+                continue
+            scored_interactions += 1
+            for standard, result in scored:
+                criterion_rows += _criterion_rows(result, standard, plan.run_id)
+                interaction_rows.append(_interaction_row(result, standard, plan.run_id, source, rule))
+    for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
+        pq.write_table(staged.to_arrow(rows, table), shard_file(folder, table.name, shard))
+    return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine), "routed_elsewhere": routed_elsewhere}
+
+
+def _shard_numbers(settings: Settings, plan: RunPlan, kind: str, suffix: str) -> list[int]:
+    return sorted(int(p.stem.split("-")[1]) for p in (staging(settings, plan) / "shards").glob(f"{kind}-*.{suffix}"))
+
+
+def shards(settings: Settings, plan: RunPlan) -> list[int]:
+    """The shard numbers ingest wrote for this run."""
+    return _shard_numbers(settings, plan, "interactions", "jsonl")
+
+
+def day_languages(settings: Settings, plan: RunPlan, standards: Iterable[Standard]) -> list[str]:
+    """The languages of the staged interactions that the standards cover (ingest records them;
+    a day staged before it did: every language of the standards)."""
+    covered = {lang for standard in standards for lang in standard.languages}
+    path = staging(settings, plan) / LANGUAGES
+    return sorted(covered & set(json.loads(path.read_text())) if path.exists() else covered)
+
+
+def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
+    """Score every shard: one after another, or in `processes` worker processes."""
+    numbers = shards(settings, plan)
+    if processes > 1 and len(numbers) > 1:
+        # In a process of its own that forks the workers: what scoring loads (spaCy, the lemma
+        # tables, compiled standards: ~300 MB for four languages) is given back when it ends, not
+        # carried by this process through aggregate, publish and report.
+        with ProcessPoolExecutor(1, mp_context=FORK) as owner:
+            results = owner.submit(_score_in_workers, settings, plan, numbers, processes).result()
+    else:
+        results = [score_shard(settings, plan, n) for n in numbers]  # each with fewer collections
+    return {**plan.to_dict(), "shards": len(results), "scored": sum(r["scored"] for r in results)}
+
+
+@fewer_collections()
+def _score_in_workers(settings: Settings, plan: RunPlan, numbers: list[int], processes: int) -> list[dict[str, Any]]:
+    # Compile the standards and load the day's languages once, before forking: the workers share
+    # their memory pages (copy-on-write; set aside from the garbage collector so they stay shared).
+    # The largest shards go first, so no worker is left with one at the end while the
+    # others wait (shards of long chats take twice as long as of calls).
+    standards = plan_standards(settings, plan).values()
+    warm(standards, load_source_config(settings.source_config).non_speech, day_languages(settings, plan, standards))
+    folder = staging(settings, plan)
+    numbers = sorted(numbers, key=lambda n: -shard_file(folder, "interactions", n, "jsonl").stat().st_size)
+    with heap_set_aside(), ProcessPoolExecutor(min(processes, len(numbers)), mp_context=FORK) as pool:
+        return list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
+
+
+def scored_shards(settings: Settings, plan: RunPlan) -> list[int]:
+    """The shard numbers scored for this run (a re-publication stages its day as shard 0)."""
+    return _shard_numbers(settings, plan, CRITERION_RESULTS.name, "parquet")
