@@ -12,7 +12,7 @@ export AIRFLOW__CORE__DAGS_FOLDER      := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES    := False
 export AIRFLOW__CORE__UNIT_TEST_MODE   := False
 
-.PHONY: setup browser demo test benchmark clean
+.PHONY: setup browser demo test benchmark docs docs-build clean
 
 $(BIN)/touchstone: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ test: setup browser
 # Throughput and memory: 10,000 and 100,000 generated calls and the real dialogues (~20 minutes).
 benchmark: setup
 	$(BIN)/python scripts/benchmark.py $(ARGS)
+
+# The documentation site (mkdocs.yml, docs/): served with live reload at http://127.0.0.1:8000, or
+# built into site/ in strict mode (a broken link, an unknown anchor or a page not in the nav fails).
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+docs-build: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf data .venv
