@@ -61,16 +61,21 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from stdnum import luhn
-
-from scorers.sensitive import DIGIT_WORDS
+from touchstone.sample_data.lines_of_business import LOB_CRITERIA, LOB_RATES, LOB_VIOLATED_CRITERION, SALES_ON_CONCLUSION, line_of_business, sales_lines, support_lines
+from touchstone.sample_data.personal_data import HANDLES, card_number, contact_value, iban, personnummer, spoken
 from touchstone.sample_data.phrases import DAY_LANGUAGES, FILLER, IBAN_COUNTRY, LOB_TEXT, TEXT
+
+__all__ = [
+    "ASK_HUMAN", "CHAT_WORDS", "CRITERIA", "DAY_LANGUAGES", "FILLER", "HANDLES", "IBAN_COUNTRY", "LOB_CRITERIA", "LOB_RATES", "LOB_TEXT",
+    "LOB_VIOLATED_CRITERION", "RATES", "RECURRING_CUSTOMERS", "REPEAT", "SALES_ON_CONCLUSION", "TEAMS", "TEXT", "TOPIC_WEIGHTS", "TRANSFER",
+    "VIOLATED_CRITERION", "VOICE_WORDS", "AgentProfile", "GeneratedDay", "card_number", "contact_value", "generate_day", "iban",
+    "line_of_business", "personnummer", "read_ground_truth", "roster", "spoken",
+]  # fmt: skip
 
 VIOLATED_CRITERION = {
     "missing_greeting": "greeting",
@@ -121,131 +126,6 @@ ASK_HUMAN = {"billing": 0.6, "contract": 0.55, "delivery": 0.35, "moving": 0.3, 
 REPEAT = {"billing": 0.35, "delivery": 0.3, "contract": 0.15, "moving": 0.1, "payment": 0.05, "details": 0.05}
 TRANSFER = {"billing": 0.25, "contract": 0.2, "delivery": 0.1, "moving": 0.05, "payment": 0.05, "details": 0.05}
 RECURRING_CUSTOMERS = 120
-HANDLES = ("sunny", "meadow", "river", "stone", "maple", "cedar", "harbor", "willow")
-
-# Lines of business (`generate_day(..., lines_of_business=True)`): beside eu_core, every interaction
-# gets the standard its queue is routed to by `standards/routing/lines_of_business.v1.yaml`: the
-# contract queue is sales (`standards/sales.v1.yaml`), every other queue support
-# (`standards/support.v1.yaml`). Each violation name -> (standard, criterion it must fail).
-LOB_VIOLATED_CRITERION: dict[str, tuple[str, str]] = {
-    "no_offer_summary": ("sales", "sales_offer_summary"),
-    "no_withdrawal_right": ("sales", "sales_right_of_withdrawal"),
-    "no_explicit_consent": ("sales", "sales_explicit_consent"),
-    "pressure_selling": ("sales", "sales_no_pressure"),
-    "no_written_confirmation": ("sales", "sales_written_confirmation"),
-    "no_problem_restated": ("support", "support_restates_problem"),
-    "no_reference_number": ("support", "support_reference_number"),
-    "no_next_steps": ("support", "support_next_steps"),
-    "no_resolution_check": ("support", "support_checks_resolution"),
-    "blaming_the_customer": ("support", "support_no_blame"),
-}
-LOB_CRITERIA: dict[str, tuple[str, ...]] = {
-    "sales": ("sales_offer_summary", "sales_right_of_withdrawal", "sales_explicit_consent", "sales_no_pressure", "sales_written_confirmation"),
-    "support": ("support_restates_problem", "support_reference_number", "support_next_steps", "support_checks_resolution", "support_no_blame"),
-}
-# The criteria of sales that hang on a contract being concluded: not_applicable when the customer
-# wants to think it over.
-SALES_ON_CONCLUSION = ("sales_offer_summary", "sales_right_of_withdrawal", "sales_explicit_consent", "sales_written_confirmation")
-# How often: an omission a quality team finds in a good contact centre (`omission`), blaming and
-# pressure (rarer: people are trained against them), and customers who think an offer over.
-LOB_RATES = {"omission": 0.08, "sales_omission": 0.2, "blame": 0.04, "pressure": 0.1, "think_it_over": 0.25}  # fmt: skip
-
-
-def line_of_business(queue: str) -> str:
-    """The line-of-business standard the shipped routing gives a queue (sales for contracts, else support)."""
-    return "sales" if queue == "contract" else "support"
-
-
-@dataclass
-class _LineOfBusiness:
-    """What a line of business adds to one interaction, where it goes, and what it must score.
-
-    `restate` joins the agent's first reply and `answer_tail` the agent's answer: turns eu_core
-    already has, so the opening and closing windows it counts in turns see the same turns. `turns`
-    are new turns after the answer (and any filler), before a hand-over and the closing. In the
-    scripted conversations they put no customer turn into the last third while the first third
-    keeps at least as many customer turns as the last, so eu_core's sentiment_not_worse (the
-    customer's first third against the last) keeps its verdict; with realistic lengths the filler's
-    customer turns fill both thirds. The tests score every verdict of a day to hold to this.
-    """
-
-    standard: str
-    violations: list[str] = field(default_factory=list)
-    restate: str = ""
-    answer_tail: str = ""
-    turns: list[tuple[str, str]] = field(default_factory=list)  # (customer | agent, text)
-    expected: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def words(self) -> int:
-        """Words added to turns eu_core already has (kept out of `realistic_lengths`' count)."""
-        return len(self.restate.split()) + len(self.answer_tail.split())
-
-
-def _violations(lob: random.Random, plan: _LineOfBusiness) -> Callable[[str, bool, float], bool]:
-    """`violated(name, situation, rate)`: draws from `lob` alone (never from the day's generator, so
-    the rest of the day is the same with or without lines of business) and records the violation."""
-
-    def violated(name: str, situation: bool, rate: float) -> bool:
-        if situation and lob.random() < rate:
-            plan.violations.append(name)
-            return True
-        return False
-
-    return violated
-
-
-def _expected(plan: _LineOfBusiness, not_applicable: tuple[str, ...] = ()) -> _LineOfBusiness:
-    """Every criterion of the plan's standard passes unless violated (fail) or not applicable."""
-    plan.expected = {criterion: "not_applicable" if criterion in not_applicable else "pass" for criterion in LOB_CRITERIA[plan.standard]}
-    for violation in plan.violations:
-        plan.expected[LOB_VIOLATED_CRITERION[violation][1]] = "fail"
-    return plan
-
-
-def _support_lines(lob: random.Random, lang: str, topic: str) -> _LineOfBusiness:
-    """Support: the problem said back in the first reply; next steps and a reference number after the
-    answer; then "does that solve it?" and the customer's yes."""
-    t, plan = LOB_TEXT[lang], _LineOfBusiness("support")
-    violated = _violations(lob, plan)
-    restated = not violated("no_problem_restated", True, LOB_RATES["omission"])
-    blamed = violated("blaming_the_customer", True, LOB_RATES["blame"])
-    next_steps = not violated("no_next_steps", True, LOB_RATES["omission"])
-    reference = not violated("no_reference_number", True, LOB_RATES["omission"])
-    checked = not violated("no_resolution_check", True, LOB_RATES["omission"])
-    ref = str(lob.randint(100_000, 999_999))
-    ref = spoken(ref, lang) if lob.random() < 0.4 else ref  # read out, as speech-to-text writes it
-    plan.restate = f"{lob.choice(t['restate'])} {t['problem'][topic]}" if restated else ""
-    tail = [lob.choice(t["blame"]) if blamed else "", t["next_steps"][topic] if next_steps else "", lob.choice(t["reference"]).format(ref=ref) if reference else ""]
-    plan.answer_tail = " ".join(part for part in tail if part)
-    if checked:
-        plan.turns = [("agent", lob.choice(t["check"])), ("customer", lob.choice(t["solved"]))]
-    return _expected(plan)
-
-
-def _sales_lines(lob: random.Random, lang: str, price: int) -> _LineOfBusiness:
-    """Sales: the customer takes up the renewal just quoted at `price`; the agent summarises it,
-    gives the right of withdrawal and asks for agreement; the customer agrees (or thinks it over)
-    and the agent concludes it with a written confirmation."""
-    t, plan = LOB_TEXT[lang], _LineOfBusiness("sales")
-    violated = _violations(lob, plan)
-    accepted = lob.random() >= LOB_RATES["think_it_over"]
-    pressed = violated("pressure_selling", True, LOB_RATES["pressure"])
-    no_summary = violated("no_offer_summary", accepted, LOB_RATES["sales_omission"])
-    no_withdrawal = violated("no_withdrawal_right", accepted, LOB_RATES["sales_omission"])
-    late_withdrawal = no_withdrawal and lob.random() < 0.5  # said, but only once concluded
-    no_consent = violated("no_explicit_consent", accepted, LOB_RATES["sales_omission"])
-    unconfirmed = violated("no_written_confirmation", accepted, LOB_RATES["sales_omission"])
-    # A missing summary is left out, or said without the price.
-    summary = ("" if lob.random() < 0.5 else t["summary_no_price"]) if no_summary else t["summary"].format(price=price)
-    offer = [lob.choice(t["pressure"]) if pressed else "", summary, "" if no_withdrawal else t["withdrawal"], t["no_consent"] if no_consent else lob.choice(t["consent"])]
-    if accepted:
-        concluded = t["concluded_unconfirmed"] if unconfirmed else t["concluded"]
-        reply, close = lob.choice(t["accept"]), f"{concluded} {t['withdrawal']}" if late_withdrawal else concluded
-    else:
-        reply, close = lob.choice(t["think_it_over"]), t["stays_open"]
-    plan.turns = [("customer", lob.choice(t["interest"])), ("agent", " ".join(part for part in offer if part)), ("customer", reply), ("agent", close)]
-    return _expected(plan, () if accepted else SALES_ON_CONCLUSION)
 
 
 @dataclass(frozen=True)
@@ -274,50 +154,6 @@ def roster(languages: tuple[str, ...] = DAY_LANGUAGES) -> list[AgentProfile]:
             agents.append(AgentProfile(f"a-{lang}-{i + 1:02d}", "human", TEAMS[i % len(TEAMS)], name, lang))
         agents.append(AgentProfile(f"bot-{lang}", "bot", "digital", "Nova", lang))
     return agents
-
-
-def card_number(rng: random.Random) -> str:
-    """A Luhn-valid 16-digit card number (Visa or Mastercard range), as 4 groups."""
-    digits = rng.choice("45") + "".join(rng.choice("0123456789") for _ in range(14))
-    check = next(d for d in "0123456789" if luhn.is_valid(digits + d))
-    number = digits + check
-    return " ".join(number[i : i + 4] for i in range(0, 16, 4))
-
-
-def spoken(number: str, lang: str) -> str:
-    """A number as speech-to-text writes digits read one by one: 'four five three nine ...'."""
-    words = {}
-    for word, digit in DIGIT_WORDS[lang].items():
-        words.setdefault(digit, word)  # the first (most common) word per digit
-    return " ".join(words[d] for d in number if d.isdigit())
-
-
-def iban(rng: random.Random, lang: str) -> str:
-    """A valid IBAN of the language's country (ISO 13616 check digits), grouped by four."""
-    country, bank, digits = IBAN_COUNTRY[lang]
-    bban = bank + "".join(rng.choice("0123456789") for _ in range(digits))
-    numeric = "".join(str(int(ch, 36)) for ch in bban + country + "00")
-    compact = f"{country}{98 - int(numeric) % 97:02d}{bban}"
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
-
-
-def personnummer(rng: random.Random) -> str:
-    """A valid Swedish personal identity number, YYMMDD-NNNC."""
-    stem = f"{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-    check = next(d for d in "0123456789" if luhn.is_valid(stem + d))
-    return f"{stem[:6]}-{stem[6:]}{check}"
-
-
-def contact_value(rng: random.Random, lang: str, kind: str, spoken_form: bool) -> str:
-    """A new e-mail address, phone number or IBAN as a customer would say it."""
-    if kind == "iban":
-        return iban(rng, lang)
-    if kind == "email":
-        dot, at, tld = TEXT[lang]["email_words"]
-        first, second = rng.sample(HANDLES, 2)
-        return f"{first} {dot} {second} {at} example {dot} {tld}" if spoken_form else f"{first}.{second}@example.{tld}"
-    number = f"07{rng.randint(0, 9)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
-    return spoken(number, lang) if spoken_form else number
 
 
 class _Conversation:
@@ -414,7 +250,7 @@ def _interaction(
     account_detail = (t["balance"] if topic == "billing" else t["last_payment"]).format(amount=amount)
 
     # Support says the problem back in its first reply; sales adds its turns once the price is known.
-    plan = _support_lines(lob, lang, topic) if lob is not None and line_of_business(topic) == "support" else None
+    plan = support_lines(lob, lang, topic) if lob is not None and line_of_business(topic) == "support" else None
     restate = plan.restate if plan is not None else ""
 
     c = _Conversation()
@@ -442,7 +278,7 @@ def _interaction(
         price = rng.randint(19, 79)
         answer += " " + t["price"].format(price=price, vat="" if "price_without_vat" in violations else t["vat"])
         if lob is not None:
-            plan = _sales_lines(lob, lang, price)
+            plan = sales_lines(lob, lang, price)
     if plan is not None and plan.answer_tail:
         answer += " " + plan.answer_tail
     c.say(speaker, answer)

@@ -7,13 +7,14 @@ others have. The loader refuses a file that lacks a key, has a key another langu
 another kind of value there (a phrase where the others have a list, `no` unquoted, which YAML reads
 as false), naming the file and the key: a mistake shows at import, not as a KeyError deep in a day.
 
-Lists load as tuples (the tables are shared and read-only), but for the conversation's own lists of
-phrases to draw from, which stay lists as the generator has always held them; `details` and
-`email_words`, parts in a fixed order, are tuples like every nested list.
+Lists load as tuples (the tables are shared and read-only), except the conversation's own lists of
+phrases to draw from, which stay lists as the generator has always held them (`details` and
+`email_words`, parts in a fixed order, are tuples like every nested list).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,26 +69,42 @@ def _read(path: Path) -> dict[str, Any]:
     for key in data:
         if key not in SECTIONS:
             raise TouchstoneError(f"{path}: unknown key {key!r}; the keys are {', '.join(SECTIONS)}", _HINT)
-    for key in [*SECTIONS, *(f"iban.{part}" for part in IBAN_PARTS)]:
-        section, _, part = key.partition(".")
-        if section not in data or part and part not in (data[section] if isinstance(data[section], dict) else {}):
-            raise TouchstoneError(f"{path}: {key} is missing", _HINT)
+    iban = data.get("iban") if isinstance(data.get("iban"), dict) else {}
+    missing = [key for key in SECTIONS if key not in data] + [f"iban.{part}" for part in IBAN_PARTS if part not in iban]
+    if missing:
+        raise TouchstoneError(f"{path}: {missing[0]} is missing", _HINT)
+    for key in SECTIONS:
+        if not isinstance(data[key], dict):
+            raise TouchstoneError(f"{path}: {key} is {data[key]!r}, where a table of keys belongs", _HINT)
     return data
 
 
 def _same_keys(files: dict[str, dict[str, Any]], paths: dict[str, Path]) -> None:
-    """Every file has every key any file has, with the same kind of value."""
+    """Every file has the keys most files have, with the kind of value most have there: the file that
+    differs is the one named, whichever language it is (a key misspelt in one file is missing there)."""
     shapes = {lang: _shape(data, paths[lang]) for lang, data in files.items()}
-    first: dict[str, tuple[str, str]] = {}  # key -> (the first language that has it, its kind)
-    for lang, shape in shapes.items():
+    kinds: dict[str, Counter[str]] = {}
+    for shape in shapes.values():
         for key, kind in shape.items():
-            first.setdefault(key, (lang, kind))
+            kinds.setdefault(key, Counter())[kind] += 1
+    usual = {key: counted.most_common(1)[0][0] for key, counted in kinds.items()}
+    half = len(shapes) / 2
     for lang, shape in shapes.items():
-        for key, (other, kind) in first.items():  # a table comes before its keys: the first missing is the outermost
-            if key not in shape:
-                raise TouchstoneError(f"{paths[lang]}: {key} is missing ({other}.yaml has it)", _HINT)
-            if shape[key] != kind:
-                raise TouchstoneError(f"{paths[lang]}: {key} is {shape[key]}, where {other}.yaml has {kind}", _HINT)
+        missing = [key for key, counted in kinds.items() if key not in shape and counted.total() > half]
+        if missing:  # a table comes before its keys: the first missing is the outermost
+            raise TouchstoneError(f"{paths[lang]}: {missing[0]} is missing ({_having(shapes, missing[0], usual[missing[0]])}.yaml has it)", _HINT)
+        extra = [key for key in shape if kinds[key].total() <= half]
+        if extra:
+            lacking = next(other for other, theirs in shapes.items() if extra[0] not in theirs)
+            raise TouchstoneError(f"{paths[lang]}: {extra[0]} is not a key of {lacking}.yaml (misspelt here, or missing there?)", _HINT)
+        odd = [key for key, kind in shape.items() if kind != usual[key]]
+        if odd:
+            raise TouchstoneError(f"{paths[lang]}: {odd[0]} is {shape[odd[0]]}, where {_having(shapes, odd[0], usual[odd[0]])}.yaml has {usual[odd[0]]}", _HINT)
+
+
+def _having(shapes: dict[str, dict[str, str]], key: str, kind: str) -> str:
+    """The first language whose file has `key` with a value of `kind`."""
+    return next(lang for lang, shape in shapes.items() if shape.get(key) == kind)
 
 
 def _shape(value: Any, path: Path, key: str = "") -> dict[str, str]:
