@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from foundation.errors import TouchstoneError
 from ingest.interaction import Interaction
 from ingest.source_config import SourceConfig
 from scorers.engine import CompiledStandard
@@ -18,13 +21,17 @@ from scorers.routing import load_routing, route
 from scorers.sensitive import find_sensitive
 from touchstone.sample_data import (
     CRITERIA,
+    FILLER,
+    IBAN_COUNTRY,
     LOB_CRITERIA,
     LOB_TEXT,
     LOB_VIOLATED_CRITERION,
     SALES_ON_CONCLUSION,
+    TEXT,
     VIOLATED_CRITERION,
     card_number,
     generate_day,
+    phrases,
     read_ground_truth,
     spoken,
 )
@@ -206,3 +213,67 @@ def test_reference_numbers_are_no_sensitive_data() -> None:
             for ref in (number, spoken(number, lang)):
                 for line in t["reference"]:
                     assert find_sensitive(line.format(ref=ref), lang) == [], (lang, line, ref)
+
+
+# The phrases are data, one file a language (`touchstone/sample_data/phrases/<lang>.yaml`): every
+# file has every key, and a broken one is refused at load with the file and the key named.
+
+
+def _keys(table: object, prefix: str = "") -> set[str]:
+    if not isinstance(table, dict):
+        return set()
+    return {f"{prefix}{key}" for key in table} | {k for key, value in table.items() for k in _keys(value, f"{prefix}{key}.")}
+
+
+@pytest.mark.parametrize("lang", sorted(path.stem for path in phrases.FOLDER.glob("*.yaml")))
+def test_every_language_s_phrases_have_the_same_keys(lang: str) -> None:
+    tables = phrases.load()
+    assert tables.text.keys() == tables.filler.keys() == tables.lines_of_business.keys() == tables.iban.keys()
+    for table in (tables.text, tables.filler, tables.lines_of_business):
+        assert _keys(table[lang]) == _keys(table["en"]), lang
+        assert {k: type(v) for k, v in table[lang].items()} == {k: type(v) for k, v in table["en"].items()}  # lists and tuples as the generator holds them
+    assert [type(part) for part in tables.iban[lang]] == [str, str, int]
+
+
+def test_the_loaded_phrases_are_the_module_s_tables() -> None:
+    tables = phrases.load()
+    assert (tables.text, tables.filler, tables.lines_of_business, tables.iban) == (TEXT, FILLER, LOB_TEXT, IBAN_COUNTRY)
+    assert list(TEXT) == ["en", "de", "sv", "fr"]  # the day's languages first, in the roster's order
+    assert isinstance(TEXT["en"]["greet"], list) and isinstance(TEXT["en"]["details"], tuple) and isinstance(TEXT["en"]["topics"]["billing"], tuple)
+    assert TEXT["sv"]["dob"] == "" and TEXT["en"]["vat"] == " including VAT"  # empty and leading-space phrases kept
+
+
+def _broken(tmp_path: Path, lang: str, old: str, new: str) -> Path:
+    folder = tmp_path / "phrases"
+    shutil.copytree(phrases.FOLDER, folder)
+    path = folder / f"{lang}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+_DE = (phrases.FOLDER / "de.yaml").read_text(encoding="utf-8")
+_DE_LINES_OF_BUSINESS = _DE[_DE.index("lines_of_business:\n") :]  # the section, to the end of the file
+
+
+@pytest.mark.parametrize(
+    ("lang", "old", "new", "message"),
+    [
+        ("sv", '  verify: "Innan jag tittar på ditt konto, kan du uppge ditt personnummer?"\n', "", "conversation.verify is missing (en.yaml has it)"),
+        ("de", "    delivery:\n", "    lieferung:\n", "conversation.topics.delivery is missing (en.yaml has it)"),
+        ("sv", "  done:\n", '  done:\n    - "Nej."\n  klart:\n', "conversation.klart is not a key of en.yaml"),
+        ("en", "    billing:\n", "    bill:\n", "conversation.topics.billing is missing (de.yaml has it)"),
+        ("fr", '  bot_intro: "je suis', '  bot_intro:\n    - "je suis', "conversation.bot_intro is a list of phrases, where en.yaml has a phrase"),
+        ("en", '  country: "GB"', "  country: NO", "iban.country is False: neither a phrase"),  # YAML reads an unquoted NO as false
+        ("de", "  digits: 18\n", "", "iban.digits is missing"),
+        ("fr", "\nfiller:\n", "\nfilling:\n", "unknown key 'filling'"),
+        ("de", _DE_LINES_OF_BUSINESS, "", "lines_of_business is missing"),
+        ("de", _DE_LINES_OF_BUSINESS, 'lines_of_business: "none"\n', "lines_of_business is 'none', where a table of keys belongs"),
+    ],
+    ids=["key", "misspelt-key", "extra-key", "misspelt-in-the-first-language", "kind", "unquoted-no", "iban-part", "unknown-section", "missing-section", "section-not-a-table"],
+)
+def test_a_broken_phrase_file_names_the_file_and_the_key(tmp_path: Path, lang: str, old: str, new: str, message: str) -> None:
+    path = _broken(tmp_path, lang, old, new)
+    with pytest.raises(TouchstoneError, match="^" + re.escape(f"{path}: {message}")):
+        phrases.load(path.parent)
