@@ -1,6 +1,6 @@
 """MkDocs hook (`hooks:` in mkdocs.yml): the reference page of the warehouse tables, made from their
 declarations in `warehouse/tables.py` when the site is built, so the page cannot fall behind them;
-and the command line reference's examples shown as code.
+and, on the command line reference, the commands' help (written for a terminal) made Markdown.
 
 `docs/reference/tables.md` holds the hand-written introduction and the marker below; the marker is
 replaced by one section per table: its grain, description, whether a run replaces its rows per date
@@ -86,24 +86,43 @@ def tables_markdown() -> str:
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    HelpAsMarkdown.active = "::: mkdocs-click" in markdown
     if MARKER not in markdown:
         return markdown
     return markdown.replace(MARKER, tables_markdown())
 
 
-class ExamplesAsCode(Preprocessor):
-    """The commands' help ends with an `Example:` line and the examples indented under it, which a
-    terminal shows as they are but Markdown would run into one paragraph: made a code block. Runs
-    after mkdocs-click has put the help into the page (its preprocessor has priority 141)."""
+class HelpAsMarkdown(Preprocessor):
+    """The commands' help is written for a terminal; on the command line reference page (the one
+    with a `::: mkdocs-click` block), after mkdocs-click has put it there (its preprocessor has
+    priority 141), two things a terminal shows as they are become Markdown:
 
+    - an `Example:` line with the examples indented under it, which Markdown would run into one
+      paragraph, becomes a code block;
+    - a placeholder such as `<data>/impact/<draft>_<from>_<to>/`, which Markdown would take for HTML
+      tags, becomes code.
+    """
+
+    active = False
     LEAD = re.compile(r"^Examples?:$")
+    PLACEHOLDER = re.compile(r"(?<![^\s(])([^\s`(]*<[a-z_]+>[^\s`]*?)([.,;:)]*)(?=\s|$)")
 
     def run(self, lines: list[str]) -> list[str]:
+        if not HelpAsMarkdown.active:
+            return lines
         out: list[str] = []
+        fenced = False
         i = 0
         while i < len(lines):
-            out.append(lines[i])
-            if self.LEAD.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].startswith("    ") and lines[i + 1].strip():
+            line = lines[i]
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            if fenced or line.startswith("    "):
+                out.append(line)
+                i += 1
+                continue
+            out.append(self.placeholders_as_code(line))
+            if self.LEAD.match(line) and i + 1 < len(lines) and lines[i + 1].startswith("    ") and lines[i + 1].strip():
                 block = []
                 i += 1
                 while i < len(lines) and lines[i].startswith("    ") and lines[i].strip():
@@ -114,12 +133,16 @@ class ExamplesAsCode(Preprocessor):
             i += 1
         return out
 
+    def placeholders_as_code(self, line: str) -> str:
+        parts = re.split(r"(`[^`]*`)", line)  # code spans stay as they are
+        return "".join(part if k % 2 else self.PLACEHOLDER.sub(r"`\1`\2", part) for k, part in enumerate(parts))
 
-class ExamplesAsCodeExtension(Extension):
+
+class HelpAsMarkdownExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(ExamplesAsCode(md), "touchstone_examples_as_code", 140)
+        md.preprocessors.register(HelpAsMarkdown(md), "touchstone_help_as_markdown", 140)
 
 
 def on_config(config: Any, **kwargs: Any) -> Any:
-    config.markdown_extensions.append(ExamplesAsCodeExtension())
+    config.markdown_extensions.append(HelpAsMarkdownExtension())
     return config

@@ -17,7 +17,7 @@ import yaml
 from ingest.formats import formats
 from scorers.registry import kinds
 from touchstone.cli import cli
-from warehouse.queries import READY_QUERIES
+from warehouse.ready_queries import READY_QUERIES
 from warehouse.tables import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,11 +99,22 @@ def test_the_built_pages_load_nothing_from_elsewhere(site: Path) -> None:
         assert not pattern.search(text(page)), page
 
 
+def commands(command: click.Command) -> list[click.Command]:
+    subs = command.commands.values() if isinstance(command, click.Group) else []
+    return [command, *(c for sub in subs for c in commands(sub))]
+
+
 def test_the_cli_reference_shows_every_command(site: Path) -> None:
     html = text(site / "reference" / "cli" / "index.html")
     for path in command_paths(cli):
         assert f'id="{path.replace(" ", "-")}"' in html, path
     assert "::: mkdocs-click" not in html
+    # The help's placeholders (`<data>/impact/...`) are shown, not taken for HTML tags, and its
+    # examples are code, not one run-on paragraph.
+    for command in commands(cli):
+        for placeholder in re.findall(r"<([a-z_]+)>", command.help or ""):
+            assert f"&lt;{placeholder}&gt;" in html, (command.name, placeholder)
+    assert "<p>Example:\n" not in html
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))
