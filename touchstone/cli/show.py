@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 
 from foundation.errors import TouchstoneError
 from touchstone.cli.options import _cell, _of_standard, _print_frame, _settings, as_of_option, console, data_option, date_option, standard_filter, user_errors
-from warehouse.queries import READY_QUERIES
+from warehouse.ready_queries import READY_QUERIES
 
 # What `show` prints per table: the table, its columns with their labels, and the ordering column.
 SHOW: dict[str, tuple[str, dict[str, str], str | None]] = {
