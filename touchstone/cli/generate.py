@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from touchstone.cli.options import _settings, console, data_option, date_option, user_errors
+from touchstone.cli.options import console, data_option, date_option, settings_from, user_errors
 
 
 @click.command()
@@ -29,7 +29,7 @@ def generate(day: date, interactions: int, seed: int, lines_of_business: bool, d
     """
     from touchstone.sample_data import generate_day
 
-    settings = _settings(data_dir)
+    settings = settings_from(data_dir)
     result = generate_day(settings.landing_dir, day, interactions, seed, lines_of_business=lines_of_business)
     console.print(f"Generated {result.interactions} interactions for {day} in {settings.landing_dir / day.isoformat()}")
     console.print("Injected violations: " + ", ".join(f"{k} {v}" for k, v in result.violations.items()))

@@ -46,8 +46,8 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    from touchstone.pipeline import parse_day
+def date_callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    from touchstone.steps.plan import parse_day
 
     if value is None:
         return None
@@ -70,7 +70,7 @@ def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 as_of_option = click.option(
     "--as-of", "as_of", default=None, callback=_moment, metavar="TIMESTAMP", help="Read the tables as they were at this moment (ISO 8601; UTC unless a zone is given)."
 )
-date_option = click.option("--date", "day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The date to work on.")
+date_option = click.option("--date", "day", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="The date to work on.")
 data_option = click.option(
     "--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Data folder (default: TOUCHSTONE_DATA_DIR or ./data)."
 )
@@ -90,7 +90,7 @@ def source_options(func: F) -> F:
     return func
 
 
-def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
+def settings_from(data_dir: Path | None, **overrides: Any) -> Settings:
     # Imported here, not above: the settings import pyarrow, which `touchstone --help` need not wait for.
     from touchstone.settings import Settings
 
@@ -101,9 +101,9 @@ def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
     return Settings.from_env(data_dir=data_dir, **overrides)
 
 
-def _source_settings(data_dir: Path | None, landing: str | None, conn_id: str | None, source_config: Path | None) -> Settings:
+def source_settings(data_dir: Path | None, landing: str | None, conn_id: str | None, source_config: Path | None) -> Settings:
     is_url = landing is not None and "://" in landing
-    return _settings(
+    return settings_from(
         data_dir,
         landing_url=landing if is_url else None,
         landing_dir=Path(landing).resolve() if landing and not is_url else None,
@@ -131,7 +131,7 @@ verbose_option = click.option(
 standard_filter = click.option("--standard", "standard_id", default=None, metavar="ID", help="Only what this standard scored (a routed date has several).")
 
 
-def _of_standard(frame: Any, standard_id: str | None, day: date) -> Any:
+def standard_rows(frame: Any, standard_id: str | None, day: date) -> Any:
     """The rows of one standard; an error naming the day's standards if it scored nothing then."""
     from warehouse.frames import of_standard
 
@@ -143,7 +143,8 @@ def _of_standard(frame: Any, standard_id: str | None, day: date) -> Any:
     return chosen
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A table cell as printed: "-" for nothing, numbers to one decimal (two below 1)."""
     import pandas as pd
 
     if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
@@ -153,10 +154,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _print_frame(frame: Any, title: str) -> None:
+def print_frame(frame: Any, title: str) -> None:
     table = RichTable(title=title)
     for column in frame.columns:
         table.add_column(str(column), overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*(escape(_cell(v)) for v in row))
+        table.add_row(*(escape(cell_text(v)) for v in row))
     console.print(table)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from touchstone.cli.options import _settings, console, data_option, date_option, standard_filter, user_errors
+from touchstone.cli.options import console, data_option, date_option, settings_from, standard_filter, user_errors
 
 
 @click.command()
@@ -27,7 +27,7 @@ def report(day: date, out: Path | None, standard_id: str | None, data_dir: Path 
         touchstone report --date 2026-11-22
         touchstone report --date 2026-11-22 --out /tmp/qa-2026-11-22.html
     """
-    from touchstone.pipeline import report_day
+    from touchstone.steps.report import report_day
 
-    settings = _settings(data_dir)
+    settings = settings_from(data_dir)
     console.print(f"Report: {report_day(settings, day, out, standard_id)}")

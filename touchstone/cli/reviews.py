@@ -11,7 +11,7 @@ import click
 from rich.markup import escape
 
 from foundation.errors import TouchstoneError
-from touchstone.cli.options import _day, _of_standard, _print_frame, _settings, console, data_option, date_option, err_console, standard_filter, user_errors
+from touchstone.cli.options import console, data_option, date_callback, date_option, err_console, print_frame, settings_from, standard_filter, standard_rows, user_errors
 
 
 @click.command()
@@ -38,22 +38,22 @@ def calibrate(day: date, human_file: Path, top: int, keep: bool, standard_id: st
     from warehouse.calibration import read_human_outcomes, with_overrides
     from warehouse.overrides import in_force, read_overrides
     from warehouse.store import read_table
-    from touchstone.pipeline import report_day
+    from touchstone.steps.report import report_day
     from warehouse.report.inputs import reviews_file
 
-    settings = _settings(data_dir)
+    settings = settings_from(data_dir)
     results = read_table(settings.warehouse, "criterion_results", day)
     if results.empty:
         raise TouchstoneError(f"nothing published for {day} in {settings.warehouse}", f"run `touchstone run --date {day}` first")
-    results = _of_standard(results, standard_id, day)
+    results = standard_rows(results, standard_id, day)
     human = read_human_outcomes(human_file)
     overrides = in_force(read_overrides(settings.warehouse, day))
     reviews = with_overrides(human, overrides)
     if standard_id is not None and reviews is not None:  # reviews of other standards' criteria are not this one's
         reviews = reviews[reviews["criterion_id"].isin(set(results["criterion_id"]))]
     report = compare(reviews, results)  # type: ignore[arg-type]
-    _print_frame(report.per_criterion, f"calibration · {day}{f' · {standard_id}' if standard_id else ''} · agreement and Cohen's kappa")
-    _print_frame(report.disagreements.head(top), f"disagreements ({len(report.disagreements)})")
+    print_frame(report.per_criterion, f"calibration · {day}{f' · {standard_id}' if standard_id else ''} · agreement and Cohen's kappa")
+    print_frame(report.disagreements.head(top), f"disagreements ({len(report.disagreements)})")
     if report.not_scored:
         console.print(f"[yellow]{report.not_scored} reviewed row(s) have no automatic verdict for {day}[/]")
     if keep:
@@ -108,7 +108,7 @@ def override_set(day: date, interaction_id: str, criterion_id: str, outcome: str
     from touchstone.overrides import record
     from warehouse.overrides import request
 
-    _print_recorded(record(_settings(data_dir), [request(day.isoformat(), interaction_id, criterion_id, outcome, reason, reviewer, "command line")]))
+    _print_recorded(record(settings_from(data_dir), [request(day.isoformat(), interaction_id, criterion_id, outcome, reason, reviewer, "command line")]))
 
 
 @override.command("withdraw")
@@ -129,7 +129,7 @@ def override_withdraw(day: date, interaction_id: str, criterion_id: str, reason:
     from touchstone.overrides import record
     from warehouse.overrides import request
 
-    _print_recorded(record(_settings(data_dir), [request(day.isoformat(), interaction_id, criterion_id, "", reason, reviewer, "command line", withdraw=True)]))
+    _print_recorded(record(settings_from(data_dir), [request(day.isoformat(), interaction_id, criterion_id, "", reason, reviewer, "command line", withdraw=True)]))
 
 
 @override.command("import")
@@ -150,7 +150,7 @@ def override_import(csv_file: Path, reviewer: str | None, data_dir: Path | None)
     from touchstone.overrides import record
     from warehouse.overrides import read_requests
 
-    _print_recorded(record(_settings(data_dir), *read_requests(csv_file, reviewer)))
+    _print_recorded(record(settings_from(data_dir), *read_requests(csv_file, reviewer)))
 
 
 @override.command("reapply")
@@ -167,7 +167,7 @@ def override_reapply(day: date, data_dir: Path | None) -> None:
     """
     from touchstone.overrides import reapply
 
-    published = reapply(_settings(data_dir), day)
+    published = reapply(settings_from(data_dir), day)
     console.print(f"{day}: published again with {published['overrides_applied']} override(s) applied (run {published['run_id']})", highlight=False)
 
 
@@ -188,16 +188,16 @@ def override_list(day: date, data_dir: Path | None) -> None:
     """
     from touchstone.overrides import statuses
 
-    frame = statuses(_settings(data_dir), day)
+    frame = statuses(settings_from(data_dir), day)
     if frame.empty:
         console.print(f"No overrides recorded for {day}")
         return
     columns = ["interaction_id", "criterion_id", "machine_outcome", "outcome", "status", "reviewer", "overridden_at", "reason"]
-    _print_frame(frame[columns], f"overrides · {day} · {(frame['status'] == 'applied').sum()} of {len(frame)} applied")
+    print_frame(frame[columns], f"overrides · {day} · {(frame['status'] == 'applied').sum()} of {len(frame)} applied")
 
 
 @override.command("history")
-@click.option("--date", "day", default=None, callback=_day, metavar="YYYY-MM-DD", help="Only this date.")
+@click.option("--date", "day", default=None, callback=date_callback, metavar="YYYY-MM-DD", help="Only this date.")
 @click.option("--interaction", "interaction_id", default=None, help="Only this interaction.")
 @data_option
 @user_errors
@@ -210,8 +210,8 @@ def override_history(day: date | None, interaction_id: str | None, data_dir: Pat
     """
     from warehouse.overrides import read_overrides
 
-    frame = read_overrides(_settings(data_dir).warehouse, day)
+    frame = read_overrides(settings_from(data_dir).warehouse, day)
     if interaction_id is not None:
         frame = frame[frame["interaction_id"] == interaction_id]
     columns = ["date", "overridden_at", "reviewer", "interaction_id", "criterion_id", "machine_outcome", "outcome", "reason", "origin", "standard_version"]
-    _print_frame(frame[columns], f"override history · {len(frame)} row(s)")
+    print_frame(frame[columns], f"override history · {len(frame)} row(s)")

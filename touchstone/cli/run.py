@@ -12,7 +12,7 @@ import click
 from rich.markup import escape
 
 from foundation.errors import TouchstoneError
-from touchstone.cli.options import _day, _source_settings, console, data_option, date_option, source_options, user_errors, verbose_option
+from touchstone.cli.options import console, data_option, date_callback, date_option, source_options, source_settings, user_errors, verbose_option
 
 
 @click.command()
@@ -49,7 +49,7 @@ def run(
     """
     from touchstone.pipeline import run_day
 
-    settings = _source_settings(data_dir, landing, conn_id, source_config)
+    settings = source_settings(data_dir, landing, conn_id, source_config)
     with console.status(f"{day}: planning ...") as status:
         summary = run_day(settings, day, standard, shard_size=shard_size, processes=processes, on_step=lambda step: status.update(f"{day}: {step} ..."), routing=routing)
     console.print(run_summary(day, summary), highlight=False)
@@ -86,8 +86,8 @@ def routing_summary(summary: dict[str, Any]) -> str:
 
 
 @click.command()
-@click.option("--from", "first", required=True, callback=_day, metavar="YYYY-MM-DD", help="First date to score.")
-@click.option("--to", "last", required=True, callback=_day, metavar="YYYY-MM-DD", help="Last date to score (included).")
+@click.option("--from", "first", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="First date to score.")
+@click.option("--to", "last", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="Last date to score (included).")
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Re-score with this version (default: each date's version in force).")
 @click.option("--routing", default=None, metavar="ID[@VERSION]", help="Give each interaction the standards this routing gives it (default: TOUCHSTONE_ROUTING; none: one standard).")
 @source_options
@@ -130,7 +130,7 @@ def backfill(
 
     if last < first:
         raise TouchstoneError(f"--to {last} is before --from {first}")
-    settings = _source_settings(data_dir, landing, conn_id, source_config)
+    settings = source_settings(data_dir, landing, conn_id, source_config)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     failed = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

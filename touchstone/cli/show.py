@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from foundation.errors import TouchstoneError
-from touchstone.cli.options import _cell, _of_standard, _print_frame, _settings, as_of_option, console, data_option, date_option, standard_filter, user_errors
+from touchstone.cli.options import as_of_option, cell_text, console, data_option, date_option, print_frame, settings_from, standard_filter, standard_rows, user_errors
 from warehouse.ready_queries import READY_QUERIES
 
 # What `show` prints per table: the table, its columns with their labels, and the ordering column.
@@ -66,7 +66,7 @@ def show(what: str, day: date, top: int, standard_id: str | None, as_of: datetim
     """
     from warehouse.store import read_table
 
-    settings = _settings(data_dir)
+    settings = settings_from(data_dir)
     table_name, columns, order = SHOW[what]
     frame = read_table(settings.warehouse, table_name, day, as_of=as_of)
     if what == "failures":
@@ -75,7 +75,7 @@ def show(what: str, day: date, top: int, standard_id: str | None, as_of: datetim
         when = f" as of {as_of.isoformat()}" if as_of else ""
         raise TouchstoneError(f"nothing published for {day} in {settings.warehouse}{when}", f"run `touchstone run --date {day}` first")
     if what in ("agents", "interactions", "failures"):
-        frame = _of_standard(frame, standard_id, day)
+        frame = standard_rows(frame, standard_id, day)
         if frame["standard_id"].nunique() > 1:
             columns = {**columns, "standard_id": "standard"}
     if order:
@@ -88,7 +88,7 @@ def show(what: str, day: date, top: int, standard_id: str | None, as_of: datetim
     for label in columns.values():
         table.add_column(label, overflow="fold")
     for row in frame[list(columns)].itertuples(index=False):
-        table.add_row(*(escape(_cell(v)) for v in row))  # evidence like "[card number ...]" is text
+        table.add_row(*(escape(cell_text(v)) for v in row))  # evidence like "[card number ...]" is text
     console.print(table)
 
 
@@ -117,9 +117,9 @@ def query(sql: str | None, ready: str | None, standard_id: str | None, as_of: da
 
     if (sql is None) == (ready is None):
         raise TouchstoneError("give either SQL or --ready NAME", f"ready queries: {', '.join(sorted(READY_QUERIES))}")
-    settings = _settings(data_dir)
+    settings = settings_from(data_dir)
     try:
         frame = connect(settings.warehouse, as_of, standard_id).sql(sql or READY_QUERIES[ready or ""]).df()
     except duckdb.Error as exc:
         raise TouchstoneError(f"the query failed: {exc}", "tables: criterion_results, interaction_scores, agent_daily_scores, quarantine, runs") from None
-    _print_frame(frame, ready or "query")
+    print_frame(frame, ready or "query")

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from foundation.errors import TouchstoneError
-from touchstone.cli.options import _cell, _day, _print_frame, _source_settings, console, data_option, err_console, source_options, user_errors, verbose_option
+from touchstone.cli.options import cell_text, console, data_option, date_callback, err_console, print_frame, source_options, source_settings, user_errors, verbose_option
 
 if TYPE_CHECKING:
     from scorers.standard import Standard
@@ -194,13 +194,13 @@ def try_(standard_file: Path, paths: tuple[Path, ...], failures_only: bool, rout
     for label in ("interaction", "quality", "criterion", "outcome", "reason", "evidence", "turn"):
         table.add_column(label, overflow="fold")
     for scored in trial.scored:
-        quality = _cell(scored.score.quality_score)
+        quality = cell_text(scored.score.quality_score)
         for r in scored.results:
             if failures_only and r.verdict.outcome.value != "fail":
                 continue
             evidence = r.verdict.evidence
             table.add_row(
-                *(escape(_cell(v)) for v in (scored.interaction.interaction_id, quality, r.criterion.id, r.verdict.outcome.value, r.verdict.reason, evidence.text if evidence else None, evidence.turn_index if evidence else None))
+                *(escape(cell_text(v)) for v in (scored.interaction.interaction_id, quality, r.criterion.id, r.verdict.outcome.value, r.verdict.reason, evidence.text if evidence else None, evidence.turn_index if evidence else None))
             )
     console.print(table)
     for q in trial.quarantined:
@@ -225,8 +225,8 @@ def _routing_today(routing: str, draft: Path, standards_dir: Path | None) -> Any
 
 @standards.command("impact")
 @click.argument("draft", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--from", "first", required=True, callback=_day, metavar="YYYY-MM-DD", help="First date to re-score.")
-@click.option("--to", "last", required=True, callback=_day, metavar="YYYY-MM-DD", help="Last date to re-score (included).")
+@click.option("--from", "first", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="First date to re-score.")
+@click.option("--to", "last", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="Last date to re-score (included).")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Read the landing files and score shards in this many processes.")
 @click.option("--top", default=10, show_default=True, help="How many agents and flips to print.")
 @source_options
@@ -249,7 +249,7 @@ def impact(
     """
     from touchstone.impact import impact as measure
 
-    settings = _source_settings(data_dir, landing, conn_id, source_config)
+    settings = source_settings(data_dir, landing, conn_id, source_config)
     with console.status("planning ...") as status:
         result = measure(settings, draft, first, last, shard_size, processes, on_step=lambda step: status.update(f"{step} ..."))
     h = result.headline
@@ -268,12 +268,12 @@ def impact(
     criteria = pd.read_parquet(result.folder / "criteria.parquet")
     changed = criteria[criteria["pass_rate_change"].fillna(0) != 0].sort_values("pass_rate_change", key=abs, ascending=False)
     columns = ["criterion_id", "published_pass_rate", "draft_pass_rate", "pass_rate_change", "published_fail", "draft_fail"]
-    _print_frame(changed[columns], f"criteria whose pass rate changes ({len(changed)})")
+    print_frame(changed[columns], f"criteria whose pass rate changes ({len(changed)})")
     agents = pd.read_parquet(result.folder / "agents.parquet")
     agents = agents[agents["quality_change"].fillna(0) != 0]
-    _print_frame(agents[["agent_id", "team", "interactions", "mean_quality_published", "mean_quality_draft", "quality_change"]].head(top), f"agents who move most ({len(agents)} move)")
+    print_frame(agents[["agent_id", "team", "interactions", "mean_quality_published", "mean_quality_draft", "quality_change"]].head(top), f"agents who move most ({len(agents)} move)")
     flips = pd.read_parquet(result.folder / "flips.parquet")
-    _print_frame(flips[["date", "interaction_id", "agent_id", "direction", "criteria"]].head(top), f"compliance flips ({len(flips)})")
+    print_frame(flips[["date", "interaction_id", "agent_id", "direction", "criteria"]].head(top), f"compliance flips ({len(flips)})")
     console.print(f"Page: {result.page}", highlight=False)
 
 
