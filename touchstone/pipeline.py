@@ -72,7 +72,3 @@ def run_day(
         written = report(settings, plan)["report"]
     return {**published, "agents": aggregated["agents"], "report": written, "seconds": timed.seconds}
 
-
-# Temporary: the CLI's imports, until it imports from touchstone.steps (issue 30).
-from touchstone.steps.plan import parse_day  # noqa: E402, F401
-from touchstone.steps.report import report_day  # noqa: E402, F401
