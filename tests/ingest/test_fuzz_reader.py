@@ -32,7 +32,7 @@ from ingest.reader import DayInput, read_day
 from ingest.source_config import SourceConfig
 from scorers.engine import CompiledStandard
 from scorers.loader import load_standard
-from touchstone.steps.score import _criterion_rows, _interaction_row
+from touchstone.steps.score import criterion_result_rows, interaction_score_row
 from warehouse import staging
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES
 
@@ -147,8 +147,8 @@ def _check(day: DayInput, records: int) -> None:
         assert Interaction.model_validate_json(staged) == ix
         scored = compiled().score(ix)
         assert len(scored.results) == 15
-        staging.to_arrow(_criterion_rows(scored, compiled().standard, "fuzz"), CRITERION_RESULTS)
-        staging.to_arrow([_interaction_row(scored, compiled().standard, "fuzz", "day.jsonl line 1", None)], INTERACTION_SCORES)
+        staging.to_arrow(criterion_result_rows(scored, compiled().standard, "fuzz"), CRITERION_RESULTS)
+        staging.to_arrow([interaction_score_row(scored, compiled().standard, "fuzz", "day.jsonl line 1", None)], INTERACTION_SCORES)
 
 
 # 60 examples per seed in the suite; a longer campaign: TOUCHSTONE_FUZZ_EXAMPLES=2000 pytest tests -k fuzz

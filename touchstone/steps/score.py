@@ -29,7 +29,7 @@ from warehouse import staging as staged
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE
 
 
-def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
+def criterion_result_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
     rows = []
     for result in scored.results:
         evidence = result.verdict.evidence
@@ -56,7 +56,7 @@ def _criterion_rows(scored: Scored, standard: Standard, run_id: str) -> list[dic
     return rows
 
 
-def _interaction_row(scored: Scored, standard: Standard, run_id: str, source: str, rule: str | None) -> dict[str, Any]:
+def interaction_score_row(scored: Scored, standard: Standard, run_id: str, source: str, rule: str | None) -> dict[str, Any]:
     ix, score, contact = scored.interaction, scored.score, scored.contact
     started = ix.started_at
     if started is not None and started.tzinfo is None:
@@ -138,8 +138,8 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                 continue
             scored_interactions += 1
             for standard, result in scored:
-                criterion_rows += _criterion_rows(result, standard, plan.run_id)
-                interaction_rows.append(_interaction_row(result, standard, plan.run_id, source, rule))
+                criterion_rows += criterion_result_rows(result, standard, plan.run_id)
+                interaction_rows.append(interaction_score_row(result, standard, plan.run_id, source, rule))
     for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
         pq.write_table(staged.to_arrow(rows, table), shard_file(folder, table.name, shard))
     return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine), "routed_elsewhere": routed_elsewhere}
