@@ -168,3 +168,62 @@ def test_the_readme_is_short_and_its_links_resolve() -> None:
         if "://" not in target:
             assert (ROOT / target).exists(), target
     assert "make demo" in readme and "make test" in readme
+
+
+def shown_commands() -> list[tuple[str, str]]:
+    """(where, command line) of every `touchstone ...` line in a code block of the README or the
+    docs, continuation lines joined and a trailing comment cut."""
+    found = []
+    for name, page in {"README.md": text(ROOT / "README.md"), **{f"docs/{n}": p for n, p in pages().items()}}.items():
+        for block in re.findall(r"```[a-z]*\n(.*?)```", page, flags=re.S):
+            joined = re.sub(r"\\\n\s*", " ", block)
+            for line in joined.splitlines():
+                line = re.sub(r"^\$\s+", "", line.strip())
+                match = re.match(r"(?:\S*/)?touchstone\s+(.*)", line)
+                if match and not line.startswith("#"):
+                    found.append((name, re.sub(r"\s+#.*$", "", match.group(1))))
+    return found
+
+
+def resolved(args: list[str]) -> tuple[click.Command, list[str], str]:
+    """The (sub)command a shown line runs, the tokens left for it, and its path."""
+    command: click.Command = cli
+    path = "touchstone"
+    while isinstance(command, click.Group) and args and args[0] in command.commands:
+        command, path, args = command.commands[args[0]], f"{path} {args[0]}", args[1:]
+    return command, args, path
+
+
+def unknown_options(command: click.Command, args: list[str]) -> list[str]:
+    known = {o for p in command.get_params(click.Context(command)) for o in (*p.opts, *p.secondary_opts)}
+    return [a.split("=")[0] for a in args if a.startswith("-") and a.split("=")[0] not in known and not re.match(r"-\d", a)]
+
+
+def test_every_command_shown_is_a_command_with_its_options() -> None:
+    """A command line shown in the README or on a page runs a real command with options it has:
+    a renamed command or option fails here, not in a reader's terminal."""
+    import shlex
+
+    shown = shown_commands()
+    assert len(shown) > 50, "the command lines were not found"
+    wrong = []
+    for where, line in shown:
+        try:
+            args = shlex.split(line)
+        except ValueError:
+            args = line.split()
+        command, rest, path = resolved(args)
+        if isinstance(command, click.Group) and not {"-h", "--help", "--version"} & set(rest):
+            wrong.append(f"{where}: touchstone {line}: {path} needs a subcommand")
+        wrong += [f"{where}: touchstone {line}: {path} has no option {o}" for o in unknown_options(command, rest)]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [("run --date 2026-11-22 --processes 2", None), ("run --dates 2026-11-22", "--dates"), ("standards tryout x.yaml", "subcommand"), ("override set --outcome=pass", None)],
+)
+def test_a_shown_command_with_a_wrong_option_or_command_is_caught(line: str, problem: str | None) -> None:
+    command, rest, _path = resolved(line.split())
+    found = unknown_options(command, rest) + (["subcommand"] if isinstance(command, click.Group) else [])
+    assert found == ([problem] if problem else [])
