@@ -182,6 +182,28 @@ def test_backfill_uses_the_version_in_force_each_day_or_a_named_one(tmp_path: Pa
         assert len(read_table(tmp_path / "warehouse", "runs", date.fromisoformat(day))) == 2  # both runs on record
 
 
+def test_backfill_in_processes_publishes_the_same_rows_as_in_one(tmp_path: Path) -> None:
+    """`--processes` as `run` has it: each date's shards scored by forked workers, the same verdicts."""
+    from datetime import date
+
+    from warehouse.store import read_table
+
+    runner = CliRunner()
+    days = ["2026-11-20", "2026-11-21"]
+    for day in days:
+        assert runner.invoke(cli, ["generate", "--date", day, "-n", "12", "--seed", "5", "--data-dir", str(tmp_path)]).exit_code == 0
+    published = {}
+    for processes in ("1", "2"):
+        args = ["backfill", "--from", days[0], "--to", days[-1], "--shard-size", "4", "--processes", processes, "--data-dir", str(tmp_path)]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0 and "2 of 2 dates published" in result.output, result.output
+        columns = ["interaction_id", "criterion_id", "outcome", "reason", "evidence"]
+        published[processes] = [
+            read_table(tmp_path / "warehouse", "criterion_results", date.fromisoformat(day))[columns].sort_values(columns[:2]).to_dict("records") for day in days
+        ]
+    assert published["1"] == published["2"] and all(len({r["interaction_id"] for r in rows}) == 12 for rows in published["1"])
+
+
 def test_backfill_reports_a_missing_day_and_goes_on(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["generate", "--date", "2026-11-20", "-n", "5", "--data-dir", str(tmp_path)]).exit_code == 0

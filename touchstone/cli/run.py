@@ -90,6 +90,7 @@ def routing_summary(summary: dict[str, Any]) -> str:
 @click.option("--to", "last", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="Last date to score (included).")
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Re-score with this version (default: each date's version in force).")
 @click.option("--routing", default=None, metavar="ID[@VERSION]", help="Give each interaction the standards this routing gives it (default: TOUCHSTONE_ROUTING; none: one standard).")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Read each date's landing files and score its shards in this many processes.")
 @source_options
 @data_option
 @verbose_option
@@ -99,6 +100,7 @@ def backfill(
     last: date,
     standard: str | None,
     routing: str | None,
+    processes: int,
     shard_size: int | None,
     landing: str | None,
     conn_id: str | None,
@@ -115,6 +117,7 @@ def backfill(
     Example:
         touchstone backfill --from 2026-09-01 --to 2026-09-30
         touchstone backfill --from 2026-09-01 --to 2026-09-30 --standard eu_core@2.0
+        touchstone backfill --from 2026-09-01 --to 2026-09-30 --processes 4
     """
     from datetime import timedelta
 
@@ -139,7 +142,7 @@ def backfill(
         for day in days:
             progress.update(bar, description=f"scoring {day}")
             try:
-                summary = run_day(settings, day, standard, shard_size=shard_size, routing=routing)
+                summary = run_day(settings, day, standard, shard_size=shard_size, processes=processes, routing=routing)
                 progress.console.print(
                     f"{day}: {summary['standard_ref']}, read {summary['read']}, scored {summary['scored']}, quarantined {summary['quarantined']}. {routing_summary(summary)}",
                     highlight=False,
