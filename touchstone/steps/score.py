@@ -8,6 +8,7 @@ with the machine's verdicts: the reviewers' overrides are applied when aggregate
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC
@@ -97,7 +98,10 @@ def interaction_score_row(scored: Scored, standard: Standard, run_id: str, sourc
 def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]:
     """Score one shard: each interaction with its standards (the run's one, or those the routing
     gives it). An interaction a scorer cannot handle, or that the routing sends nowhere, is
-    quarantined with the reason, not fatal: none of its rows are kept, so it counts once."""
+    quarantined with the reason, not fatal: none of its rows are kept, so it counts once. Returns,
+    with the counts, the seconds spent in the step itself: a DAG task's duration less these is what
+    the task spent starting (`scripts/benchmark.py --stack-startup`)."""
+    started = time.perf_counter()
     folder = staging(settings, plan)
     standards, router = plan_scoring(settings, plan)
     non_speech = load_source_config(settings.source_config).non_speech
@@ -142,7 +146,8 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                 interaction_rows.append(interaction_score_row(result, standard, plan.run_id, source, rule))
     for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
         pq.write_table(staged.to_arrow(rows, table), shard_file(folder, table.name, shard))
-    return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine), "routed_elsewhere": routed_elsewhere}
+    seconds = round(time.perf_counter() - started, 3)
+    return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine), "routed_elsewhere": routed_elsewhere, "seconds": seconds}
 
 
 def _shard_numbers(settings: Settings, plan: RunPlan, kind: str, suffix: str) -> list[int]:
