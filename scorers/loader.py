@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from foundation.errors import TouchstoneError
+from scorers import yaml_cache
 from scorers.registry import kinds, resolve
 from scorers.standard import CriterionConfig, Standard
 
@@ -169,9 +170,12 @@ class _Refused(Exception):
 
 def read_mapping(text: str, source: str, what: str = "standard", keys: str = "id, version, sections, criteria") -> Any:
     """The YAML mapping in `text` (round-trip, so every key keeps its line), within the size limits;
-    a `StandardError` naming file and line otherwise. Shared by standards and routing files."""
+    a `StandardError` naming file and line otherwise. Shared by standards and routing files. A
+    text read before in any process is not parsed again (`scorers.yaml_cache`)."""
     if len(text.encode("utf-8")) > MAX_STANDARD_BYTES:
         raise StandardError(source, [f"{source}:1: the file is larger than {MAX_STANDARD_BYTES:,} bytes"], what)
+    if isinstance(root := yaml_cache.kept(text), dict):
+        return root  # kept only after it passed the checks below
     try:
         root = YAML(typ="rt", pure=True).load(text)
     except MarkedYAMLError as exc:
@@ -187,6 +191,7 @@ def read_mapping(text: str, source: str, what: str = "standard", keys: str = "id
         raise StandardError(source, [f"{source}:1: a {what} is a YAML mapping with keys {keys}, ..."], what)
     if (problem := _too_big(root)) is not None:
         raise StandardError(source, [f"{source}:{problem[0]}: {problem[1]}"], what)
+    yaml_cache.keep(text, root)
     return root
 
 

@@ -8,7 +8,10 @@ and on the lemma norm, so "n't" and "n'" count.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 CUES: dict[str, frozenset[str]] = {
     "en": frozenset({"not", "n't", "no", "never", "nobody", "nothing", "neither", "nor", "without", "cannot"}),

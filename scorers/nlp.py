@@ -8,7 +8,8 @@ lemma in the table stays as it is: standards are written in base forms, and the 
 send a base form elsewhere (Swedish "pris", price, to "prisa", to praise, while "priset" and
 "priserna" go to "pris"). Standards' phrases run through the same
 pipeline, so "calls are recorded" matches "this call is being recorded" in any inflection.
-No trained model is needed and nothing is downloaded.
+No trained model is needed and nothing is downloaded. spaCy itself (~1 s to import) is imported when
+a first pipeline is made, not with this module: validating a standard needs none.
 """
 
 from __future__ import annotations
@@ -18,20 +19,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, overload
-
-import numpy
-import spacy
-from spacy.attrs import NORM, ORTH
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import load_language_data, registry
+from typing import TYPE_CHECKING, Any, overload
 
 from ingest.interaction import Interaction
 from scorers import regex_cache
 from scorers.listening import HeardTurn, Listener
 from scorers.outcome import Evidence
 from scorers.scan import Scanner
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 LEMMA_NORM = "touchstone_lemma_norm"
 
@@ -50,6 +48,8 @@ def lemma_table(lang: str) -> dict[str, str]:
     Found through spaCy's lookups registry, but not built into a spaCy `Table`, which hashes every
     key up front: that costs ~10 s for the four languages against ~1 s for the plain dict.
     """
+    from spacy.util import load_language_data, registry
+
     tables = registry.lookups.get(lang) if lang in registry.lookups else {}
     if "lemma_lookup" not in tables:
         raise ValueError(f"spacy-lookups-data has no lemma_lookup table for {lang!r}; is it installed?")
@@ -66,6 +66,18 @@ class LemmaNorm:
         self.fixes = LEMMA_FIXES.get(lang, {})
         self.cache: dict[str, str] = {}
         self.ids: dict[int, int] = {}  # orth id -> norm id
+        self._words_of: dict[str, list[str]] | None = None  # lower-cased lemma -> the table's words with it
+
+    def words_of(self, lemma: str) -> list[str]:
+        """The table's words whose lemma, lower-cased, is `lemma`: indexed on the first call, as each
+        automaton the scan builds asks (once per standard compiled), and each scan of the whole
+        table took as long as the index (0.1-0.3 s a language)."""
+        if self._words_of is None:
+            index: dict[str, list[str]] = {}
+            for word, lemma_of in self.table.items():
+                index.setdefault(lemma_of.lower(), []).append(word)
+            self._words_of = index
+        return self._words_of.get(lemma, [])
 
     def _lemma(self, low: str) -> str:
         if low in self.fixes:
@@ -89,7 +101,7 @@ class LemmaNorm:
         # Only words the tables or fixes send to one of the norms can have it (directly, or
         # capitalised as a German noun is looked up); each is checked against the full rule.
         candidates = [word for word, lemma in self.fixes.items() if lemma in found]
-        candidates += [word for word, lemma in self.table.items() if lemma.lower() in found]
+        candidates += [word for norm in found for word in self.words_of(norm)]
         for word in candidates:
             low = word.lower()
             forms = found.get(self._lemma(low))
@@ -99,6 +111,9 @@ class LemmaNorm:
 
     def __call__(self, doc: Doc) -> Doc:
         # Whole-array in and out: creating a Python Token per word cost more than the tokenizer.
+        import numpy
+        from spacy.attrs import NORM, ORTH
+
         ids = self.ids
         orths = doc.to_array(ORTH).tolist()
         norms = [ids.get(orth) for orth in orths]  # nearly every word seen before
@@ -121,15 +136,24 @@ def lemma_norm(lang: str) -> LemmaNorm:
     return LemmaNorm(lang)
 
 
-@Language.factory(LEMMA_NORM)
 def make_lemma_norm(nlp: Language, name: str) -> LemmaNorm:
     return lemma_norm(nlp.lang)
+
+
+@cache
+def _lemma_norm_factory() -> None:
+    """`LEMMA_NORM` registered as a spaCy component, once, when a first pipeline needs it."""
+    from spacy.language import Language
+
+    Language.factory(LEMMA_NORM)(make_lemma_norm)
 
 
 @cache
 def pipeline(lang: str) -> Language:
     """The shared pipeline for `lang`: blank tokenizer + lemma norms. The tokenizer's large
     patterns (French: 1.45 MB, 3.5 s to compile) come from `scorers.regex_cache` after the first run."""
+    import spacy
+
     patterns = f"spacy-{spacy.about.__version__}-{lang}"
     seeded = regex_cache.seed(patterns)
     nlp = spacy.blank(lang)
@@ -137,6 +161,7 @@ def pipeline(lang: str) -> Language:
         tokenizer = nlp.tokenizer
         found = (tokenizer.token_match, tokenizer.url_match, tokenizer.prefix_search, tokenizer.suffix_search, tokenizer.infix_finditer)
         regex_cache.record(patterns, [f.__self__ for f in found if isinstance(getattr(f, "__self__", None), re.Pattern)])
+    _lemma_norm_factory()
     nlp.add_pipe(LEMMA_NORM)
     return nlp
 
@@ -147,7 +172,7 @@ def tokenised(lang: str, text: str) -> Doc:
     return lemma_norm(lang)(pipeline(lang).make_doc(text))  # make_doc keeps spaCy's length limit
 
 
-class Docs(Sequence[Doc]):
+class Docs(Sequence["Doc"]):
     """The spaCy docs of an interaction's heard turns, each made when first asked for: most turns
     are never tokenised, as the scan (`Analysed.hits`) shows nothing in them could match."""
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from scorers.negation import is_negated
 from scorers.nlp import SCANNER, Analysed, pipeline, register_phrases
@@ -30,6 +28,10 @@ from scorers.standard import (
     Words,
 )
 from scorers.windows import turns_in_scope
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc
 
 __all__ = ["Match", "PhraseCriterion", "PhraseSet", "Said", "Words", "not_applicable", "turns_in_scope"]
 
@@ -114,6 +116,8 @@ class PhraseSet:
         return found
 
     def _compile(self, lang: str) -> _Compiled:
+        from spacy.matcher import Matcher, PhraseMatcher  # here, not above: validating a standard needs no spaCy
+
         said, nlp, phrases = self.said, pipeline(lang), self._exact_phrases(lang)
         phrase_matcher = matcher = None
         if phrases:

@@ -37,10 +37,14 @@ import _sre
 _INTERPRETER = hashlib.sha256(f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}".encode()).hexdigest()[:16]
 
 
+def cache_root() -> Path:
+    """`TOUCHSTONE_CACHE_DIR`, by default `$XDG_CACHE_HOME/touchstone`: what is kept between runs."""
+    return Path(os.environ.get("TOUCHSTONE_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "touchstone")
+
+
 def cache_dir() -> Path:
     """Where compiled patterns are kept, one folder per interpreter build."""
-    root = os.environ.get("TOUCHSTONE_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "touchstone"
-    return Path(root) / "regex" / _INTERPRETER
+    return cache_root() / "regex" / _INTERPRETER
 
 
 def _file(pattern: str, flags: int) -> Path:

@@ -9,13 +9,15 @@ verdict is the words that produced it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from scorers.negation import is_negated
 from scorers.nlp import Analysed, pipeline, register_phrases
 from scorers.standard import Lexicon
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
 INTENSITY = 1.5
 NEGATED = -0.5
@@ -50,6 +52,8 @@ class SentimentAnalyser:
     def matcher(self, lang: str) -> PhraseMatcher:
         matcher = self._matchers.get(lang)
         if matcher is None:
+            from spacy.matcher import PhraseMatcher  # here, not above: validating a standard needs no spaCy
+
             nlp, lexicon = pipeline(lang), self.lexicons[lang]
             matcher = self._matchers[lang] = PhraseMatcher(nlp.vocab, attr="NORM")
             for label, words in (("positive", lexicon.positive), ("negative", lexicon.negative), ("intensifier", lexicon.intensifiers)):

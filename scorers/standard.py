@@ -19,13 +19,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from spacy.errors import MatchPatternError
-from spacy.matcher import Matcher
-from spacy.vocab import Vocab
 
 from ingest.interaction import Interaction, Language, Speaker
 from scorers.interaction_fields import FieldValue
 from scorers.listening import Listening
+from scorers.passed_checks import passed_before, remember_passed
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=32)]
@@ -144,11 +142,18 @@ class Words(StrictModel):
                 for j, token in enumerate(rule):
                     if isinstance(token, dict) and (problem := unsafe_token(token)) is not None:
                         raise ValueError(f"token pattern {lang}[{i}][{j}]: {problem}")
+            if passed_before("spacy.Matcher", [lang, rules], "spacy"):
+                continue  # spaCy (~1 s to import) only for patterns it has not accepted before
+            from spacy.errors import MatchPatternError
+            from spacy.matcher import Matcher
+            from spacy.vocab import Vocab
+
             try:
                 Matcher(Vocab(), validate=True).add(lang, rules)
             except (MatchPatternError, ValueError) as exc:
                 detail = " ".join(str(exc).split("\n")[2:]).strip() or str(exc)
                 raise ValueError(f"invalid token pattern for {lang!r}: {detail}") from None
+            remember_passed("spacy.Matcher", [lang, rules], "spacy")
         return patterns
 
     @model_validator(mode="after")

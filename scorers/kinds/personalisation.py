@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from functools import cache
 
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from scorers.nlp import Analysed, pipeline
 from scorers.outcome import NotApplicable, Verdict
 from scorers.registry import Resources, Scorer, register_kind
 from scorers.standard import CriterionConfig, SpeakerRole, Window
 from scorers.windows import searched, turns_in_scope
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Words after which the speaker says their own name, and words before which they do ("Linda here").
 # The name is the one word next to the cue, or two after a title ("this is Miss Jane"): one word
