@@ -23,9 +23,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from touchstone.object_store import storage_options
-from warehouse.location import Warehouse
+if TYPE_CHECKING:  # imported where used: pyarrow (~0.5 s) is not needed to know where the standards are
+    from warehouse.location import Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,6 +60,9 @@ class Settings:
     @property
     def warehouse(self) -> Warehouse:
         """Where the published tables are: the URL with its connection's credentials, else the folder."""
+        from touchstone.object_store import storage_options
+        from warehouse.location import Warehouse
+
         if self.warehouse_url is None:
             return Warehouse.at(self.warehouse_dir)
         return Warehouse.at(self.warehouse_url, storage_options(self.warehouse_conn_id))
