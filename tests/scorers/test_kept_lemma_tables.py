@@ -1,0 +1,31 @@
+"""Lemma tables kept between runs (`scorers.nlp.lemma_table`): read back, a table is the one made
+from spacy-lookups-data; a damaged file is made again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.util import registry
+
+from scorers import nlp
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TOUCHSTONE_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_a_table_read_back_is_the_one_made(cache: Path) -> None:
+    made = nlp.lemma_table("fr")  # the French table's lists of lemmas made into their first
+    assert len(made) > 100_000 and all(isinstance(v, str) for v in made.values())
+    (kept,) = (cache / "lemmas").glob("*.marshal")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("spacy.util.load_language_data", lambda *_: pytest.fail("read from the package again"))
+        assert nlp.lemma_table("fr") == made
+    for damage in (b"", b"not marshal", kept.read_bytes()[:100], b"\xe9\x00\x00\x00\x00"):
+        kept.write_bytes(damage)
+        assert nlp.lemma_table("fr") == made  # made again, and kept whole again
+        kept_again = nlp._kept_table(registry.lookups.get("fr")["lemma_lookup"])
+        assert kept_again is not None and kept_again.read() == made
