@@ -52,55 +52,72 @@ def lemma_table(lang: str) -> dict[str, str]:
     Found through spaCy's lookups registry, but not built into a spaCy `Table`, which hashes every
     key up front: that costs ~10 s for the four languages against ~1 s for the plain dict. The dict
     is kept in `TOUCHSTONE_CACHE_DIR` (marshal, named by the table file's path, size and time) and
-    read back in half the time the gzipped JSON takes (`_kept_table`).
+    read back in half the time the gzipped JSON takes (`_kept`).
     """
-    from spacy.util import load_language_data, registry
+    from spacy.util import load_language_data
 
-    tables = registry.lookups.get(lang) if lang in registry.lookups else {}
-    if "lemma_lookup" not in tables:
-        raise ValueError(f"spacy-lookups-data has no lemma_lookup table for {lang!r}; is it installed?")
-    kept = _kept_table(tables["lemma_lookup"])
+    source = _table_source(lang)
+    kept = _kept(source, "lemmas")
     found = kept.read() if kept is not None else None
     if found is None:
         # The French table maps to lists of lemmas; the first is the common one.
-        found = {word: lemma[0] if isinstance(lemma, list) else lemma for word, lemma in load_language_data(tables["lemma_lookup"]).items()}
+        found = {word: lemma[0] if isinstance(lemma, list) else lemma for word, lemma in load_language_data(source).items()}
         if kept is not None:
             kept.write(found)
     return found
 
 
+def _table_source(lang: str) -> Any:
+    """The spacy-lookups-data file of `lang`'s lemma table, as spaCy's lookups registry names it."""
+    from spacy.util import registry
+
+    tables = registry.lookups.get(lang) if lang in registry.lookups else {}
+    if "lemma_lookup" not in tables:
+        raise ValueError(f"spacy-lookups-data has no lemma_lookup table for {lang!r}; is it installed?")
+    return tables["lemma_lookup"]
+
+
 @dataclass(frozen=True)
-class _KeptTable:
+class _Kept:
+    """A dict kept between runs in one marshal file (what is made from a lemma table)."""
+
     path: Path
 
-    def read(self) -> dict[str, str] | None:
-        """The table kept before, or None (none kept, or a file that is not a table)."""
+    def read(self) -> dict[str, Any] | None:
+        """The dict kept before, or None (none kept, or a file that is not a dict)."""
         try:
             found = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return None
         return found if isinstance(found, dict) else None
 
-    def write(self, table: dict[str, str]) -> None:
+    def write(self, kept: dict[str, Any]) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial = self.path.with_suffix(f".{os.getpid()}.partial")
-            partial.write_bytes(marshal.dumps(table))
+            partial.write_bytes(marshal.dumps(kept))
             partial.replace(self.path)  # whole or not at all, whatever other processes do
         except OSError:
-            pass  # a read-only cache: read from the package next time
+            pass  # a read-only cache: made again next time
 
 
-def _kept_table(source: Any) -> _KeptTable | None:
-    """Where the plain dict of the lemma table in `source` (spacy-lookups-data's file, which
-    `load_language_data` reads as it is or gzipped beside it) is kept."""
+def _kept(source: Any, what: str, rules: str = "") -> _Kept | None:
+    """Where `what` made from the lemma table in `source` (spacy-lookups-data's file, which
+    `load_language_data` reads as it is or gzipped beside it) is kept: named by the file's path,
+    size and time, and by `rules`, the code that makes it from the table."""
     try:
         path = next(p for p in (Path(source), Path(f"{source}.gz")) if p.is_file())
         stat = path.stat()
     except (StopIteration, OSError, TypeError):
         return None
-    name = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
-    return _KeptTable(regex_cache.cache_root() / "lemmas" / f"{name}.marshal")
+    name = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{rules}".encode()).hexdigest()
+    return _Kept(regex_cache.cache_root() / what / f"{name}.marshal")
+
+
+@cache
+def _this_code() -> str:
+    """The hash of this file: the rules that make norms and surface forms from a table."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 class LemmaNorm:
@@ -112,6 +129,8 @@ class LemmaNorm:
         self.fixes = LEMMA_FIXES.get(lang, {})
         self.cache: dict[str, str] = {}
         self.ids: dict[int, int] = {}  # orth id -> norm id
+        self._surfaces_file = _kept(_table_source(lang), "surfaces", f"{lang}|{_this_code()}")
+        self._surfaces: dict[str, list[str]] | None = None  # norm -> its forms, as far as asked
 
     def _lemma(self, low: str) -> str:
         if low in self.fixes:
@@ -129,8 +148,23 @@ class LemmaNorm:
     def surfaces(self, norms: set[str]) -> dict[str, set[str]]:
         """Each norm's surface forms: every lower-cased word whose norm it is, so every lower-cased
         text a token with that norm can have (`scorers.scan` looks for them before tokenising).
-        The words outside the tables are their own norm, so a norm has itself as a form when it
-        is its own norm; all other forms are keys of the tables or lemmas."""
+        Finding them reads the whole table (0.1-0.3 s a language, once for each automaton the scan
+        builds): what was found is kept in `TOUCHSTONE_CACHE_DIR`, named by the table and this
+        file's code, and a norm found before in any process is not looked for again."""
+        if self._surfaces is None:
+            self._surfaces = (self._surfaces_file.read() if self._surfaces_file is not None else None) or {}
+        known = self._surfaces
+        missing = {norm for norm in norms if norm not in known}
+        if missing:
+            known.update((norm, sorted(forms)) for norm, forms in self._find_surfaces(missing).items())
+            if self._surfaces_file is not None:
+                self._surfaces_file.write(known)
+        return {norm: set(known[norm]) for norm in norms}
+
+    def _find_surfaces(self, norms: set[str]) -> dict[str, set[str]]:
+        """The surface forms of `norms`, from the table. The words outside the tables are their own
+        norm, so a norm has itself as a form when it is its own norm; all other forms are keys of
+        the tables or lemmas."""
         found: dict[str, set[str]] = {norm: {norm} if norm == norm.lower() and self._lemma(norm) == norm else set() for norm in norms}
         # Only words the tables or fixes send to one of the norms can have it (directly, or
         # capitalised as a German noun is looked up); each is checked against the full rule.

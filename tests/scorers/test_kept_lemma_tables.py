@@ -27,5 +27,17 @@ def test_a_table_read_back_is_the_one_made(cache: Path) -> None:
     for damage in (b"", b"not marshal", kept.read_bytes()[:100], b"\xe9\x00\x00\x00\x00"):
         kept.write_bytes(damage)
         assert nlp.lemma_table("fr") == made  # made again, and kept whole again
-        kept_again = nlp._kept_table(registry.lookups.get("fr")["lemma_lookup"])
+        kept_again = nlp._kept(registry.lookups.get("fr")["lemma_lookup"], "lemmas")
         assert kept_again is not None and kept_again.read() == made
+
+
+def test_surface_forms_read_back_are_the_ones_found(cache: Path) -> None:
+    norms = {"pris", "fråga", "ha", "ringa", "inte_ett_ord"}
+    found = nlp.LemmaNorm("sv")._find_surfaces(set(norms))
+    assert nlp.LemmaNorm("sv").surfaces(norms) == found and "priset" in found["pris"]
+    again = nlp.LemmaNorm("sv")  # a fresh process's normaliser: the forms come from the file
+    again._find_surfaces = lambda _: pytest.fail("looked for in the table again")  # type: ignore[method-assign]
+    assert again.surfaces(norms) == found and again.surfaces({"pris"}) == {"pris": found["pris"]}
+    (kept,) = (cache / "surfaces").glob("*.marshal")
+    kept.write_bytes(b"damaged")
+    assert nlp.LemmaNorm("sv").surfaces(norms) == found  # looked for again
