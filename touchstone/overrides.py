@@ -6,7 +6,9 @@ publish each date they touch again with them applied.
     ->  recorded in the `overrides` table (one commit)  ->  each date published (`publish`)
 
 Every request of a batch is checked, and every date it touches is staged, before anything is
-recorded; the batch is recorded in one commit. A date whose publication then fails (a full disk, a
+recorded; the batch is recorded in one commit, under the lock of each date it touches (the lock a
+run publishing the date holds until its switch: its last check sees the batch, or the batch comes
+after its switch). A date whose publication then fails (a full disk, a
 run of the date published meanwhile) is named, with the command that publishes it again; its
 overrides are recorded and apply from the next run of the date on. Runs apply the overrides in
 force when they merge their shards, and again if a reviewer recorded one before they publish.
@@ -32,7 +34,7 @@ from scorers.standard import Standard
 from touchstone.settings import Settings
 from touchstone.steps.aggregate import aggregate
 from touchstone.steps.plan import RunPlan, load_standard_for, new_run_id, published_refs
-from touchstone.steps.publish import publish
+from touchstone.steps.publish import MERGE_ATTEMPTS, Superseded, publish
 from touchstone.steps.report import report
 from touchstone.steps.staging import COUNTS, ingest_quarantine, shard_file, staging
 from warehouse import overrides as table
@@ -145,12 +147,13 @@ def record(settings: Settings, requests: Sequence[table.Request], problems: Sequ
         for done in prepared:
             shutil.rmtree(staging(settings, done.plan), ignore_errors=True)
         raise
-    store.append(settings.warehouse, OVERRIDES, pa.Table.from_pylist(rows, schema=pa.schema([store.DATE, *OVERRIDES.schema])))
+    reviewers = ", ".join(sorted({r.reviewer for r in requests}))
+    table.add(settings.warehouse, pa.Table.from_pylist(rows, schema=pa.schema([store.DATE, *OVERRIDES.schema])), f"overrides by {reviewers}", settings.lock_timing)
     published, failed, reports = {}, {}, {}
     for done in prepared:  # one date failing does not keep the others from being published
         day = done.plan.day.isoformat()
         try:
-            published[day] = _publish(settings, done)["run_id"]
+            published[day] = _published(settings, done)["run_id"]
         except Exception as exc:  # noqa: BLE001 - named below; the overrides are recorded either way
             failed[day] = _why(exc)
             continue
@@ -202,6 +205,20 @@ def _stage(settings: Settings, day: date, overrides: dict[str, dict[str, Overrid
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return _Staged(plan, replaces)
+
+
+def _published(settings: Settings, done: _Staged) -> dict[str, Any]:
+    """Publish a batch's re-publication of a date; when a run of the date switched in after it was
+    staged (one that held the date's lock while the batch waited for it to be recorded), stage the
+    date again from that run, with the overrides in force now, and publish that."""
+    for attempt in range(MERGE_ATTEMPTS):
+        try:
+            return _publish(settings, done)
+        except Superseded:
+            if attempt == MERGE_ATTEMPTS - 1:
+                raise
+            done = _stage(settings, done.plan.day, table.overrides_of(settings.warehouse, done.plan.day))
+    raise AssertionError("unreachable")
 
 
 def _publish(settings: Settings, done: _Staged) -> dict[str, Any]:

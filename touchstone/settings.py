@@ -16,6 +16,9 @@ live under `<project>/data/` (git-ignored), and the standards under `<project>/s
 | TOUCHSTONE_STANDARD          | eu_core                                                    |
 | TOUCHSTONE_ROUTING           | none; a routing id (`standards/routing/`): each interaction gets the standards it routes to |
 | TOUCHSTONE_CACHE_DIR         | $XDG_CACHE_HOME/touchstone (~/.cache/touchstone): compiled patterns kept between runs (`scorers.regex_cache`) |
+| TOUCHSTONE_LOCK_EXPIRY_SECONDS | 120: a date's lock on an object store is taken over this long after its holder stopped renewing it (`warehouse.lock`) |
+| TOUCHSTONE_LOCK_WAIT_SECONDS | 1800: how long a writer of a date waits for its lock before giving up |
+| TOUCHSTONE_RETENTION_DAYS    | 30: days of time travel `touchstone warehouse clean` keeps (`warehouse.housekeeping`) |
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+from foundation.errors import TouchstoneError
 
 if TYPE_CHECKING:  # imported where used: pyarrow (~0.5 s) is not needed to know where the standards are
     from warehouse.location import Warehouse
+    from warehouse.lock import LockTiming
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,6 +52,9 @@ class Settings:
     source_config: Path | None = None
     warehouse_url: str | None = None
     warehouse_conn_id: str | None = None
+    lock_expiry_seconds: float = 120.0
+    lock_wait_seconds: float = 1800.0
+    retention_days: int = 30
 
     @property
     def landing(self) -> str:
@@ -66,6 +75,13 @@ class Settings:
         if self.warehouse_url is None:
             return Warehouse.at(self.warehouse_dir)
         return Warehouse.at(self.warehouse_url, storage_options(self.warehouse_conn_id))
+
+    @property
+    def lock_timing(self) -> LockTiming:
+        """How the date lock waits and, on an object store, how long a lease lasts unrenewed."""
+        from warehouse.lock import LockTiming
+
+        return LockTiming(expiry=self.lock_expiry_seconds, wait=self.lock_wait_seconds)
 
     @property
     def staging_dir(self) -> Path:
@@ -95,5 +111,24 @@ class Settings:
             source_config=Path(os.environ["TOUCHSTONE_SOURCE_CONFIG"]) if os.environ.get("TOUCHSTONE_SOURCE_CONFIG") else None,
             warehouse_url=os.environ.get("TOUCHSTONE_WAREHOUSE_URL") or None,
             warehouse_conn_id=os.environ.get("TOUCHSTONE_WAREHOUSE_CONN_ID") or None,
+            lock_expiry_seconds=_number("TOUCHSTONE_LOCK_EXPIRY_SECONDS", 120.0, float),
+            lock_wait_seconds=_number("TOUCHSTONE_LOCK_WAIT_SECONDS", 1800.0, float),
+            retention_days=_number("TOUCHSTONE_RETENTION_DAYS", 30, int),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+
+N = TypeVar("N", int, float)
+
+
+def _number(name: str, default: N, kind: type[N]) -> N:
+    """A positive number from the environment variable `name` (unset or empty: `default`)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = kind(-1)
+    if value <= 0:
+        raise TouchstoneError(f"{name}={text!r} is not a positive {'whole ' if kind is int else ''}number", f"unset it for the default, {default}")
+    return value

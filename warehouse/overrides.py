@@ -3,18 +3,22 @@
 A row is never changed or deleted. The override in force for an interaction and criterion is the
 latest row recorded for it, unless that row withdraws it (`outcome = withdrawn`). Reviewers hand
 overrides in from the command line or as a CSV (`read_requests`); every line is checked before
-anything is recorded.
+anything is recorded. Rows are recorded under the lock of each date they touch (`add`), the lock a
+run publishing the date holds from its writes to its switch: a run's last check of the overrides
+sees every override recorded before its switch.
 """
 
 from __future__ import annotations
 
 import csv
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from foundation.errors import TouchstoneError
 from scorers.outcome import Outcome
@@ -22,7 +26,9 @@ from scorers.overrides import Override, Status, status
 from scorers.standard import CriterionConfig
 from warehouse.calibration import machine_outcome
 from warehouse.location import Warehouse
-from warehouse.store import read_table
+from warehouse.lock import LockTiming, date_lock
+from warehouse.store import append, read_table
+from warehouse.tables import OVERRIDES
 
 WITHDRAWN = "withdrawn"
 OUTCOMES = tuple(o.value for o in Outcome)
@@ -96,6 +102,16 @@ def request(day: str, interaction_id: str, criterion_id: str, outcome: str, reas
 def read_overrides(warehouse: Warehouse | Path, day: date | None = None, since: date | None = None) -> pd.DataFrame:
     """Every override row recorded (of `day`, or from `since` to `day`), oldest first per date."""
     return read_table(warehouse, "overrides", day, since=since)
+
+
+def add(warehouse: Warehouse | Path, rows: pa.Table, owner: str, timing: LockTiming | None = None) -> None:
+    """Record override rows (with their `date` column) in one commit, holding the lock of every
+    date they touch (taken in date order, so two writers of several dates never wait on each other)."""
+    days = sorted({date.fromisoformat(d) for d in rows["date"].to_pylist()})
+    with ExitStack() as held:
+        for day in days:
+            held.enter_context(date_lock(warehouse, day, owner, timing=timing))
+        append(warehouse, OVERRIDES, rows)
 
 
 def latest(rows: pd.DataFrame) -> pd.DataFrame:

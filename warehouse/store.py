@@ -8,26 +8,28 @@ Publishing a date makes one run's staged tables the day's, in three kinds of Del
 2. switch: the run's row is written to `runs`. The run in force for a date is its latest published
    row there, and readers (`read_table`, `touchstone query`, the report) read every daily table at
    the run in force only: all tables of a day change together, at this one commit;
-3. clean: the day's rows of the runs the switch superseded are deleted (and, where the date lock
-   is held, what crashed runs left).
+3. clean: the day's rows of the runs the switch superseded are deleted (and, on a folder, what
+   crashed runs left).
 
 A crash before the switch leaves the previous day in force and whole (the new rows are never read);
-a crash after it leaves the new day whole, and a retry finishes the clean-up. Two runs of one date
-are kept apart by a lock on a local folder; on an object store, where there is no lock, both write
-their own rows, the later switch wins and each clean-up deletes only runs whose switch came before
-its own, so the outcome is the same as if they had run one after the other. Every commit is a new
-table version: `as_of` reads what a table said at a moment (time travel for auditors), until the
-files are vacuumed.
+a crash after it leaves the new day whole, and a retry finishes the clean-up. The three happen under
+the date's lock (`warehouse.lock`: fcntl on a folder, a lease object on S3), which recording an
+override of the date takes too: two runs of one date publish one after the other, and the check of
+the overrides just before the switch sees every override recorded before it. The switch is made
+only while the lock is verifiably held (renewed right before it). On an object store, where a lease
+could in theory lapse, a clean-up deletes only runs whose switch came before its own (whatever the
+order of two switches, the day in force stays whole); what crashed runs left there is removed by
+`touchstone warehouse clean` (`warehouse.housekeeping`). Every commit is a new table version:
+`as_of` reads what a table said at a moment (time travel for auditors), for the days the vacuum
+keeps (`TOUCHSTONE_RETENTION_DAYS`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import re
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 
 from foundation.errors import TouchstoneError
 from warehouse.location import Warehouse
+from warehouse.lock import LockTiming, date_lock
 from warehouse.staging import staged_path, strings
 from warehouse.tables import RUNS, TABLES, Table
 
@@ -69,19 +72,6 @@ def _cannot_write(warehouse: Warehouse | Path | str, exc: BaseException) -> str:
         return f"cannot write the warehouse {warehouse}: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
     # delta-rs explains an error over several indented, coloured lines: one line of text here.
     return f"cannot write the warehouse {warehouse}: " + " ".join(re.sub(r"\x1b\[[0-9;]*m|↳", " ", str(exc)).split())
-
-
-@contextmanager
-def date_lock(folder: Path, day: date) -> Iterator[None]:
-    """An exclusive lock on one date of a warehouse on this machine, held while it is published."""
-    locks = folder / ".locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    with (locks / f"{day.isoformat()}.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _committed(action: Callable[[], Any]) -> Any:
@@ -135,8 +125,8 @@ def _switch(warehouse: Warehouse, staging: Path, day: date, run_id: str) -> None
 
 
 def _superseded(warehouse: Warehouse, day: date, exclusive: bool) -> str | None:
-    """The predicate of the day's rows to delete: of superseded runs (with the date lock held: of
-    every run but the one in force); None when there are none.
+    """The predicate of the day's rows to delete: of superseded runs (with a lock that cannot lapse
+    held, a folder's: of every run but the one in force); None when there are none.
 
     The run in force and the superseded ones come from one reading of `runs`: a run superseded
     there can never be in force again, so a concurrent switch can only add runs to keep."""
@@ -165,27 +155,34 @@ def _published_runs(warehouse: Warehouse, day: date | None = None, as_of: dateti
 
 
 def publish(
-    staging: Path, warehouse: Warehouse | Path | str, day: date, run_id: str, tables: Sequence[Table], before_switch: Callable[[], None] | None = None
+    staging: Path,
+    warehouse: Warehouse | Path | str,
+    day: date,
+    run_id: str,
+    tables: Sequence[Table],
+    before_switch: Callable[[], None] | None = None,
+    timing: LockTiming | None = None,
 ) -> None:
     """Make this run's staged tables the published `day`, all tables at once (see the module's
-    docstring). Everything that writes data happens before the switch, so a full disk or an
-    unwritable warehouse fails with the previous day in force and whole. `before_switch` runs just
-    before the switch (with the date's lock held on a folder); raising there publishes nothing, and
-    a later publish of the run replaces the rows it wrote."""
+    docstring), under the date's lock (waiting for it as `timing` says). Everything that writes
+    data happens before the switch, so a full disk or an unwritable warehouse fails with the
+    previous day in force and whole. `before_switch` runs just before the switch, with the lock
+    held; raising there publishes nothing, and a later publish of the run replaces the rows it
+    wrote. A run that finds it lost the lock raises `warehouse.lock.LockLost` and switches nothing."""
     where = Warehouse.at(warehouse)
     daily = [t for t in tables if not t.history]
-    local = where.local
     switched = False
     try:
-        with date_lock(local, day) if local is not None else nullcontext():
+        with date_lock(where, day, f"publish of run {run_id}", run_id, timing) as held:
             for table in daily:
                 _write_rows(where, table, _staged_parts(staging, table), day, run_id)
             if before_switch is not None:
                 before_switch()
             if RUNS in tables:
+                held.verify()  # renewed now: a whole expiry ahead for the one small commit
                 _switch(where, staging, day, run_id)
                 switched = True
-            predicate = _superseded(where, day, exclusive=local is not None)
+            predicate = _superseded(where, day, exclusive=held.certain)
             for table in daily if predicate else ():
                 _clean(where, table, predicate)
     except (OSError, DeltaError) as exc:

@@ -5,6 +5,7 @@ that keeps every version."""
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -277,28 +278,80 @@ def test_an_override_recorded_while_a_run_is_on_its_way_is_in_what_it_publishes(
     assert list(statuses(settings, DAY).status) == ["applied"]
 
 
-def test_a_date_published_meanwhile_is_named_and_reapply_finishes(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The overrides are recorded; a nightly run publishing the date between the staging and the
-    publication of the overrides' re-publication wins (it applied them), and the command says so."""
+def test_a_date_published_meanwhile_is_staged_again_and_published_with_the_overrides(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overrides are recorded; a nightly run publishes the date between the staging and the
+    publication of the overrides' re-publication: the date is staged again from that run and
+    published with them; `reapply` publishes it again alike."""
     import touchstone.overrides as overrides
 
     greeted = _pick(_tables(settings)["criterion_results"], "greeting", "fail")
-    publish_staged = overrides._publish
+    publish_staged, meanwhile = overrides._publish, []
 
     def a_run_first(settings: Settings, done: object) -> object:
-        run_day(settings, DAY, run_id="nightly-meanwhile")
-        return publish_staged(settings, done)
+        if not meanwhile:
+            meanwhile.append(run_day(settings, DAY, run_id="nightly-meanwhile")["run_id"])
+        return publish_staged(settings, done)  # type: ignore[arg-type]
 
     monkeypatch.setattr(overrides, "_publish", a_run_first)
-    with pytest.raises(TouchstoneError) as raised:
-        record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
-    assert f"{DAY}: run nightly-meanwhile of {DAY} was published after overrides-" in raised.value.message
-    assert f"touchstone override reapply --date {DAY}" in (raised.value.hint or "")
-    assert len(in_force(read_overrides(settings.warehouse, DAY))) == 1 and runs_in_force(settings.warehouse)[str(DAY)] == "nightly-meanwhile"
-    assert list(statuses(settings, DAY).status) == ["applied"]  # the run applied it when it merged
+    recorded = record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])
+    assert meanwhile == ["nightly-meanwhile"]
+    assert recorded.dates[str(DAY)].startswith("overrides-") and runs_in_force(settings.warehouse)[str(DAY)] == recorded.dates[str(DAY)]
+    assert len(in_force(read_overrides(settings.warehouse, DAY))) == 1 and list(statuses(settings, DAY).status) == ["applied"]
     monkeypatch.undo()
     result = CliRunner().invoke(cli, ["override", "reapply", "--date", str(DAY), "--data-dir", str(settings.data_dir)])
     assert result.exit_code == 0 and "1 override(s) applied" in result.output
+
+
+def test_an_override_recorded_while_a_run_holds_the_date_is_never_lost(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run has merged and written its tables and holds the date's lock; a reviewer records an
+    override then: the recording waits for the lock, so the run's last check cannot miss it by a
+    hair: the run switches without it, then the reviewer's command publishes the date from the run's
+    tables with it."""
+    import threading
+
+    import touchstone.overrides as overrides
+    import touchstone.steps.publish as publishing
+    from touchstone.steps.aggregate import aggregate
+    from touchstone.steps.ingest import ingest
+    from touchstone.steps.plan import plan_run
+    from touchstone.steps.score import score
+
+    greeted = _pick(_tables(settings)["criterion_results"], "greeting", "fail")
+    plan = plan_run(settings, DAY, "nightly")
+    ingest(settings, plan)
+    score(settings, plan)
+    aggregate(settings, plan)
+    events: list[str] = []
+    waiting = threading.Event()
+    add, check = overrides.table.add, publishing._before_switch
+
+    def reviewer_waits(*args: object, **kwargs: object) -> None:
+        events.append("reviewer records")
+        waiting.set()
+        add(*args, **kwargs)  # type: ignore[arg-type]
+        events.append("recorded")
+
+    def run_checks(*args: object) -> None:
+        if not events or events[-1] != "run checks":
+            assert waiting.wait(120)
+            time.sleep(0.5)  # the reviewer is at the lock now
+        events.append("run checks")
+        check(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(overrides.table, "add", reviewer_waits)
+    monkeypatch.setattr(publishing, "_before_switch", run_checks)
+    reviewer: list[object] = []
+    thread = threading.Thread(target=lambda: reviewer.append(record(settings, [request(str(DAY), greeted, "greeting", "pass", "heard it", "maria", "command line")])))
+    thread.start()
+    published = publishing.publish(settings, plan)
+    thread.join(timeout=300)
+    assert published["run_id"] == "nightly" and published["overrides_applied"] == 0  # its check came first
+    assert events[:3] == ["reviewer records", "run checks", "recorded"]  # recorded only once the run had switched
+    (done,) = reviewer
+    assert runs_in_force(settings.warehouse)[str(DAY)] == done.dates[str(DAY)] != "nightly"  # type: ignore[attr-defined]
+    results = _tables(settings)["criterion_results"].set_index(["interaction_id", "criterion_id"])
+    assert results.loc[(greeted, "greeting"), ["outcome", "override_reviewer"]].tolist() == ["pass", "maria"]
+    assert list(statuses(settings, DAY).status) == ["applied"]
 
 
 def test_an_override_of_an_interaction_no_longer_scored_can_be_withdrawn(settings: Settings) -> None:

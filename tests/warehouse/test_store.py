@@ -20,6 +20,7 @@ import pytest
 
 from warehouse import staging, store
 from warehouse.location import Warehouse
+from warehouse.lock import LockTiming
 from warehouse.queries import connect
 from warehouse.store import read_table
 from warehouse.tables import AGENT_DAILY_SCORES, QUARANTINE, RUNS, TABLES
@@ -123,9 +124,10 @@ def test_a_crash_while_publishing_leaves_the_previous_day_whole(warehouse: Wareh
 
 
 def _publish_killed_at(point: str, uri: str, options: dict[str, str], staged: Path, run_id: str) -> None:
-    """In a child: publish, and die by SIGKILL (no clean-up runs) on reaching `point`."""
+    """In a child: publish, and die by SIGKILL (no clean-up runs, the lock left behind) on reaching
+    `point`. Its lease on an object store is stale 2 s after its last renewal."""
     setattr(store, point, lambda *_args, **_kwargs: os.kill(os.getpid(), signal.SIGKILL))
-    store.publish(staged, Warehouse.at(uri, options), DAY, run_id, TABLES_OF_A_DAY)
+    store.publish(staged, Warehouse.at(uri, options), DAY, run_id, TABLES_OF_A_DAY, timing=LockTiming(expiry=2))
 
 
 @pytest.mark.parametrize(("point", "in_force"), [("_switch", "r1"), ("_clean", "r2")])
@@ -140,7 +142,7 @@ def test_a_publish_killed_at_or_after_the_switch_leaves_a_whole_day_and_its_retr
     assert child.exitcode == -signal.SIGKILL
     rows = {"r1": 3, "r2": 5}[in_force]
     assert _day(warehouse) == {"quarantine": (rows, {in_force}), "agent_daily_scores": (rows, {in_force})}  # the old day or the new, whole
-    store.publish(staged, warehouse, DAY, "r2", TABLES_OF_A_DAY)  # the task's retry: the same run id
+    store.publish(staged, warehouse, DAY, "r2", TABLES_OF_A_DAY)  # the task's retry: the same run id, once the dead run's lock expired
     assert _day(warehouse) == {"quarantine": (5, {"r2"}), "agent_daily_scores": (5, {"r2"})}
     assert _stored_runs(warehouse, "quarantine") == _stored_runs(warehouse, "agent_daily_scores") == {"r2"}
     assert list(read_table(warehouse, "runs", DAY)["run_id"]).count("r2") == 1

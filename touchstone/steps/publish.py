@@ -44,6 +44,10 @@ class _OverridesMoved(Exception):
     """A reviewer recorded or withdrew an override of the date after the run's merge."""
 
 
+class Superseded(TouchstoneError):
+    """A run of the date was switched in after a re-publication was staged from the day before it."""
+
+
 MERGE_ATTEMPTS = 5
 
 
@@ -108,11 +112,12 @@ def publish(settings: Settings, plan: RunPlan, replaces: str | None = None, chec
 
 
 def _before_switch(settings: Settings, plan: RunPlan, replaces: str | None) -> None:
-    """The last check before a run switches in (under the date's lock on a local warehouse)."""
+    """The last check before a run switches in, under the date's lock (which recording an override
+    takes too: an override is either seen here or recorded after the switch)."""
     if replaces is not None:
         now = store.in_force(settings.warehouse).get(plan.day.isoformat())
         if now != replaces:
-            raise TouchstoneError(f"run {now} of {plan.day} was published after {plan.run_id} was staged from run {replaces}; {plan.run_id} was not published")
+            raise Superseded(f"run {now} of {plan.day} was published after {plan.run_id} was staged from run {replaces}; {plan.run_id} was not published")
     if _overrides_moved(settings, plan):
         raise _OverridesMoved
 
@@ -184,7 +189,7 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None, che
         warehouse.write_text(f"checks/date={plan.day.isoformat()}/{plan.run_id}.json", (folder / "checks.json").read_text())
     except OSError as exc:
         raise store.unwritable(warehouse, plan.day, exc) from exc
-    store.publish(folder, warehouse, plan.day, plan.run_id, PUBLISHED, before_switch=lambda: _before_switch(settings, plan, replaces))
+    store.publish(folder, warehouse, plan.day, plan.run_id, PUBLISHED, before_switch=lambda: _before_switch(settings, plan, replaces), timing=settings.lock_timing)
     shutil.rmtree(folder)
     return {
         **plan.to_dict(),
