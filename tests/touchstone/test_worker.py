@@ -6,6 +6,7 @@ loads nothing more: the project's own caches are asked, not spaCy mocked."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -16,6 +17,8 @@ from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
 from touchstone.steps.ingest import ingest
 from touchstone.steps.plan import plan_run
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Run in a fresh interpreter: import the module, warm up, then score shard 0 in a forked child and
 # report what the caches loaded there.
@@ -72,11 +75,12 @@ def test_a_warm_worker_scores_a_shard_without_loading_anything(tmp_path: Path) -
     assert ingest(settings, plan)["shards"] == [0, 1]
     # The worker starts on the day after the scored date: it warms the standards in force then and the day before.
     today = (SAMPLE_DAY + timedelta(days=1)).isoformat()
-    ran = subprocess.run([sys.executable, "-c", WARM_THEN_SCORE, str(tmp_path), json.dumps(plan.to_dict()), today], capture_output=True, text=True, timeout=900)
+    env = {**os.environ, "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags")}  # parsed as each task process parses it
+    ran = subprocess.run([sys.executable, "-c", WARM_THEN_SCORE, str(tmp_path), json.dumps(plan.to_dict()), today], capture_output=True, text=True, timeout=900, env=env)
     assert ran.returncode == 0, ran.stderr[-3000:]
     found = json.loads(ran.stdout.strip().splitlines()[-1])
     assert found["light"] == [] and found["same_config"]
-    assert found["warmed"]["standards"] == list(plan.standard_refs) and found["warmed"]["languages"] == ["de", "en", "fr", "sv"]
+    assert found["warmed"]["dags"] == ["touchstone_impact", "touchstone_nightly"] and found["warmed"]["standards"] == list(plan.standard_refs) and found["warmed"]["languages"] == ["de", "en", "fr", "sv"]
     task = found["task"]
     assert found["exitcode"] == 0 and task["scored"] == 25 and task["seconds"] > 0
     assert task["before"]["pipelines"] == 4 and task["before"]["lemma_tables"] == 4 and task["before"]["automata"]
