@@ -4,6 +4,7 @@
     .venv/bin/python scripts/benchmark.py --sizes 2000 --processes 1
     .venv/bin/python scripts/benchmark.py --sizes 100000 --real-copies 0 --stack   # and the DAG on the stack
     .venv/bin/python scripts/benchmark.py --sizes 10000 --real-copies 0 --routed    # two standards routed vs one
+    .venv/bin/python scripts/benchmark.py --sizes 2000 --real-copies 0 --stack-startup --shard-size 100   # a DAG task's start-up
 
 For each dataset, in one run:
 - the reference: `spacy.blank(lang).tokenizer` over every turn's text, one core (timed calls only);
@@ -18,6 +19,10 @@ For each dataset, in one run:
 - where the time went: the run's steps as it reports them ("Took ..."), the scoring step alone
   against the tokenizer, and the floor: the ratio in wall time were scoring free, everything else
   (start-up, ingest with the input suite, aggregate, publish, report) as measured;
+- with `--stack-startup`, the start-up of the DAG's mapped scoring tasks on the stack, with cold
+  workers and with workers warmed by `touchstone.worker` (`[celery] celery_config_options`): each
+  task's duration as the metadata database records it, less the seconds its step took (the score
+  step returns them), median and max over the day's tasks; only this, no end-to-end measure;
 - with `--routed`, the same day again with the default standard split in two standards of half its
   criteria each (`eu_core_a`, `eu_core_b`), both given to every interaction by a routing (`always`):
   the same total size, so the time per interaction shows what routing costs (the goal: within 15 %).
@@ -34,12 +39,13 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -48,10 +54,11 @@ import spacy
 from rich.console import Console
 from rich.table import Table
 
+from foundation.errors import TouchstoneError
 from touchstone import public_dialogues
 from touchstone.sample_data import generate_day
 from touchstone.settings import PROJECT_ROOT
-from touchstone.stack import running_stack
+from touchstone.stack import DAG, running_stack
 
 DAY = date(2026, 11, 22)
 DIALOGUES = PROJECT_ROOT.parent / "shared" / "data" / "dialogues"
@@ -200,6 +207,52 @@ def run_on_stack(root: Path, data_dir: Path) -> tuple[float, float]:
         return stack.duration(run_id), memory.peak
 
 
+WARM_WORKERS = {"AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "touchstone.worker.CELERY_CONFIG"}
+
+
+@dataclass
+class StartUp:
+    """The mapped scoring tasks of one DAG run: each task's duration and its step's own seconds."""
+
+    workers: str  # "cold" or "warm"
+    durations: list[float]
+    steps: list[float]
+
+    @property
+    def start_ups(self) -> list[float]:
+        """What a task spent outside its step: forked, the DAG file parsed, modules imported, the
+        result reported. With cold workers the step itself also loads the pipelines (see `steps`)."""
+        return [d - s for d, s in zip(self.durations, self.steps, strict=True)]
+
+    def row(self) -> list[str]:
+        median = statistics.median
+        return [
+            self.workers, str(len(self.durations)), f"{median(self.durations):.2f}", f"{max(self.durations):.2f}", f"{median(self.steps):.2f}",
+            f"{median(self.start_ups):.2f}", f"{max(self.start_ups):.2f}",
+        ]  # fmt: skip
+
+
+def stack_startup(root: Path, data_dir: Path, shard_size: int, warm: bool) -> StartUp:
+    """The nightly DAG on a stack brought up in `root` (warm workers or not), one day delivered and
+    scored in shards of `shard_size`; its score tasks' durations and step seconds, read from the
+    metadata database (the step's return value is the task's XCom)."""
+    name = "warm" if warm else "cold"
+    with running_stack(root / f"stack-{name}", root / f"stack-{name}-data", **(WARM_WORKERS if warm else {})) as stack:
+        with console.status(f"{name} workers: delivering the day to the stack's bucket ..."):
+            stack.deliver(data_dir / "landing", DAY)
+        with console.status(f"{name} workers: the nightly DAG in shards of {shard_size} ..."):
+            run_id = stack.trigger(DAY, shard_size)
+            stack.wait_for_runs([run_id], timeout=4 * 3600)
+        rows = stack.sql(
+            """select ti.duration, x.value from task_instance ti join xcom x
+               on x.dag_id = ti.dag_id and x.run_id = ti.run_id and x.task_id = ti.task_id and x.map_index = ti.map_index and x.key = 'return_value'
+               where ti.dag_id = %s and ti.run_id = %s and ti.task_id = 'score' and ti.state = 'success' order by ti.map_index""",
+            DAG, run_id,
+        )  # fmt: skip
+    values = [value if isinstance(value, dict) else json.loads(value) for _, value in rows]
+    return StartUp(name, [float(duration) for duration, _ in rows], [float(v["seconds"]) for v in values])
+
+
 def generated(root: Path, count: int) -> Path:
     data_dir = root / f"generated-{count}"
     if not landing_files(data_dir):  # generation is seeded: reuse a day made before
@@ -261,6 +314,39 @@ def measure(
     return Result(name, interactions, words, tokenizer_seconds, wall, peak, processes, steps)
 
 
+def measured_startup(root: Path, data_dir: Path, shard_size: int, warm: bool) -> StartUp:
+    """`stack_startup`, tried again once should the stack not come up (a port taken meanwhile by
+    another process on the machine), each run's figures printed and kept as JSON in `root` at once."""
+    try:
+        run = stack_startup(root, data_dir, shard_size, warm)
+    except TouchstoneError as exc:
+        console.print(f"[yellow]the stack failed ({str(exc).splitlines()[0]}); once more[/]")
+        time.sleep(10)
+        run = stack_startup(root, data_dir, shard_size, warm)
+    (root / f"startup-{run.workers}.json").write_text(json.dumps(asdict(run)))
+    console.print(f"{run.workers} workers: " + ", ".join(f"{k} {v}" for k, v in zip(STARTUP_COLUMNS[1:], run.row()[1:], strict=True)))
+    return run
+
+
+STARTUP_COLUMNS = ("workers", "tasks", "task median", "task max", "step median", "start-up median", "start-up max")
+
+
+def print_startups(root: Path, sizes: list[int], shard_size: int) -> None:
+    """`--stack-startup`: each generated day through the DAG on the stack, cold workers then warm."""
+    for n in sizes:
+        data_dir = generated(root, n)
+        runs = [measured_startup(root, data_dir, shard_size, warm) for warm in (False, True)]
+        table = Table(title=f"Scoring tasks' start-up on the stack · generated {n:,}, shards of {shard_size} · {cpu_model()} · {os.cpu_count()} cores (s)")
+        for column in STARTUP_COLUMNS:
+            table.add_column(column, justify="left" if column == "workers" else "right")
+        for run in runs:
+            table.add_row(*run.row())
+        console.print(table)
+        cold, warm = runs
+        saved = statistics.median(cold.durations) - statistics.median(warm.durations)
+        console.print(f"generated {n:,}: a warm worker's task takes {saved:.1f} s less (median); start-up {statistics.median(warm.start_ups):.2f} s median, {max(warm.start_ups):.2f} s max")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Throughput and memory of the nightly pipeline.")
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000], help="generated days to measure")
@@ -268,8 +354,13 @@ def main() -> None:
     parser.add_argument("--real-copies", type=int, default=20, help="copies of the real dialogues (0: skip)")
     parser.add_argument("--work-dir", type=Path, default=PROJECT_ROOT / "data" / "benchmark")
     parser.add_argument("--stack", action="store_true", help="also run each generated day through the DAG on scripts/stack.sh's stack (two Celery workers, S3)")
+    parser.add_argument("--stack-startup", action="store_true", help="only the DAG's scoring tasks' start-up on the stack, cold and warm workers (touchstone.worker)")
+    parser.add_argument("--shard-size", type=int, default=100, help="with --stack-startup: interactions per scoring task")
     parser.add_argument("--routed", action="store_true", help="also score each generated day with the default standard split in two, routed (the cost of routing)")
     args = parser.parse_args()
+    if args.stack_startup:
+        print_startups(args.work_dir, args.sizes, args.shard_size)
+        return
 
     results = []
     routed: list[tuple[Result, Result]] = []
