@@ -13,7 +13,6 @@ scoring task per shard of every date.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -157,7 +156,7 @@ def compare(settings: Settings, plans: list[RunPlan], skipped: dict[str, str] | 
     page = write_page(folder / "impact.html", headline, tables, draft, skipped or {})
     if not keep_staging:
         for plan in plans:
-            shutil.rmtree(staging(settings, plan), ignore_errors=True)
+            staging(settings, plan).discard()
     return ImpactResult(folder, page, headline, skipped or {})
 
 

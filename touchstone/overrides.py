@@ -17,7 +17,6 @@ force when they merge their shards, and again if a reviewer recorded one before 
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,9 +35,8 @@ from touchstone.steps.aggregate import aggregate
 from touchstone.steps.plan import RunPlan, load_standard_for, new_run_id, published_refs
 from touchstone.steps.publish import MERGE_ATTEMPTS, Superseded, publish
 from touchstone.steps.report import report
-from touchstone.steps.staging import COUNTS, ingest_quarantine, shard_file, staging
+from touchstone.steps.staging import COUNTS, INGEST_QUARANTINE, shard_file, staging
 from warehouse import overrides as table
-from warehouse import staging as staged
 from warehouse import store
 from warehouse.calibration import machine_outcome
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES, OVERRIDES, QUARANTINE
@@ -145,7 +143,7 @@ def record(settings: Settings, requests: Sequence[table.Request], problems: Sequ
             prepared.append(_stage(settings, day, table.as_overrides(recorded)))
     except Exception:
         for done in prepared:
-            shutil.rmtree(staging(settings, done.plan), ignore_errors=True)
+            staging(settings, done.plan).discard()
         raise
     reviewers = ", ".join(sorted({r.reviewer for r in requests}))
     table.add(settings.warehouse, pa.Table.from_pylist(rows, schema=pa.schema([store.DATE, *OVERRIDES.schema])), f"overrides by {reviewers}", settings.lock_timing)
@@ -187,22 +185,21 @@ def _stage(settings: Settings, day: date, overrides: dict[str, dict[str, Overrid
     refs, routing = published_refs(run)
     plan = RunPlan(day, new_run_id("overrides"), refs, routing_ref=routing)
     folder = staging(settings, plan)
-    (folder / "shards").mkdir(parents=True, exist_ok=True)
 
     def as_run(rows: pa.Table) -> pa.Table:
         rows = rows.drop_columns(["date"])
         return rows.set_column(rows.schema.get_field_index("run_id"), "run_id", pa.array([plan.run_id] * rows.num_rows, pa.string()))
 
     try:
-        staged.write_rows(as_run(store.read_arrow(warehouse, CRITERION_RESULTS.name, day)), shard_file(folder, CRITERION_RESULTS.name, 0))
-        staged.write_rows(as_run(scores), shard_file(folder, INTERACTION_SCORES.name, 0))
-        staged.write_rows(as_run(store.read_arrow(warehouse, QUARANTINE.name, day)), ingest_quarantine(folder))  # as ingest stages it
-        staged.write_rows(QUARANTINE.schema.empty_table(), shard_file(folder, QUARANTINE.name, 0))
+        folder.write_table(shard_file(CRITERION_RESULTS.name, 0), as_run(store.read_arrow(warehouse, CRITERION_RESULTS.name, day)))
+        folder.write_table(shard_file(INTERACTION_SCORES.name, 0), as_run(scores))
+        folder.write_table(INGEST_QUARANTINE, as_run(store.read_arrow(warehouse, QUARANTINE.name, day)))  # as ingest stages it
+        folder.write_table(shard_file(QUARANTINE.name, 0), QUARANTINE.schema.empty_table())
         counts = {k: int(run[k]) for k in ("files", "read", "scored", "quarantined", "duplicates_dropped", "input_checks_failed")}
-        (folder / COUNTS).write_text(json.dumps(counts))
+        folder.write_text(COUNTS, json.dumps(counts))
         aggregate(settings, plan, overrides)
     except Exception:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.discard()
         raise
     return _Staged(plan, replaces)
 
@@ -227,7 +224,7 @@ def _publish(settings: Settings, done: _Staged) -> dict[str, Any]:
     try:
         return publish(settings, done.plan, replaces=done.replaces)
     finally:
-        shutil.rmtree(staging(settings, done.plan), ignore_errors=True)
+        staging(settings, done.plan).discard()
 
 
 def reapply(settings: Settings, day: date) -> dict[str, Any]:

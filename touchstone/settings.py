@@ -12,6 +12,7 @@ live under `<project>/data/` (git-ignored), and the standards under `<project>/s
 | TOUCHSTONE_SOURCE_CONFIG     | none; a YAML file: layout, speaker roles, defaults, metadata (`ingest.source_config`) |
 | TOUCHSTONE_WAREHOUSE_URL     | none; an object store URL (s3://bucket/prefix) instead of <data>/warehouse |
 | TOUCHSTONE_WAREHOUSE_CONN_ID | none; the Airflow connection (type aws) with its credentials, else AWS_* variables |
+| TOUCHSTONE_STAGING_URL       | <warehouse URL>/_staging with an object-store warehouse (its credentials), else <data>/staging |
 | TOUCHSTONE_STANDARDS_DIR     | <project>/standards                                        |
 | TOUCHSTONE_STANDARD          | eu_core                                                    |
 | TOUCHSTONE_ROUTING           | none; a routing id (`standards/routing/`): each interaction gets the standards it routes to |
@@ -33,6 +34,7 @@ from foundation.errors import TouchstoneError
 if TYPE_CHECKING:  # imported where used: pyarrow (~0.5 s) is not needed to know where the standards are
     from warehouse.location import Warehouse
     from warehouse.lock import LockTiming
+    from warehouse.staging import Staging
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,6 +54,7 @@ class Settings:
     source_config: Path | None = None
     warehouse_url: str | None = None
     warehouse_conn_id: str | None = None
+    staging_url: str | None = None
     lock_expiry_seconds: float = 120.0
     lock_wait_seconds: float = 1800.0
     retention_days: int = 30
@@ -85,7 +88,20 @@ class Settings:
 
     @property
     def staging_dir(self) -> Path:
+        """The local staging folder (the default with a local warehouse)."""
         return self.data_dir / "staging"
+
+    @property
+    def staging(self) -> Staging:
+        """Where runs hand over between steps: beside the warehouse, so every worker that may write
+        the warehouse reaches it with the same credentials (TOUCHSTONE_STAGING_URL, else the
+        warehouse's `_staging` prefix on an object store, else the local folder)."""
+        from warehouse.staging import Staging
+
+        if self.staging_url is None and self.warehouse_url is None:
+            return Staging.at(self.staging_dir)
+        warehouse = self.warehouse
+        return Staging.at(self.staging_url or f"{warehouse.uri}/_staging", warehouse.storage_options)
 
     @property
     def reports_dir(self) -> Path:
@@ -111,11 +127,13 @@ class Settings:
             source_config=Path(os.environ["TOUCHSTONE_SOURCE_CONFIG"]) if os.environ.get("TOUCHSTONE_SOURCE_CONFIG") else None,
             warehouse_url=os.environ.get("TOUCHSTONE_WAREHOUSE_URL") or None,
             warehouse_conn_id=os.environ.get("TOUCHSTONE_WAREHOUSE_CONN_ID") or None,
+            staging_url=os.environ.get("TOUCHSTONE_STAGING_URL") or None,
             lock_expiry_seconds=_number("TOUCHSTONE_LOCK_EXPIRY_SECONDS", 120.0, float),
             lock_wait_seconds=_number("TOUCHSTONE_LOCK_WAIT_SECONDS", 1800.0, float),
             retention_days=_number("TOUCHSTONE_RETENTION_DAYS", 30, int),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+
 
 N = TypeVar("N", int, float)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.dataset as ds
 
 from ingest.interaction import SUPPORTED_LANGUAGES, Interaction
 
@@ -207,21 +208,27 @@ def suite_columns(expectations: Sequence[Expect]) -> dict[str, list[str]]:
     return columns
 
 
-def criterion_summaries(results: pd.DataFrame | Path) -> dict[str, pd.DataFrame]:
+def criterion_summaries(results: pd.DataFrame | Path | ds.Dataset) -> dict[str, pd.DataFrame]:
     """`criterion_results` summarised by DuckDB for the output suite: per interaction, its results and
-    distinct criteria; and the distinct outcomes. Read from the Parquet file as a stream, so the 1.5
-    million results of a 100,000-call day are never held in memory."""
+    distinct criteria; and the distinct outcomes. Read from the Parquet file (a path, or a dataset on
+    any file system: a staged file on an object store) as a stream, so the 1.5 million results of a
+    100,000-call day are never held in memory."""
     import duckdb
 
     db = duckdb.connect()
-    relation = db.read_parquet(str(results)) if isinstance(results, Path) else db.from_df(results)
+    if isinstance(results, Path):
+        relation = db.read_parquet(str(results))
+    elif isinstance(results, ds.Dataset):
+        relation = db.from_arrow(results)  # scanned a batch at a time, only the columns used
+    else:
+        relation = db.from_df(results)
     return {
         "criteria_per_interaction": relation.aggregate("interaction_id, standard_id, count(*) as results, count(distinct criterion_id) as criteria", "interaction_id, standard_id").df(),
         "criterion_outcomes": relation.project("outcome").distinct().df(),
     }
 
 
-def check_output(tables: dict[str, pd.DataFrame | Path], scored: int) -> SuiteResult:
+def check_output(tables: dict[str, pd.DataFrame | Path | ds.Dataset], scored: int) -> SuiteResult:
     """Run the output suite: `interaction_scores` and `agent_daily_scores` as frames (the columns
     `suite_columns` names are enough), `criterion_results` as a frame or as its Parquet file."""
     frames = {name: tables[name] for name in ("interaction_scores", "agent_daily_scores")}

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from warehouse.frames import of_standard
 from warehouse.location import Warehouse
 from warehouse.queries import connect
-from warehouse.staging import staged_path
+from warehouse.staging import Staging, read_staged, staged_name
 from warehouse.store import read_table
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES
 
@@ -58,12 +57,12 @@ class Impact:
     only_published: int = 0  # scored on one side only (e.g. quarantined on the other)
     only_draft: int = 0
 
-    def add(self, day: date, warehouse: Warehouse | Path, staged: Path, standard_id: str | None = None) -> None:
+    def add(self, day: date, warehouse: Warehouse | Path, staged: Staging | Path, standard_id: str | None = None) -> None:
         """Add one date: its published tables (the rows of `standard_id`, the draft's standard: a
-        routed date has several) and the draft's staged tables in folder `staged`."""
+        routed date has several) and the draft's staged tables in its staging place `staged`."""
         published = of_standard(read_table(warehouse, INTERACTION_SCORES.name, day, columns=[*INTERACTION_COLUMNS, "standard_id"]), standard_id)
         published = published.drop(columns=["date", "standard_id"])
-        draft = pq.read_table(staged_path(INTERACTION_SCORES, staged), columns=INTERACTION_COLUMNS).to_pandas()
+        draft = read_staged(INTERACTION_SCORES, staged, INTERACTION_COLUMNS).to_pandas()
         both = published.merge(draft, on="interaction_id", suffixes=("_published", "_draft"), validate="one_to_one")
         self.days.append(day.isoformat())
         self.only_published += len(published) - len(both)
@@ -96,11 +95,11 @@ class Impact:
         return _outcome_counts(of_standard(read_table(warehouse, CRITERION_RESULTS.name, day, compact=True, columns=["criterion_id", "outcome", "standard_id"]), standard_id))
 
     @staticmethod
-    def _draft_counts(staged: Path) -> pd.DataFrame:
-        return _outcome_counts(pq.read_table(staged_path(CRITERION_RESULTS, staged), columns=["criterion_id", "outcome"]).to_pandas())
+    def _draft_counts(staged: Staging | Path) -> pd.DataFrame:
+        return _outcome_counts(read_staged(CRITERION_RESULTS, staged, ["criterion_id", "outcome"]).to_pandas())
 
     @staticmethod
-    def _flips(day: date, flipped: pd.DataFrame, warehouse: Warehouse | Path, staged: Path, standard_id: str | None) -> pd.DataFrame:
+    def _flips(day: date, flipped: pd.DataFrame, warehouse: Warehouse | Path, staged: Staging | Path, standard_id: str | None) -> pd.DataFrame:
         """The flipped interactions with the critical criteria failing on the side that is not compliant."""
         ids = list(flipped["interaction_id"])
         db = connect(warehouse)
@@ -111,7 +110,7 @@ class Impact:
             [day.isoformat(), standard_id, standard_id],
         ).df()
         columns = [*EVIDENCE_COLUMNS, "critical", "outcome"]
-        draft = _critical_failures(pq.read_table(staged_path(CRITERION_RESULTS, staged), columns=columns, filters=pc.field("interaction_id").isin(ids)).to_pandas())
+        draft = _critical_failures(Staging.at(staged).read_table(staged_name(CRITERION_RESULTS), columns=columns, filters=pc.field("interaction_id").isin(ids)).to_pandas())
         rows = []
         for row in flipped.itertuples(index=False):
             now_failing = row.compliance_passed_published  # compliant before: the draft fails it

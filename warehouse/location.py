@@ -8,6 +8,7 @@ runs' check results) are written through a pyarrow file system made from the sam
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,16 +60,34 @@ class Warehouse:
             out.write(text.encode("utf-8"))
 
     def _filesystem(self) -> tuple[pafs.FileSystem, str]:
-        url = urlparse(self.uri)
-        if url.scheme not in ("s3", "s3a"):
-            return pafs.FileSystem.from_uri(self.uri)
-        options = {k.upper(): v for k, v in self.storage_options.items()}
-        endpoint = urlparse(options["AWS_ENDPOINT_URL"]) if options.get("AWS_ENDPOINT_URL") else None
-        filesystem = pafs.S3FileSystem(
-            access_key=options.get("AWS_ACCESS_KEY_ID"),
-            secret_key=options.get("AWS_SECRET_ACCESS_KEY"),
-            region=options.get("AWS_REGION") or options.get("AWS_DEFAULT_REGION"),
-            endpoint_override=endpoint.netloc if endpoint else None,
-            scheme=endpoint.scheme if endpoint else "https",
-        )
-        return filesystem, f"{url.netloc}{url.path}".rstrip("/")
+        return filesystem(self.uri, self.storage_options)
+
+
+# The AWS variables delta-rs reads from the environment when no connection gives the options: the
+# side files and the staging area, written through pyarrow, find the same endpoint and keys.
+_AWS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL")
+
+
+def filesystem(uri: str, storage_options: Mapping[str, str] | None = None) -> tuple[pafs.FileSystem, str]:
+    """The pyarrow file system and root path of a local folder or object-store URL, with the same
+    credentials delta-rs is given (`storage_options`, else the AWS_* variables), so whatever is
+    written beside the tables goes where they go."""
+    url = urlparse(uri)
+    if url.scheme not in ("s3", "s3a"):
+        return pafs.FileSystem.from_uri(uri if "://" in uri else str(Path(uri).resolve()))
+    given = {k.upper(): v for k, v in (storage_options or {}).items()}
+    options = given or {name: os.environ[name] for name in _AWS if os.environ.get(name)}
+    endpoint = urlparse(options["AWS_ENDPOINT_URL"]) if options.get("AWS_ENDPOINT_URL") else None
+    s3 = pafs.S3FileSystem(
+        access_key=options.get("AWS_ACCESS_KEY_ID"),
+        secret_key=options.get("AWS_SECRET_ACCESS_KEY"),
+        session_token=options.get("AWS_SESSION_TOKEN"),
+        region=options.get("AWS_REGION") or options.get("AWS_DEFAULT_REGION"),
+        endpoint_override=endpoint.netloc if endpoint else None,
+        scheme=endpoint.scheme if endpoint else "https",
+        connect_timeout=CONNECT_SECONDS,
+    )
+    return s3, f"{url.netloc}{url.path}".rstrip("/")
+
+
+CONNECT_SECONDS = 10  # an endpoint that does not answer fails a step in seconds, not minutes

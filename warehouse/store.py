@@ -30,7 +30,7 @@ import re
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +38,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
 from foundation.errors import TouchstoneError
 from warehouse.location import Warehouse
 from warehouse.lock import LockTiming, date_lock
-from warehouse.staging import staged_path, strings
+from warehouse.staging import Staging, read_staged, staged_name, strings
 from warehouse.tables import RUNS, TABLES, Table
 
 # Integer columns may hold nulls (turn_index, start_ms): keep them integers, not floats.
@@ -95,9 +94,9 @@ def _with_date(rows: pa.Table, day: date) -> pa.Table:
     return rows.add_column(0, DATE, pa.array([day.isoformat()] * rows.num_rows, pa.string()))
 
 
-def _staged_parts(staging: Path, table: Table) -> Iterator[pa.Table]:
+def _staged_parts(staging: Staging, table: Table) -> Iterator[pa.Table]:
     """The staged table in parts of BATCH_ROWS rows, in order (at least one part, maybe empty)."""
-    parts = (pa.Table.from_batches([batch]).cast(table.schema) for batch in pq.ParquetFile(staged_path(table, staging)).iter_batches(batch_size=BATCH_ROWS))
+    parts = (pa.Table.from_batches([batch]).cast(table.schema) for batch in staging.batches(staged_name(table), BATCH_ROWS))
     yield next(parts, table.schema.empty_table())
     yield from parts
 
@@ -116,9 +115,9 @@ def _write_rows(warehouse: Warehouse, table: Table, parts: Iterable[pa.Table], d
         _committed(lambda: write_deltalake(uri, data, mode=mode, predicate=predicate if number == 0 else None, schema_mode="merge", storage_options=warehouse.options()))
 
 
-def _switch(warehouse: Warehouse, staging: Path, day: date, run_id: str) -> None:
+def _switch(warehouse: Warehouse, staging: Staging, day: date, run_id: str) -> None:
     """Record the run in `runs`, stamped with this moment: from this commit on it is the day in force."""
-    row = pq.read_table(staged_path(RUNS, staging), schema=RUNS.schema)
+    row = read_staged(RUNS, staging)
     stamp = pa.array([datetime.now(UTC)] * row.num_rows, RUNS.schema.field("published_at").type)
     row = row.set_column(RUNS.schema.get_field_index("published_at"), RUNS.schema.field("published_at"), stamp)
     _write_rows(warehouse, RUNS, [row], day, run_id)
@@ -155,7 +154,7 @@ def _published_runs(warehouse: Warehouse, day: date | None = None, as_of: dateti
 
 
 def publish(
-    staging: Path,
+    staging: Staging | Path,
     warehouse: Warehouse | Path | str,
     day: date,
     run_id: str,
@@ -168,19 +167,20 @@ def publish(
     data happens before the switch, so a full disk or an unwritable warehouse fails with the
     previous day in force and whole. `before_switch` runs just before the switch, with the lock
     held; raising there publishes nothing, and a later publish of the run replaces the rows it
-    wrote. A run that finds it lost the lock raises `warehouse.lock.LockLost` and switches nothing."""
-    where = Warehouse.at(warehouse)
+    wrote. A run that finds it lost the lock raises `warehouse.lock.LockLost` and switches nothing.
+    `staging` is the run's staging place (a folder, or a prefix of an object store)."""
+    where, staged = Warehouse.at(warehouse), Staging.at(staging)
     daily = [t for t in tables if not t.history]
     switched = False
     try:
         with date_lock(where, day, f"publish of run {run_id}", run_id, timing) as held:
             for table in daily:
-                _write_rows(where, table, _staged_parts(staging, table), day, run_id)
+                _write_rows(where, table, _staged_parts(staged, table), day, run_id)
             if before_switch is not None:
                 before_switch()
             if RUNS in tables:
                 held.verify()  # renewed now: a whole expiry ahead for the one small commit
-                _switch(where, staging, day, run_id)
+                _switch(where, staged, day, run_id)
                 switched = True
             predicate = _superseded(where, day, exclusive=held.certain)
             for table in daily if predicate else ():
@@ -210,11 +210,29 @@ def _delta(warehouse: Warehouse, name: str, as_of: datetime | None = None) -> De
     except TableNotFoundError:
         return None
     if as_of is not None:
+        _within_time_travel(warehouse, name, table, as_of)
         try:
             table.load_as_version(as_of)
         except (DeltaError, ValueError):  # the table was created after `as_of`
             return None
     return table
+
+
+def _within_time_travel(warehouse: Warehouse, name: str, table: DeltaTable, as_of: datetime) -> None:
+    """Refuse a moment whose files a vacuum deleted (`warehouse.housekeeping`): each vacuum keeps
+    what the versions of its last `retention` read, and says how long in its commit."""
+    for commit in table.history():
+        if commit.get("operation") != "VACUUM START":
+            continue
+        parameters = commit.get("operationParameters", {})
+        kept = timedelta(milliseconds=int(parameters.get("specifiedRetentionMillis") or parameters.get("defaultRetentionMillis") or 0))
+        horizon = datetime.fromtimestamp(commit["timestamp"] / 1000, UTC) - kept
+        if (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) < horizon:
+            span = f"{kept.days} days" if kept % timedelta(days=1) == timedelta(0) else f"{kept.total_seconds():g} seconds"
+            raise TouchstoneError(
+                f"time travel keeps {span}; {as_of.isoformat()} is older (the {name} table of {warehouse} was vacuumed at {horizon + kept:%Y-%m-%d %H:%M:%S} UTC)",
+                f"read a moment from {horizon.isoformat(timespec='seconds')} on; TOUCHSTONE_RETENTION_DAYS sets how long `touchstone warehouse clean` keeps",
+            )
 
 
 def dataset(warehouse: Warehouse | Path | str, name: str, as_of: datetime | None = None, dictionary: Sequence[str] = ()) -> ds.Dataset | None:

@@ -48,7 +48,7 @@ def test_run_ids_are_file_names_not_paths(tmp_path: Path, run_id: str) -> None:
     settings = Settings.from_env(data_dir=tmp_path / "data")
     plan = plan_run(settings, DAY, run_id)
     assert "/" not in plan.run_id and not plan.run_id.startswith(".") and plan.run_id
-    assert staging(settings, plan).parent == settings.staging_dir / DAY.isoformat()
+    assert staging(settings, plan).local.parent == settings.staging_dir / DAY.isoformat()
 
 
 def test_ids_that_look_like_paths_are_values_never_file_names(tmp_path: Path) -> None:

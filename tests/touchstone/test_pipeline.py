@@ -249,11 +249,11 @@ def test_a_day_read_in_parts_by_workers_is_staged_as_one_process_stages_it(tmp_p
         settings = Settings.from_env(data_dir=tmp_path / str(processes), landing_dir=tmp_path / "landing")
         plan = plan_run(settings, SAMPLE_DAY, "same", None, shard_size)
         summaries.append(ingest(settings, plan, processes))
-        folders.append(staging(settings, plan))
+        folders.append(staging(settings, plan).local)
     assert in_workers.read_text() == "2" and summaries[0] == summaries[1]
     assert (summaries[0]["read"], summaries[0]["valid"], summaries[0]["duplicates_dropped"], summaries[0]["input_checks_failed"]) == (73, 60, 5, 3)
     names = sorted(str(p.relative_to(folders[0])) for p in folders[0].rglob("*") if p.is_file())
-    assert names == sorted(str(p.relative_to(folders[1])) for p in folders[1].rglob("*") if p.is_file()) and "shards/interactions-00000.jsonl" in names
+    assert names == sorted(str(p.relative_to(folders[1])) for p in folders[1].rglob("*") if p.is_file()) and "shards/interactions-00000.parquet" in names
     for name in names:
         if name.endswith(".parquet"):
             assert pq.read_table(folders[0] / name).equals(pq.read_table(folders[1] / name)), name
@@ -351,7 +351,7 @@ def test_workers_are_warmed_with_the_languages_of_the_day_only(tmp_path: Path) -
     ingest(settings, plan)
     standards = plan_standards(settings, plan).values()
     assert day_languages(settings, plan, standards) == ["de", "en"]
-    (staging(settings, plan) / "languages.json").unlink()  # a day staged before ingest recorded them
+    (staging(settings, plan).local / "languages.json").unlink()  # a day staged before ingest recorded them
     assert day_languages(settings, plan, standards) == ["de", "en", "fr", "sv"]
 
 

@@ -138,7 +138,7 @@ def test_failed_output_checks_publish_nothing_and_keep_the_previous_day(tmp_path
     ingest(settings, plan)
     score(settings, plan)
     aggregate(settings, plan)
-    staged = staging(settings, plan) / "agent_daily_scores.parquet"
+    staged = staging(settings, plan).local / "agent_daily_scores.parquet"
     table = pq.read_table(staged)
     frame = table.to_pandas()
     frame["interactions"] = frame["interactions"] + 1  # an aggregation bug: agents no longer reconcile

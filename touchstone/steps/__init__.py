@@ -2,8 +2,9 @@
 
 The Airflow DAG runs each step as a task (`dags/touchstone_nightly.py`, through `touchstone.tasks`);
 `touchstone run` runs them in a row (`touchstone.pipeline.run_day`). Steps hand over through the
-run's staging folder (`<data>/staging/<date>/<run_id>/`), never through memory, so a task can run on
-any worker, and only `publish` touches the warehouse. Every step is a transaction on one date:
+run's staging place (`<staging>/<date>/<run_id>/`: beside the warehouse, on its object store when it
+is on one), never through memory or a shared disk, so a task can run on any worker, and only
+`publish` touches the warehouse. Every step is a transaction on one date:
 re-running it replaces what it wrote. Ingest splits the day into shards of `shard_size`
 interactions; each shard is scored on its own (one mapped task per shard in Airflow, or processes in
 `touchstone run`), and aggregate merges them in shard order, so a day scores to the same rows

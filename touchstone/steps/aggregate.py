@@ -10,14 +10,13 @@ from collections import Counter
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from foundation.errors import TouchstoneError
 from scorers.overrides import Override
 from touchstone.settings import Settings
 from touchstone.steps.plan import RunPlan, plan_standards
 from touchstone.steps.score import scored_shards, shards
-from touchstone.steps.staging import OVERRIDES_SEEN, ingest_quarantine, shard_file, staging, update_counts
+from touchstone.steps.staging import INGEST_QUARANTINE, OVERRIDES_SEEN, shard_file, staging, update_counts
 from warehouse import staging as staged
 from warehouse.aggregate import AgentAccumulator
 from warehouse.overrides import overrides_of
@@ -48,13 +47,13 @@ def aggregate(settings: Settings, plan: RunPlan, overrides: dict[str, dict[str, 
     per_standard: Counter[str] = Counter()
     per_rule: Counter[str] = Counter()
     for table in (CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE):
-        parts = [shard_file(folder, table.name, n) for n in numbers]
+        parts = [shard_file(table.name, n) for n in numbers]
         if table is QUARANTINE:
-            parts.insert(0, ingest_quarantine(folder))  # what ingest quarantined comes first
-        merged = folder / f"{table.name}.merging.parquet"
-        with pq.ParquetWriter(merged, table.schema) as writer:
+            parts.insert(0, INGEST_QUARANTINE)  # what ingest quarantined comes first
+        rows[table.name] = 0
+        with folder.writer(staged.staged_name(table), table.schema) as writer:  # whole or not at all
             for part in parts:
-                shard_table = pq.read_table(part, schema=table.schema)
+                shard_table = folder.read_table(part, schema=table.schema)
                 if table is CRITERION_RESULTS:
                     shard_table = reviewed.verdicts(shard_table)
                 elif table is INTERACTION_SCORES:
@@ -63,10 +62,9 @@ def aggregate(settings: Settings, plan: RunPlan, overrides: dict[str, dict[str, 
                         agents.add(row)
                     scored += _count_scored(shard_table, per_standard, per_rule)
                 writer.write_table(shard_table)
-        rows[table.name] = pq.ParquetFile(merged).metadata.num_rows
-        merged.replace(staged.staged_path(table, folder))
+                rows[table.name] += shard_table.num_rows
     update_counts(folder, scored=scored, quarantined=rows[QUARANTINE.name], standards=dict(per_standard), routes=dict(per_rule))
-    (folder / OVERRIDES_SEEN).write_text(json.dumps(reviewed.seen))
+    folder.write_text(OVERRIDES_SEEN, json.dumps(reviewed.seen))
     agent_rows = agents.rows()
     staged.write_staged(agent_rows, AGENT_DAILY_SCORES, folder)
     return {**plan.to_dict(), "agents": len({row["agent_id"] for row in agent_rows}), "interactions": scored, "overrides_applied": reviewed.applied}

@@ -1,14 +1,17 @@
-"""Step two, ingest: the day's landing files read as a stream into the run's staging folder. The
-valid interactions are staged in shards of the plan's size (what score takes one at a time), with
-the records set aside (unreadable, invalid, duplicated, or rejected by the input suite) in the
-ingest quarantine, the counts, the sources and the languages of the day. In one process, or with
-workers reading the files in parts and checking the shards side by side: the same files either way.
+"""Step two, ingest: the day's landing files read as a stream into the run's staging place. The
+valid interactions are staged in Parquet shards of the plan's size (`ingest.interaction_rows`: what
+score takes one at a time), with the records set aside (unreadable, invalid, duplicated, or
+rejected by the input suite) in the ingest quarantine, the counts, the sources and the languages of
+the day. In one process, or with workers reading the files in parts and checking the shards side by
+side: the same files either way. The workers' parts are temporary files on this machine (they never
+leave the step); only the shards and manifests go to the staging place.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.interaction import Interaction
+from ingest.interaction_rows import interactions_to_rows, to_rows
 from ingest.landing import landing_root
 from ingest.parts import Span, day_parts
 from ingest.reader import DayStream, stream_day
@@ -24,9 +28,10 @@ from ingest.source_config import load_source_config
 from touchstone.settings import Settings
 from touchstone.steps.plan import RunPlan
 from touchstone.steps.processes import FORK, fewer_collections, heap_set_aside, import_great_expectations
-from touchstone.steps.staging import LANGUAGES, ingest_quarantine, quarantine_row, shard_file, staging, update_counts, write_checks
+from touchstone.steps.staging import INGEST_QUARANTINE, LANGUAGES, SOURCES, quarantine_row, shard_file, staging, update_counts, write_checks
 from warehouse import staging as staged
 from warehouse.checks import SuiteResult, check_input, check_rows, input_row
+from warehouse.staging import Staging
 from warehouse.tables import QUARANTINE
 
 
@@ -69,9 +74,7 @@ def _local_landing(settings: Settings) -> bool:
 @fewer_collections()
 def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]:
     folder = staging(settings, plan)
-    if folder.exists():
-        shutil.rmtree(folder)
-    (folder / "shards").mkdir(parents=True)
+    folder.remove()  # what an earlier try of the step staged
     stream = stream_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
     if processes > 1:  # a local landing area (`ingest`)
         result = _stage_in_workers(stream, folder, plan, processes)
@@ -80,10 +83,9 @@ def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]
         with heap_set_aside():
             result = _stage(stream, folder, plan)
     write_checks(folder, "input", result.checks)
-    (folder / LANGUAGES).write_text(json.dumps(sorted(result.languages)))
-    with (folder / "sources.json").open("w", encoding="utf-8") as out:
-        json.dump(stream.sources, out)
-    staged.write_rows(staged.to_arrow(result.quarantine, QUARANTINE), ingest_quarantine(folder))
+    folder.write_text(LANGUAGES, json.dumps(sorted(result.languages)))
+    folder.write_text(SOURCES, json.dumps(stream.sources))
+    folder.write_table(INGEST_QUARANTINE, staged.to_arrow(result.quarantine, QUARANTINE))
     counts = update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=result.rejected)
     return {**plan.to_dict(), **counts, "valid": result.valid, "quarantined_on_read": len(result.quarantine), "shards": list(range(result.shards))}
 
@@ -115,13 +117,12 @@ def _batches(stream: DayStream, size: int, set_aside: Callable[[Quarantined], No
         yield batch
 
 
-def _stage(stream: DayStream, folder: Path, plan: RunPlan) -> _Staged:
+def _stage(stream: DayStream, folder: Staging, plan: RunPlan) -> _Staged:
     """Stage the stream in this process, a shard at a time."""
     staged_day = _Staged()
     for batch in _batches(stream, plan.shard_size, lambda record: staged_day.quarantine.append(_set_aside(record, plan.run_id))):
         kept, rejected, result = check_input(batch)
-        with shard_file(folder, "interactions", staged_day.shards, "jsonl").open("w", encoding="utf-8") as out:
-            out.writelines(item.model_dump_json() + "\n" for item in kept)
+        folder.write_table(shard_file("interactions", staged_day.shards), interactions_to_rows(kept))
         staged_day.quarantine += [_rejected(stream, item.interaction_id, reason, item.model_dump_json()[:EXCERPT_CHARS], plan.run_id) for item, reason in rejected]
         staged_day.add_shard(result, len(kept), len(rejected), (item.language for item in kept))
     return staged_day
@@ -131,9 +132,10 @@ PART_BYTES = 8 << 20  # a part of a large line file read by one ingest worker (~
 _FORKED: dict[str, Any] = {}  # what ingest's workers inherit by fork rather than receive pickled per task
 
 
-def _part_file(folder: Path, part: int) -> Path:
-    """Where ingest's round one writes the interactions of a part (their input rows beside, `.rows`)."""
-    return folder / "parts" / f"{part:05d}.jsonl"
+def _part_file(parts: Path, part: int) -> Path:
+    """Where ingest's round one writes the interactions of a part (their input rows beside, `.rows`):
+    a temporary folder on this machine, read by round two in the same step."""
+    return parts / f"{part:05d}.jsonl"
 
 
 @dataclass
@@ -177,7 +179,7 @@ class _Shards:
         return []
 
 
-def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes: int) -> _Staged:
+def _stage_in_workers(stream: DayStream, folder: Staging, plan: RunPlan, processes: int) -> _Staged:
     """Stage the stream with workers, in two rounds; the result is `_stage`'s, file for file.
 
     1. Workers read parts of the files (`ingest.parts`) and validate each record, writing the
@@ -187,13 +189,13 @@ def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes:
     2. Workers check a shard each with the input suite and write it from the parts' lines
        (nothing is validated twice).
     In one process, ingest left the other core idle for a fifth of a 100,000-call run."""
-    (folder / "parts").mkdir()
+    parts = Path(tempfile.mkdtemp(prefix="touchstone-ingest-"))
     _FORKED["stream"] = stream
     shards = _Shards(plan.shard_size, pending=stream.unusable_rows())
     stream.read += len(shards.pending)
     try:
         with ProcessPoolExecutor(processes, mp_context=FORK) as pool:
-            read = [pool.submit(_read_part, part, _part_file(folder, n)) for n, part in enumerate(day_parts(stream.paths, PART_BYTES))]
+            read = [pool.submit(_read_part, part, _part_file(parts, n)) for n, part in enumerate(day_parts(stream.paths, PART_BYTES))]
             import_great_expectations()  # while the workers read; the checkers inherit it
 
             for number, future in enumerate(read):
@@ -202,7 +204,8 @@ def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes:
         staged_day = _Staged()
         # The checkers inherit Great Expectations and the day's sources, set aside.
         with heap_set_aside(), ProcessPoolExecutor(min(processes, len(shards.members)), mp_context=FORK) as pool:
-            checked = pool.map(_check_shard, [folder] * len(shards.members), range(len(shards.members)), shards.members)
+            count = len(shards.members)
+            checked = pool.map(_check_shard, [folder] * count, [parts] * count, range(count), shards.members)
             for set_aside, (rejected, result, kept, languages) in zip(shards.before, checked, strict=True):
                 staged_day.quarantine += [_set_aside(record, plan.run_id) for record in set_aside]
                 staged_day.quarantine += [_rejected(stream, interaction_id, reason, excerpt, plan.run_id) for interaction_id, reason, excerpt in rejected]
@@ -210,7 +213,7 @@ def _stage_in_workers(stream: DayStream, folder: Path, plan: RunPlan, processes:
         staged_day.quarantine += [_set_aside(record, plan.run_id) for record in last]
     finally:
         _FORKED.clear()
-        shutil.rmtree(folder / "parts", ignore_errors=True)
+        shutil.rmtree(parts, ignore_errors=True)
     return staged_day
 
 
@@ -232,20 +235,19 @@ def _read_part(part: list[Span], out: Path) -> list[Quarantined | tuple[str, str
     return entries
 
 
-def _check_shard(folder: Path, number: int, members: list[tuple[int, int]]) -> tuple[list[tuple[str, str, str]], SuiteResult, int, set[str]]:
+def _check_shard(folder: Staging, parts: Path, number: int, members: list[tuple[int, int]]) -> tuple[list[tuple[str, str, str]], SuiteResult, int, set[str]]:
     """Round two, in a worker: one shard written from the parts' lines and checked by the input
     suite (on their rows: nothing is validated again); its rejections (id, reason, excerpt), the
     suite's result, how many were kept and their languages."""
     texts, rows = [], []
     for part in sorted({part for part, _ in members}):
         wanted = [line for p, line in members if p == part]
-        path = _part_file(folder, part)
+        path = _part_file(parts, part)
         with path.open(encoding="utf-8") as lines, path.with_suffix(".rows").open(encoding="utf-8") as values:
             part_texts, part_rows = lines.readlines(), values.readlines()
         texts += [part_texts[line] for line in wanted]
         rows += [json.loads(part_rows[line]) for line in wanted]
     rejected, result = check_rows(rows)
-    with shard_file(folder, "interactions", number, "jsonl").open("w", encoding="utf-8") as out:
-        out.writelines(text for position, text in enumerate(texts) if position not in rejected)
+    folder.write_table(shard_file("interactions", number), to_rows(json.loads(text) for position, text in enumerate(texts) if position not in rejected))
     kept = [row for position, row in enumerate(rows) if position not in rejected]
     return [(rows[p][0], reason, texts[p][:EXCERPT_CHARS]) for p, reason in sorted(rejected.items())], result, len(kept), {row[1] for row in kept}

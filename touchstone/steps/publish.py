@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from foundation.errors import TouchstoneError
 from ingest.source_config import load_source_config
@@ -26,18 +23,19 @@ from touchstone.settings import Settings
 from touchstone.steps.aggregate import aggregate
 from touchstone.steps.plan import RunPlan, plan_scoring
 from touchstone.steps.processes import FORK, import_great_expectations
-from touchstone.steps.staging import COUNTS, OVERRIDES_SEEN, staging, write_checks
+from touchstone.steps.staging import CHECKS, COUNTS, OVERRIDES_SEEN, staging, write_checks
 from warehouse import staging as staged
 from warehouse import store
 from warehouse.checks import SuiteResult, check_output, output_suite, suite_columns
 from warehouse.overrides import override_ids, overrides_of
+from warehouse.staging import Staging
 from warehouse.tables import AGENT_DAILY_SCORES, CRITERION_RESULTS, INTERACTION_SCORES, PUBLISHED, QUARANTINE, RUNS
 
 
 def _overrides_moved(settings: Settings, plan: RunPlan) -> bool:
     """Whether the overrides in force on the date are not those the run's merge applied (a reviewer
     recorded or withdrew one while the run was on its way)."""
-    return override_ids(overrides_of(settings.warehouse, plan.day)) != json.loads((staging(settings, plan) / OVERRIDES_SEEN).read_text())
+    return override_ids(overrides_of(settings.warehouse, plan.day)) != staging(settings, plan).read_json(OVERRIDES_SEEN)
 
 
 class _OverridesMoved(Exception):
@@ -51,15 +49,15 @@ class Superseded(TouchstoneError):
 MERGE_ATTEMPTS = 5
 
 
-def check_staged_output(folder: Path, score_rows: int) -> SuiteResult:
+def check_staged_output(folder: Staging, score_rows: int) -> SuiteResult:
     """The output suite on a run's staged tables: the columns it looks at of the scores and the
     agents' rows, the criterion results streamed from their file."""
     needed = suite_columns(output_suite(score_rows))
     frames: dict[str, Any] = {t.name: staged.read_staged(t, folder, needed[t.name], compact=True).to_pandas() for t in (INTERACTION_SCORES, AGENT_DAILY_SCORES)}
-    return check_output({**frames, CRITERION_RESULTS.name: staged.staged_path(CRITERION_RESULTS, folder)}, score_rows)
+    return check_output({**frames, CRITERION_RESULTS.name: folder.dataset(staged.staged_name(CRITERION_RESULTS))}, score_rows)
 
 
-OutputCheck = Callable[[Path, int], SuiteResult]
+OutputCheck = Callable[[Staging, int], SuiteResult]
 
 
 @contextmanager
@@ -76,7 +74,7 @@ def output_checks(processes: int) -> Iterator[OutputCheck]:
     checker = ProcessPoolExecutor(1, mp_context=FORK)  # a process starts at the first task
     checker.submit(import_great_expectations)
 
-    def check(folder: Path, score_rows: int) -> SuiteResult:
+    def check(folder: Staging, score_rows: int) -> SuiteResult:
         nonlocal checker
         try:
             return checker.submit(check_staged_output, folder, score_rows).result()
@@ -124,9 +122,9 @@ def _before_switch(settings: Settings, plan: RunPlan, replaces: str | None) -> N
 
 def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None, check: OutputCheck) -> dict[str, Any]:
     folder = staging(settings, plan)
-    counts = json.loads((folder / COUNTS).read_text())
+    counts = folder.read_json(COUNTS)
     score_rows = staged.staged_rows(INTERACTION_SCORES, folder)  # one per interaction and standard that scored it
-    staged_scores = pc.count_distinct(pq.read_table(staged.staged_path(INTERACTION_SCORES, folder), columns=["interaction_id"])["interaction_id"]).as_py()
+    staged_scores = pc.count_distinct(staged.read_staged(INTERACTION_SCORES, folder, ["interaction_id"])["interaction_id"]).as_py()
     staged_quarantine = staged.staged_rows(QUARANTINE, folder)
     per_standard: dict[str, int] = counts.get("standards", {})
     if (
@@ -143,14 +141,14 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None, che
         raise TouchstoneError(
             f"{staged_quarantine} of {counts['read']} records for {plan.day} were quarantined, more than "
             f"{limit:.0%}; nothing was published",
-            f"inspect the reasons in {folder / 'quarantine.parquet'}",
+            f"inspect the reasons in {folder}/{staged.staged_name(QUARANTINE)}",
         )
     output = check(folder, score_rows)
     write_checks(folder, "output", output)
     if not output.success:
         raise TouchstoneError(
             f"output checks failed for {plan.day}: {', '.join(output.failures)}; nothing was published",
-            f"the suite results are in {folder / 'checks.json'}",
+            f"the suite results are in {folder}/{CHECKS}",
         )
     planned, router = plan_scoring(settings, plan)
     standards = list(planned.values())
@@ -186,11 +184,11 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None, che
     staged.write_staged([run_row], RUNS, folder)
     warehouse = settings.warehouse
     try:  # the run's check results are kept whether or not the publish then succeeds
-        warehouse.write_text(f"checks/date={plan.day.isoformat()}/{plan.run_id}.json", (folder / "checks.json").read_text())
+        warehouse.write_text(f"checks/date={plan.day.isoformat()}/{plan.run_id}.json", folder.read_text(CHECKS))
     except OSError as exc:
         raise store.unwritable(warehouse, plan.day, exc) from exc
     store.publish(folder, warehouse, plan.day, plan.run_id, PUBLISHED, before_switch=lambda: _before_switch(settings, plan, replaces), timing=settings.lock_timing)
-    shutil.rmtree(folder)
+    folder.remove()
     return {
         **plan.to_dict(),
         **{k: v for k, v in run_row.items() if k in ("read", "scored", "quarantined", "duplicates_dropped", "overrides_applied", "status", "standards", "routes")},
@@ -198,7 +196,7 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None, che
     }
 
 
-def _overrides_applied(folder: Path) -> int:
+def _overrides_applied(folder: Staging) -> int:
     """How many of the staged verdicts are a reviewer's override."""
-    column = pq.read_table(staged.staged_path(CRITERION_RESULTS, folder), columns=["override_id"]).column("override_id")
+    column = staged.read_staged(CRITERION_RESULTS, folder, ["override_id"]).column("override_id")
     return len(column) - column.null_count

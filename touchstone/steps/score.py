@@ -7,16 +7,13 @@ with the machine's verdicts: the reviewers' overrides are applied when aggregate
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC
 from typing import Any
 
-import pyarrow.parquet as pq
-
-from ingest.interaction import Interaction
+from ingest.interaction_rows import from_rows
 from ingest.records import EXCERPT_CHARS
 from ingest.source_config import load_source_config
 from scorers.engine import Scored, compiled, warm
@@ -25,9 +22,11 @@ from scorers.standard import Standard
 from touchstone.settings import Settings
 from touchstone.steps.plan import RunPlan, plan_scoring, plan_standards
 from touchstone.steps.processes import FORK, fewer_collections, heap_set_aside
-from touchstone.steps.staging import LANGUAGES, quarantine_row, shard_file, staging
+from touchstone.steps.staging import LANGUAGES, SOURCES, quarantine_row, shard_file, shard_numbers, staging
 from warehouse import staging as staged
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE
+
+READ_ROWS = 500  # interactions validated from a shard at a time: a shard's rows are never all held as dicts
 
 
 def criterion_result_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
@@ -106,14 +105,13 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     standards, router = plan_scoring(settings, plan)
     non_speech = load_source_config(settings.source_config).non_speech
     scorers = {ref: compiled(standard, non_speech) for ref, standard in standards.items()}
-    sources: dict[str, str] = json.loads((folder / "sources.json").read_text())
+    sources: dict[str, str] = folder.read_json(SOURCES)
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
     scored_interactions = routed_elsewhere = 0
-    with shard_file(folder, "interactions", shard, "jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            interaction = Interaction.model_validate_json(line)
+    for batch in folder.batches(shard_file("interactions", shard), READ_ROWS):
+        for interaction in from_rows(batch):
             source = sources[interaction.interaction_id]
             file, _, locator = source.partition(" ")
             rule, chosen = None, tuple(standards.values())
@@ -127,7 +125,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                         continue
                     chosen = (draft,)
                 if not chosen:  # a valid routing always gives a standard; counted, never dropped, if not
-                    quarantine.append(quarantine_row(file, locator, f"routing {router.routing.ref}: {routed.reason}", line[:EXCERPT_CHARS], plan.run_id))
+                    quarantine.append(quarantine_row(file, locator, f"routing {router.routing.ref}: {routed.reason}", interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
                     continue
             try:
                 heard: dict[str, Analysed] = {}  # one analysis per way of hearing, shared by the standards
@@ -138,33 +136,29 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
                     scored.append((standard, scorer.score(interaction, analysed)))
             except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
                 reason = f"scoring failed: {type(exc).__name__}: {exc}"
-                quarantine.append(quarantine_row(file, locator, reason, line[:EXCERPT_CHARS], plan.run_id))
+                quarantine.append(quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
                 continue
             scored_interactions += 1
             for standard, result in scored:
                 criterion_rows += criterion_result_rows(result, standard, plan.run_id)
                 interaction_rows.append(interaction_score_row(result, standard, plan.run_id, source, rule))
     for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
-        pq.write_table(staged.to_arrow(rows, table), shard_file(folder, table.name, shard))
+        folder.write_table(shard_file(table.name, shard), staged.to_arrow(rows, table))  # a retry overwrites them
     seconds = round(time.perf_counter() - started, 3)
     return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine), "routed_elsewhere": routed_elsewhere, "seconds": seconds}
 
 
-def _shard_numbers(settings: Settings, plan: RunPlan, kind: str, suffix: str) -> list[int]:
-    return sorted(int(p.stem.split("-")[1]) for p in (staging(settings, plan) / "shards").glob(f"{kind}-*.{suffix}"))
-
-
 def shards(settings: Settings, plan: RunPlan) -> list[int]:
     """The shard numbers ingest wrote for this run."""
-    return _shard_numbers(settings, plan, "interactions", "jsonl")
+    return shard_numbers(staging(settings, plan), "interactions")
 
 
 def day_languages(settings: Settings, plan: RunPlan, standards: Iterable[Standard]) -> list[str]:
     """The languages of the staged interactions that the standards cover (ingest records them;
     a day staged before it did: every language of the standards)."""
     covered = {lang for standard in standards for lang in standard.languages}
-    path = staging(settings, plan) / LANGUAGES
-    return sorted(covered & set(json.loads(path.read_text())) if path.exists() else covered)
+    staged_languages = staging(settings, plan).read_json(LANGUAGES, default=None)
+    return sorted(covered if staged_languages is None else covered & set(staged_languages))
 
 
 def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
@@ -190,11 +184,11 @@ def _score_in_workers(settings: Settings, plan: RunPlan, numbers: list[int], pro
     standards = plan_standards(settings, plan).values()
     warm(standards, load_source_config(settings.source_config).non_speech, day_languages(settings, plan, standards))
     folder = staging(settings, plan)
-    numbers = sorted(numbers, key=lambda n: -shard_file(folder, "interactions", n, "jsonl").stat().st_size)
+    numbers = sorted(numbers, key=lambda n: -folder.size(shard_file("interactions", n)))
     with heap_set_aside(), ProcessPoolExecutor(min(processes, len(numbers)), mp_context=FORK) as pool:
         return list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
 
 
 def scored_shards(settings: Settings, plan: RunPlan) -> list[int]:
     """The shard numbers scored for this run (a re-publication stages its day as shard 0)."""
-    return _shard_numbers(settings, plan, CRITERION_RESULTS.name, "parquet")
+    return shard_numbers(staging(settings, plan), CRITERION_RESULTS.name)

@@ -1,44 +1,50 @@
-"""The run's staging folder (`<data>/staging/<date>/<run_id>/`), through which the steps hand over:
+"""The run's staging place (`<staging>/<date>/<run_id>/`), through which the steps hand over:
 where each step writes what the next reads (the shards, the ingest quarantine, the counts, the
-checks), and the rows every step writes the same way (the quarantine's).
+checks), and the rows every step writes the same way (the quarantine's). It is on the warehouse's
+object store when the warehouse is (`Settings.staging`), so the steps of a run may run on machines
+that share no disk; the names are fixed, so a retried step overwrites what its lost try wrote.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from scorers.sensitive import mask_long_numbers, redact_any_language
 from touchstone.settings import Settings
 from touchstone.steps.plan import RunPlan
 from warehouse.checks import SuiteResult
+from warehouse.staging import Staging
 
 COUNTS = "counts.json"
 LANGUAGES = "languages.json"  # the languages of the staged interactions
+SOURCES = "sources.json"  # each staged interaction's file and place in it
+CHECKS = "checks.json"
 OVERRIDES_SEEN = "overrides.json"  # the ids of the overrides a run's merge applied
+INGEST_QUARANTINE = "quarantine.ingest.parquet"  # kept apart from the merged quarantine, so a merge can be repeated
+SHARDS = "shards"
 
 
-def staging(settings: Settings, plan: RunPlan) -> Path:
-    """The run's own folder, where its steps hand over; publish removes it."""
-    return settings.staging_dir / plan.day.isoformat() / plan.run_id
+def staging(settings: Settings, plan: RunPlan) -> Staging:
+    """The run's own place, where its steps hand over; publish removes it."""
+    return settings.staging.child(plan.day.isoformat(), plan.run_id)
 
 
-def ingest_quarantine(folder: Path) -> Path:
-    """What ingest quarantined: kept apart from the merged quarantine, so a merge can be repeated."""
-    return folder / "quarantine.ingest.parquet"
+def shard_file(kind: str, shard: int) -> str:
+    """A shard's file in the run's staging: the interactions ingest staged, or a table score wrote."""
+    return f"{SHARDS}/{kind}-{shard:05d}.parquet"
 
 
-def shard_file(folder: Path, kind: str, shard: int, suffix: str = "parquet") -> Path:
-    return folder / "shards" / f"{kind}-{shard:05d}.{suffix}"
+def shard_numbers(folder: Staging, kind: str) -> list[int]:
+    """The numbers of the shards of `kind` staged in `folder`."""
+    return [int(name.removesuffix(".parquet").split("-")[1]) for name in folder.names(SHARDS, f"{kind}-", ".parquet")]
 
 
-def update_counts(folder: Path, **counts: int) -> dict[str, int]:
+def update_counts(folder: Staging, **counts: int) -> dict[str, int]:
     """The run's counts (`counts.json`) with `counts` added or replaced: ingest counts what it read,
     aggregate what was scored and quarantined, and publish reconciles them."""
-    path = folder / COUNTS
-    merged = {**(json.loads(path.read_text()) if path.exists() else {}), **counts}
-    path.write_text(json.dumps(merged, indent=2, sort_keys=True))
+    merged = {**folder.read_json(COUNTS, default={}), **counts}
+    folder.write_text(COUNTS, json.dumps(merged, indent=2, sort_keys=True))
     return merged
 
 
@@ -51,10 +57,9 @@ def quarantine_row(source: str, locator: str, reason: str, raw: str, run_id: str
     return {"source": source, "locator": locator, "reason": redact_any_language(reason), "raw_excerpt": mask_long_numbers(redact_any_language(raw)), "run_id": run_id}
 
 
-def write_checks(folder: Path, suite: str, result: SuiteResult) -> None:
+def write_checks(folder: Staging, suite: str, result: SuiteResult) -> None:
     """A suite's results kept in the run's `checks.json` (`input` by ingest, `output` by publish),
     which publish copies to the warehouse (`checks/date=<date>/<run_id>.json`) before its switch."""
-    checks = folder / "checks.json"
-    kept = json.loads(checks.read_text()) if checks.exists() else {}
+    kept = folder.read_json(CHECKS, default={})
     kept[suite] = {"success": result.success, "failures": result.failures, "details": result.details}
-    checks.write_text(json.dumps(kept, indent=1, default=str))
+    folder.write_text(CHECKS, json.dumps(kept, indent=1, default=str))
