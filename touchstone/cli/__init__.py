@@ -12,7 +12,7 @@ import logging
 
 import click
 
-from touchstone.cli import generate, report, reviews, run, show, standards
+from touchstone.cli import generate, report, reviews, run, show, standards, warehouse
 from touchstone.cli.options import verbose_option
 
 
@@ -44,6 +44,7 @@ cli.add_command(reviews.calibrate)
 cli.add_command(reviews.override)
 cli.add_command(report.report)
 cli.add_command(standards.standards)
+cli.add_command(warehouse.warehouse)
 
 
 def main() -> None:
