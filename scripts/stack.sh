@@ -7,13 +7,22 @@
 #   scripts/stack.sh status           each component and whether it runs
 #   scripts/stack.sh down [--purge]   stop everything; --purge also deletes the stack folder
 #
-# Then `source "$TOUCHSTONE_STACK_DIR/env.sh"` to use it (airflow CLI, AWS_* for the S3 endpoint).
-# All state is under TOUCHSTONE_STACK_DIR (default <repo>/data/stack): PostgreSQL's data, the
-# Airflow home, logs/<component>.log and run/<component>.pid. Ports: TOUCHSTONE_STACK_PG_PORT
-# (55432), _REDIS_PORT (56379), _S3_PORT (59000), _API_PORT (58080); a default that is taken moves
-# up to the next free port, a port set explicitly must be free. TOUCHSTONE_STACK_TIMEOUT (180 s)
-# bounds each wait. The workers see the TOUCHSTONE_DATA_DIR that `up` was run with (default
-# <repo>/data), so set it before `up`, not only before the touchstone commands.
+# Then `source "$TOUCHSTONE_STACK_DIR/env.sh"` to use it (the venv's airflow and touchstone on PATH,
+# AWS_* for the S3 endpoint). All state is under TOUCHSTONE_STACK_DIR (default <repo>/data/stack):
+# PostgreSQL's data, the Airflow home, logs/<component>.log and run/<component>.pid. Ports:
+# TOUCHSTONE_STACK_PG_PORT (55432), _REDIS_PORT (56379), _S3_PORT (59000), _API_PORT (58080); a
+# default that is taken moves up to the next free port, a port set explicitly must be free.
+# TOUCHSTONE_STACK_TIMEOUT (180 s) bounds each wait.
+#
+# The two Celery workers run as if on two machines that share nothing but the object store and the
+# database: each has its own folder, workers/<worker>/ (TOUCHSTONE_DATA_DIR, HOME,
+# TOUCHSTONE_CACHE_DIR, TMPDIR, AIRFLOW_HOME with its task logs), mode 0700. Run as root, each
+# worker runs as its own unprivileged OS user (touchstone-worker1, touchstone-worker2) and the
+# scheduler, dag-processor and API server as a third (touchstone-airflow), made with `useradd
+# --system` if missing: none can read another's folder. They must be able to read the repository
+# and its .venv (every parent folder traversable by others). A run's staging is on the object store
+# (TOUCHSTONE_WAREHOUSE_URL, beside the warehouse); the scheduler's TOUCHSTONE_DATA_DIR is the one
+# `up` was run with (default <repo>/data).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +34,8 @@ RUN="$STACK/run"
 PGDATA="$STACK/postgres"
 TIMEOUT="${TOUCHSTONE_STACK_TIMEOUT:-180}"
 COMPONENTS=(postgres redis moto scheduler dag-processor api-server worker1 worker2)
+WORKERS="$STACK/workers"
+CORE_USER=touchstone-airflow  # the scheduler, dag-processor and API server, when run as root
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
@@ -98,6 +109,7 @@ install_packages() {
   local missing=()
   pg_bindir >/dev/null || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  if is_root; then command -v setfacl >/dev/null || missing+=(acl); fi  # grant_search
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing ${missing[*]} (apt-get)"
     # A cached package list can be too old to find the packages: refresh it only if needed.
@@ -185,6 +197,7 @@ write_env() {  # pg port, redis port, s3 port, api port
   )
   {
     echo "# Written by scripts/stack.sh up; source it to use the stack. Airflow UI/API: $api (admin/admin)."
+    printf "export PATH='%s/bin'\"\${PATH:+:\$PATH}\"\n" "$VENV"  # airflow, touchstone: the project's
     local var
     local value q="'" qq="'\\''"
     for var in "${vars[@]}"; do
@@ -202,6 +215,97 @@ start_bg() {  # component, command...
   (cd "$ROOT" && exec setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN/$name.pid" "$@" </dev/null >>"$LOGS/$name.log" 2>&1) &
   for _ in $(seq 50); do [ -s "$RUN/$name.pid" ] && return 0; sleep 0.1; done
   fail_with_log "$name" "did not start"
+}
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# As root: an unprivileged system user (with its own group) of that name, made if missing.
+system_user() {  # name
+  id -u "$1" >/dev/null 2>&1 && return 0
+  log "adding the system user $1"
+  useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$1" || die "useradd $1 failed"
+}
+
+# AS: the words that run a command as `user` (as root; anyone else runs everything as themselves).
+as_user_prefix() {  # user
+  AS=()
+  if is_root; then AS=(setpriv "--reuid=$1" "--regid=$1" --init-groups --); fi
+}
+
+# The folders on the way to the repository and to the venv's own interpreter (a pyenv Python under
+# /root, say: a venv links to it) that `user` may not enter.
+blocked_folders() {  # user
+  as_user_prefix "$1"
+  local start dir
+  for start in "$ROOT" "$(dirname "$(readlink -f "$VENV/bin/python")")"; do
+    dir="$start"
+    while [ "$dir" != / ]; do
+      "${AS[@]}" test -x "$dir" || printf '%s\n' "$dir"
+      dir="$(dirname "$dir")"
+    done
+  done | sort -u
+}
+
+# Let `user` enter (not list) the folders in the way, with an ACL entry for that user alone; `down`
+# takes the entries away again ($STACK/acl-grants).
+grant_search() {  # user
+  local dir
+  while read -r dir; do
+    [ -n "$dir" ] || continue
+    log "letting $1 enter $dir (setfacl -m u:$1:x; 'down' takes it back)"
+    setfacl -m "u:$1:x" "$dir" || die "setfacl -m u:$1:x $dir failed: make the folder enterable by others (chmod o+x)"
+    printf '%s %s\n' "$1" "$dir" >> "$STACK/acl-grants"
+  done < <(blocked_folders "$1")
+}
+
+revoke_search() {
+  [ -f "$STACK/acl-grants" ] || return 0
+  local user dir
+  while read -r user dir; do setfacl -x "u:$user" "$dir" 2>/dev/null || true; done < "$STACK/acl-grants"
+  rm -f "$STACK/acl-grants"
+}
+
+# The users the components run as must run the venv's own interpreter (where they cannot reach it,
+# Python starts another with the venv's packages) and read the repository and the DAGs.
+check_reachable() {  # user
+  as_user_prefix "$1"
+  local mine theirs
+  mine="$("$VENV/bin/python" -c 'import sys; print(sys.version)')"
+  theirs="$("${AS[@]}" "$VENV/bin/python" -c 'import sys, touchstone.settings; print(sys.version)' 2>/dev/null)" || theirs=""
+  if [ "$theirs" != "$mine" ] || ! "${AS[@]}" test -r "$ROOT/dags/touchstone_nightly.py"; then
+    die "the OS user $1 cannot run $VENV/bin/python ($(readlink -f "$VENV/bin/python")) or read $ROOT: make their folders enterable by others (chmod o+x), or put them where they are"
+  fi
+}
+
+# A worker's own folder, as another machine's disk: its data, home, caches, temporary files and
+# Airflow home (task logs), mode 0700 and its user's, so neither the other worker nor the
+# scheduler can read it. Each `up` starts it empty.
+worker_folder() {  # n
+  local folder="$WORKERS/worker$1"
+  rm -rf "$folder"
+  mkdir -p "$folder"/data "$folder"/home "$folder"/cache "$folder"/tmp "$folder"/airflow
+  if is_root; then chown -R "touchstone-worker$1:touchstone-worker$1" "$folder"; fi
+  chmod 700 "$folder"
+}
+
+start_worker() {  # n
+  local n="$1" folder="$WORKERS/worker$1"
+  local -a own=(TOUCHSTONE_DATA_DIR="$folder/data" HOME="$folder/home" TOUCHSTONE_CACHE_DIR="$folder/cache"
+    XDG_CACHE_HOME="$folder/home/.cache" TMPDIR="$folder/tmp" AIRFLOW_HOME="$folder/airflow")
+  # Warm workers (touchstone/worker.py): the scoring pipelines loaded before Celery forks its pool.
+  if [ -f "$ROOT/touchstone/worker.py" ]; then own+=(AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS=touchstone.worker.CELERY_CONFIG); fi
+  as_user_prefix "touchstone-worker$n"
+  # The workers' log servers would bind every interface, one fixed port each: each worker keeps its
+  # task logs in its own folder, which nothing else reads (the scheduler needs none of them).
+  start_bg "worker$n" env "${own[@]}" "${AS[@]}" "$VENV/bin/airflow" celery worker --celery-hostname "worker$n@%h" \
+    --concurrency "$AIRFLOW__CELERY__WORKER_CONCURRENCY" --queues default --skip-serve-logs
+}
+
+# `source env.sh` must give the project's airflow, in a shell without the venv.
+check_env_sh() {
+  local found
+  found="$(env -i PATH=/usr/bin:/bin bash -c ". '$STACK/env.sh' && command -v airflow")" || true
+  [ "$found" = "$VENV/bin/airflow" ] || die "sourcing $STACK/env.sh gives airflow at '${found:-nowhere}', not $VENV/bin/airflow"
 }
 
 start_postgres() {  # port
@@ -337,6 +441,7 @@ cmd_up() {
   api_port="$(pick_port TOUCHSTONE_STACK_API_PORT 58080)"
   secrets
   write_env "$pg_port" "$redis_port" "$s3_port" "$api_port"
+  check_env_sh
   # shellcheck disable=SC1091
   . "$STACK/env.sh"
   printf '{"admin": "admin"}\n' > "$STACK/airflow/passwords.json"
@@ -348,17 +453,26 @@ cmd_up() {
   log "airflow db migrate (log: $LOGS/db-migrate.log)"
   "$VENV/bin/airflow" db migrate > "$LOGS/db-migrate.log" 2>&1 || fail_with_log db-migrate "airflow db migrate failed"
 
+  local n user
+  if is_root; then
+    for user in "$CORE_USER" touchstone-worker1 touchstone-worker2; do
+      system_user "$user"
+      grant_search "$user"
+      check_reachable "$user"
+    done
+    chown -R "$CORE_USER:$CORE_USER" "$STACK/airflow"
+  fi
+  mkdir -p "$WORKERS"
+  chmod 755 "$WORKERS"
+  for n in 1 2; do worker_folder "$n"; done
+
   log "starting the scheduler, dag-processor, API server and two Celery workers"
-  start_bg scheduler "$VENV/bin/airflow" scheduler
-  start_bg dag-processor "$VENV/bin/airflow" dag-processor
-  start_bg api-server "$VENV/bin/airflow" api-server --host 127.0.0.1 --port "$api_port"
-  # The workers' log servers would bind every interface, one fixed port each; task logs are on this
-  # machine's disk, which the API server reads directly.
-  local n
-  for n in 1 2; do
-    start_bg "worker$n" "$VENV/bin/airflow" celery worker --celery-hostname "worker$n@%h" \
-      --concurrency "$AIRFLOW__CELERY__WORKER_CONCURRENCY" --queues default --skip-serve-logs
-  done
+  as_user_prefix "$CORE_USER"
+  local -a core=(env HOME="$STACK/airflow" "${AS[@]}")
+  start_bg scheduler "${core[@]}" "$VENV/bin/airflow" scheduler
+  start_bg dag-processor "${core[@]}" "$VENV/bin/airflow" dag-processor
+  start_bg api-server "${core[@]}" "$VENV/bin/airflow" api-server --host 127.0.0.1 --port "$api_port"
+  for n in 1 2; do start_worker "$n"; done
 
   wait_until api-server probe health metadatabase
   wait_until scheduler probe health scheduler
@@ -415,6 +529,7 @@ cmd_down() {
     log "stopped postgres"
   fi
   stop_groups postgres  # by pid too, should pg_ctl not have found its server
+  revoke_search
   if [ "$purge" = 1 ]; then
     rm -rf "$STACK"
     log "stopped, and deleted $STACK"

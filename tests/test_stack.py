@@ -8,7 +8,10 @@ tables read back:
 - `airflow backfill create` over three nights scores each date with the version in force on it;
 - a worker killed (SIGKILL, its whole process group) in the middle of a shard has its task retried
   to completion by the other worker;
-- every day's tables, read back from the S3 endpoint, equal a local `touchstone run` of the day.
+- every day's tables, read back from the S3 endpoint, equal a local `touchstone run` of the day;
+- the workers share no disk: each runs as its own OS user (as root) with its own folder that
+  neither the other worker nor the scheduler can read, and none holds a run's staging (it is in
+  the bucket) after all of the above, only caches, task logs and reports.
 
 The stack is brought up once for the module and taken down (purged) at the end, pass or fail.
 """
@@ -16,8 +19,10 @@ The stack is brought up once for the module and taken down (purged) at the end, 
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -30,7 +35,7 @@ import pytest
 from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
-from touchstone.stack import DAG, Stack, running_stack
+from touchstone.stack import CORE_USER, DAG, WORKER_USERS, Stack, running_stack
 from warehouse.store import read_table
 
 KEYS = {"interaction_scores": ["interaction_id"], "criterion_results": ["interaction_id", "criterion_id"], "agent_daily_scores": ["agent_id"], "quarantine": ["source", "locator"]}
@@ -72,6 +77,29 @@ def _same_as_a_local_run(stack: Stack, landing: Path, day: date) -> None:
         local_rows = read_table(local.warehouse, name, day).drop(columns="run_id").sort_values(keys, ignore_index=True)
         assert len(remote_rows) or name == "quarantine", (name, day)
         pd.testing.assert_frame_equal(remote_rows, local_rows, obj=f"{name} {day}")
+
+
+def _owner(pid: int) -> str:
+    return pwd.getpwuid(int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("Uid:")).split()[1])).pw_name
+
+
+def _can_list(user: str, folder: Path) -> bool:
+    return subprocess.run(["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", "--", "ls", str(folder)], capture_output=True).returncode == 0
+
+
+def test_each_worker_has_a_folder_of_its_own_that_no_other_component_can_read(stack: Stack) -> None:
+    """As two machines' disks: mode 0700; as root, each worker runs as its own user, the scheduler,
+    dag-processor and API server as a third, and only the folder's worker may even list it."""
+    for worker in WORKER_USERS:
+        assert (stack.worker_folder(worker).stat().st_mode & 0o777) == 0o700, worker
+    if os.geteuid() != 0:
+        return  # one user runs everything: the folders are apart, not locked
+    assert {worker: _owner(stack.pid(worker)) for worker in WORKER_USERS} == WORKER_USERS
+    assert {_owner(stack.pid(c)) for c in ("scheduler", "dag-processor", "api-server")} == {CORE_USER}
+    for worker, user in WORKER_USERS.items():
+        folder = stack.worker_folder(worker)
+        assert folder.owner() == user and _can_list(user, folder), worker
+        assert not any(_can_list(other, folder) for other in (CORE_USER, *WORKER_USERS.values()) if other != user), worker
 
 
 def test_the_shards_of_a_day_run_on_both_celery_workers_and_publish_to_the_bucket(stack: Stack, landing: Path) -> None:
@@ -129,3 +157,22 @@ def test_a_worker_killed_mid_shard_has_its_task_retried_to_completion(stack: Sta
     assert (state, tries) == ("success", 2)
     assert stack.workers_of(run_id, "score")[victim] == "worker2"
     _same_as_a_local_run(stack, landing, day)
+
+
+def _owner(pid: int) -> str:
+    return pwd.getpwuid(int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("Uid:")).split()[1])).pw_name
+
+
+def _can_list(user: str, folder: Path) -> bool:
+    return subprocess.run(["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", "--", "ls", str(folder)], capture_output=True).returncode == 0
+
+
+
+def test_no_worker_folder_holds_a_run_s_staging(stack: Stack) -> None:
+    """Run last, after the days above: their staging was in the bucket, never in a worker's folder."""
+    for worker in WORKER_USERS:
+        folder = stack.worker_folder(worker)
+        found = [p.relative_to(folder) for p in folder.rglob("*") if p.is_file()]
+        staged = [p for p in found if p.parts[:2] == ("data", "staging") or p.suffix in (".parquet", ".jsonl")]
+        assert not staged and not (folder / "data" / "staging").exists(), (worker, staged[:5])
+        assert any(p.parts[0] == "airflow" and "run_id=" in str(p) for p in found), worker  # its own task logs

@@ -4,6 +4,8 @@ from the metadata database (PostgreSQL), then take it down.
 
 Needs the `stack` extra (psycopg2, boto3). The stack's own environment (`env.sh`: the Airflow
 settings, the S3 endpoint) is read back after `up`, so everything here talks to that stack only.
+Its two Celery workers share nothing but the bucket and the database: each has its own folder
+(`worker_folder`), and, when `up` runs as root, its own OS user (`WORKER_USERS`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ DAG = "touchstone_nightly"
 BUCKET = "touchstone"  # created by `stack.sh up` on its S3 endpoint
 CONNECTION = "touchstone_s3"  # the Airflow connection to that endpoint, defined by `stack.sh up`
 SCRIPT = PROJECT_ROOT / "scripts" / "stack.sh"
+WORKER_USERS = {"worker1": "touchstone-worker1", "worker2": "touchstone-worker2"}  # as root: who runs each worker
+CORE_USER = "touchstone-airflow"  # as root: who runs the scheduler, dag-processor and API server
 
 
 @dataclass
@@ -42,6 +46,11 @@ class Stack:
         """The bucket's warehouse, as the workers write it."""
         options = {k: self.env[k] for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ALLOW_HTTP")}
         return Warehouse.at(f"s3://{BUCKET}/warehouse", options)
+
+    def worker_folder(self, worker: str) -> Path:
+        """A worker's own folder, as another machine's disk: `data` (its TOUCHSTONE_DATA_DIR), `home`,
+        `cache`, `tmp` and `airflow` (its task logs)."""
+        return self.folder / "workers" / worker
 
     def airflow(self, *args: str, timeout: int = 120) -> str:
         result = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "airflow"), *args], env=self.env, capture_output=True, text=True, timeout=timeout)
@@ -121,9 +130,10 @@ def _script(command: str, env: Mapping[str, str], timeout: int) -> None:
 
 @contextmanager
 def running_stack(folder: Path, data_dir: Path, **env: str) -> Iterator[Stack]:
-    """Bring the stack up in `folder` (the day's staging in `data_dir`), with transcripts and tables
-    in its bucket through its Airflow connection; take it down and purge it afterwards, whatever
-    happened. `env` adds settings for every component (read when they start)."""
+    """Bring the stack up in `folder`, with transcripts, tables and the runs' staging in its bucket
+    through its Airflow connection (`data_dir`: the scheduler's data folder; each worker has its
+    own); take it down and purge it afterwards, whatever happened. `env` adds settings for every
+    component (read when they start)."""
     environment = {
         **os.environ,
         "TOUCHSTONE_STACK_DIR": str(folder),
@@ -140,7 +150,10 @@ def running_stack(folder: Path, data_dir: Path, **env: str) -> Iterator[Stack]:
         _script("up", environment, timeout=900)
         sourced = subprocess.run(["bash", "-c", f'source "{folder}/env.sh" && env -0'], env=environment, capture_output=True, text=True, check=True)
         stack = Stack(dict(line.split("=", 1) for line in sourced.stdout.split("\0") if "=" in line))
-        stack.airflow("dags", "unpause", DAG)  # the latest nightly run starts too, and fails: no delivery for its date
+        # As an operator does it: a shell without the venv, `source env.sh`, then `airflow`. The
+        # latest nightly run starts too, and fails: no delivery for its date.
+        plain = {**environment, "PATH": "/usr/bin:/bin"}
+        subprocess.run(["bash", "-c", f'source "{folder}/env.sh" && airflow dags unpause {DAG}'], env=plain, capture_output=True, text=True, check=True, timeout=120)
         yield stack
     finally:
         _script("down --purge", environment, timeout=300)

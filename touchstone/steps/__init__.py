@@ -21,7 +21,7 @@ One module a step, named as the DAG's tasks and as the run's step times:
 - `publish`: counts reconciled, the output suite, the date switched in the warehouse.
 - `report`: the date's HTML report from the published tables.
 
-And what they share: `staging` (the staging folder's layout: shards, counts, checks, the
+And what they share: `staging` (the run's staging layout: shards, counts, checks, the
 quarantine's rows) and `processes` (the fork context and the garbage collector around workers).
 Import from the module that owns a name: this package re-exports nothing (a function re-exported
 here under its module's name would hide the module).

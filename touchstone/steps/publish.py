@@ -134,7 +134,7 @@ def _publish_merged(settings: Settings, plan: RunPlan, replaces: str | None, che
     ):
         raise TouchstoneError(
             f"counts do not reconcile for {plan.day}: read {counts['read']}, scored {staged_scores}, quarantined {staged_quarantine}",
-            "nothing was published; this is a bug, please report it with the staging folder " + str(folder),
+            "nothing was published; this is a bug, please report it with the run's staging, " + str(folder),
         )
     limit = load_source_config(settings.source_config).max_quarantine_share
     if counts["read"] and staged_quarantine / counts["read"] > limit:

@@ -1,7 +1,7 @@
 """Step three, score: each shard ingest staged scored on its own, so a day scores to the same rows
 however it was split. A DAG task scores one shard (`score_shard`, mapped over the shards);
 `touchstone run` scores them one after another or in worker processes (`score`). Each shard's
-criterion results, interaction scores and scoring quarantine go to the staging folder as Parquet,
+criterion results, interaction scores and scoring quarantine go to the run's staging as Parquet,
 with the machine's verdicts: the reviewers' overrides are applied when aggregate merges the shards.
 """
 
