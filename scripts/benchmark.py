@@ -207,7 +207,9 @@ def run_on_stack(root: Path, data_dir: Path) -> tuple[float, float]:
         return stack.duration(run_id), memory.peak
 
 
-WARM_WORKERS = {"AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "touchstone.worker.CELERY_CONFIG"}
+# `scripts/stack.sh` warms its workers unless told not to; the variable Airflow reads is set too.
+WARM_WORKERS = {"TOUCHSTONE_STACK_WARM_WORKERS": "1", "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "touchstone.worker.CELERY_CONFIG"}
+COLD_WORKERS = {"TOUCHSTONE_STACK_WARM_WORKERS": "0"}
 
 
 @dataclass
@@ -237,7 +239,10 @@ def stack_startup(root: Path, data_dir: Path, shard_size: int, warm: bool) -> St
     scored in shards of `shard_size`; its score tasks' durations and step seconds, read from the
     metadata database (the step's return value is the task's XCom)."""
     name = "warm" if warm else "cold"
-    with running_stack(root / f"stack-{name}", root / f"stack-{name}-data", **(WARM_WORKERS if warm else {})) as stack:
+    with running_stack(root / f"stack-{name}", root / f"stack-{name}-data", **(WARM_WORKERS if warm else COLD_WORKERS)) as stack:
+        warmed = "touchstone: worker warmed" in stack.log_tail("worker1", 400)
+        if warmed != warm:
+            raise SystemExit(f"the stack's workers {'were not' if warm else 'were'} warmed: scripts/stack.sh must honour TOUCHSTONE_STACK_WARM_WORKERS")
         with console.status(f"{name} workers: delivering the day to the stack's bucket ..."):
             stack.deliver(data_dir / "landing", DAY)
         with console.status(f"{name} workers: the nightly DAG in shards of {shard_size} ..."):
