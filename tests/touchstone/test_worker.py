@@ -80,7 +80,7 @@ def test_a_warm_worker_scores_a_shard_without_loading_anything(tmp_path: Path) -
     assert ran.returncode == 0, ran.stderr[-3000:]
     found = json.loads(ran.stdout.strip().splitlines()[-1])
     assert found["light"] == [] and found["same_config"]
-    assert found["warmed"]["dags"] == ["touchstone_impact", "touchstone_nightly"] and found["warmed"]["standards"] == list(plan.standard_refs) and found["warmed"]["languages"] == ["de", "en", "fr", "sv"]
+    assert "touchstone_nightly" in found["warmed"]["dags"] and found["warmed"]["standards"] == list(plan.standard_refs) and found["warmed"]["languages"] == ["de", "en", "fr", "sv"]
     task = found["task"]
     assert found["exitcode"] == 0 and task["scored"] == 25 and task["seconds"] > 0
     assert task["before"]["pipelines"] == 4 and task["before"]["lemma_tables"] == 4 and task["before"]["automata"]
