@@ -292,12 +292,18 @@ start_worker() {  # n
   local n="$1" folder="$WORKERS/worker$1"
   local -a own=(TOUCHSTONE_DATA_DIR="$folder/data" HOME="$folder/home" TOUCHSTONE_CACHE_DIR="$folder/cache"
     XDG_CACHE_HOME="$folder/home/.cache" TMPDIR="$folder/tmp" AIRFLOW_HOME="$folder/airflow")
-  # Warm workers (touchstone/worker.py): the scoring pipelines loaded before Celery forks its pool.
-  if [ -f "$ROOT/touchstone/worker.py" ]; then own+=(AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS=touchstone.worker.CELERY_CONFIG); fi
+  # Warm workers (touchstone/worker.py): the scoring pipelines loaded before Celery forks its pool;
+  # TOUCHSTONE_STACK_WARM_WORKERS=0 starts them cold, as Airflow's own configuration does.
+  local -a unset=()
+  if [ -f "$ROOT/touchstone/worker.py" ] && [ "${TOUCHSTONE_STACK_WARM_WORKERS:-1}" != 0 ]; then
+    own+=(AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS=touchstone.worker.CELERY_CONFIG)
+  else
+    unset=(-u AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS)
+  fi
   as_user_prefix "touchstone-worker$n"
   # The workers' log servers would bind every interface, one fixed port each: each worker keeps its
   # task logs in its own folder, which nothing else reads (the scheduler needs none of them).
-  start_bg "worker$n" env "${own[@]}" "${AS[@]}" "$VENV/bin/airflow" celery worker --celery-hostname "worker$n@%h" \
+  start_bg "worker$n" env "${unset[@]}" "${own[@]}" "${AS[@]}" "$VENV/bin/airflow" celery worker --celery-hostname "worker$n@%h" \
     --concurrency "$AIRFLOW__CELERY__WORKER_CONCURRENCY" --queues default --skip-serve-logs
 }
 
