@@ -8,7 +8,7 @@ tables in a local folder, or in an object store with `TOUCHSTONE_WAREHOUSE_URL` 
 
 `plan -> ingest -> score (one mapped task per shard) -> aggregate -> publish -> report`: each task is one step
 of `touchstone.steps` (a module each, named as the task), the same code that `touchstone run` calls. Tasks hand over through the
-run's staging folder, which must be shared storage when workers are separate machines; only
+run's staging area, beside the warehouse (its bucket, on an object store: workers share no disk); only
 `publish` writes the warehouse: the date's rows of every table, then the run's row in `runs`, the one
 commit at which the whole day switches (`warehouse.store`). At most one run is active at a time
 (`max_active_runs=1`); runs of one date from elsewhere (a backfill, the command line) end as if one

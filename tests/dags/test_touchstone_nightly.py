@@ -27,7 +27,7 @@ def dagbag(airflow_db):
 
 def test_dags_import_without_errors(dagbag) -> None:
     assert dagbag.import_errors == {}
-    assert sorted(dagbag.dag_ids) == ["touchstone_impact", "touchstone_nightly"]
+    assert sorted(dagbag.dag_ids) == ["touchstone_housekeeping", "touchstone_impact", "touchstone_nightly"]
 
 
 def test_structure(dagbag) -> None:
