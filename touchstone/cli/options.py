@@ -129,6 +129,14 @@ verbose_option = click.option(
 )
 
 
+routing_option = click.option("--routing", default=None, metavar="ID[@VERSION]", help="Give each interaction the standards this routing gives it (default: TOUCHSTONE_ROUTING; none: one standard).")
+
+
+def processes_option(text: str = "Read the landing files and score shards in this many processes.") -> Callable[[F], F]:
+    """`--processes N`: how many processes read the landing files and score the shards."""
+    return click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help=text)
+
+
 standard_filter = click.option("--standard", "standard_id", default=None, metavar="ID", help="Only what this standard scored (a routed date has several).")
 
 

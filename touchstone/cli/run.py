@@ -12,14 +12,14 @@ import click
 from rich.markup import escape
 
 from foundation.errors import TouchstoneError
-from touchstone.cli.options import console, data_option, date_callback, date_option, source_options, source_settings, user_errors, verbose_option
+from touchstone.cli.options import console, data_option, date_callback, date_option, processes_option, routing_option, source_options, source_settings, user_errors, verbose_option
 
 
 @click.command()
 @date_option
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Standard to score every interaction with (default: the version in force on the date).")
-@click.option("--routing", default=None, metavar="ID[@VERSION]", help="Give each interaction the standards this routing gives it (default: TOUCHSTONE_ROUTING; none: one standard).")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Read the landing files and score shards in this many processes.")
+@routing_option
+@processes_option()
 @source_options
 @data_option
 @verbose_option
@@ -89,8 +89,8 @@ def routing_summary(summary: dict[str, Any]) -> str:
 @click.option("--from", "first", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="First date to score.")
 @click.option("--to", "last", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="Last date to score (included).")
 @click.option("--standard", default=None, metavar="ID[@VERSION]", help="Re-score with this version (default: each date's version in force).")
-@click.option("--routing", default=None, metavar="ID[@VERSION]", help="Give each interaction the standards this routing gives it (default: TOUCHSTONE_ROUTING; none: one standard).")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Read each date's landing files and score its shards in this many processes.")
+@routing_option
+@processes_option("Read each date's landing files and score its shards in this many processes.")
 @source_options
 @data_option
 @verbose_option

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from foundation.errors import TouchstoneError
-from touchstone.cli.options import cell_text, console, data_option, date_callback, err_console, print_frame, source_options, source_settings, user_errors, verbose_option
+from touchstone.cli.options import cell_text, console, data_option, date_callback, err_console, print_frame, processes_option, source_options, source_settings, user_errors, verbose_option
 
 if TYPE_CHECKING:
     from scorers.standard import Standard
@@ -227,7 +227,7 @@ def _routing_today(routing: str, draft: Path, standards_dir: Path | None) -> Any
 @click.argument("draft", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--from", "first", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="First date to re-score.")
 @click.option("--to", "last", required=True, callback=date_callback, metavar="YYYY-MM-DD", help="Last date to re-score (included).")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1), help="Read the landing files and score shards in this many processes.")
+@processes_option()
 @click.option("--top", default=10, show_default=True, help="How many agents and flips to print.")
 @source_options
 @data_option
