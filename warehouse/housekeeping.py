@@ -31,13 +31,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 from deltalake import DeltaTable
-from deltalake.exceptions import DeltaError, TableNotFoundError
+from deltalake.exceptions import DeltaError
 
 from foundation.errors import TouchstoneError
 from warehouse.location import Warehouse
 from warehouse.lock import LockTiming, date_lock
-from warehouse.store import _committed, _published_runs, _text
-from warehouse.tables import TABLES, Table
+from warehouse.store import committed, delta_table, published_runs, sql_text
+from warehouse.tables import TABLES
 
 GRACE = timedelta(days=2)
 
@@ -55,16 +55,8 @@ class Cleaned:
     vacuumed_files: int = 0
 
 
-def _open(warehouse: Warehouse, table: Table) -> DeltaTable | None:
-    """The table at its latest version; None where it was never written."""
-    try:
-        return DeltaTable(warehouse.table_uri(table.name), storage_options=warehouse.options())
-    except TableNotFoundError:
-        return None
-
-
 def _latest(warehouse: Warehouse, name: str) -> DeltaTable:
-    table = _open(warehouse, TABLES[name])
+    table = delta_table(warehouse, name)
     assert table is not None  # it was there when the clean-up began, and nothing drops a table
     return table
 
@@ -95,7 +87,7 @@ def _runs_stored(table: DeltaTable) -> Stored:
 def _published(warehouse: Warehouse, day: date | None = None) -> dict[str, list[str]]:
     """date -> its published runs, in the order of their switch (the last is in force)."""
     found: dict[str, list[str]] = {}
-    for switched_day, run in _published_runs(warehouse, day):
+    for switched_day, run in published_runs(warehouse, day):
         found.setdefault(switched_day, []).append(run)
     return found
 
@@ -123,7 +115,7 @@ def clean(
     locked, and each is planned again under its lock (a run may have switched in meanwhile)."""
     where = Warehouse.at(warehouse)
     before = (now or datetime.now(UTC)) - grace
-    opened = {name: _open(where, t) for name, t in TABLES.items()}
+    opened = {name: delta_table(where, name) for name in TABLES}
     tables = {name: t for name, t in opened.items() if t is not None}
     files = {name: _files_per_date(t) for name, t in tables.items()}
     summaries = {name: Cleaned(name, files_before=sum(files[name].values())) for name in tables}
@@ -158,9 +150,9 @@ def _clean_date(
             summary.removed_runs[day] = runs
             summary.removed_rows += sum(stored[name][day][run][0] for run in runs)
             if not dry_run:
-                predicate = f"date = {_text(day)} AND run_id IN ({', '.join(map(_text, runs))})"
-                _committed(lambda: _latest(where, name).delete(predicate))
+                predicate = f"date = {sql_text(day)} AND run_id IN ({', '.join(map(sql_text, runs))})"
+                committed(lambda: _latest(where, name).delete(predicate))
         if _files_per_date(_latest(where, name)).get(day, 0) > 1:
             summary.compacted_dates += 1
             if not dry_run:
-                _committed(lambda: _latest(where, name).optimize.compact(partition_filters=[("date", "=", day)]))
+                committed(lambda: _latest(where, name).optimize.compact(partition_filters=[("date", "=", day)]))

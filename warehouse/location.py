@@ -55,13 +55,9 @@ class Warehouse:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             return
-        filesystem, root = self._filesystem()
-        with filesystem.open_output_stream(f"{root}/{relative}") as out:
+        files, root = filesystem(self.uri, self.storage_options)
+        with files.open_output_stream(f"{root}/{relative}") as out:
             out.write(text.encode("utf-8"))
-
-    def _filesystem(self) -> tuple[pafs.FileSystem, str]:
-        return filesystem(self.uri, self.storage_options)
-
 
 # The AWS variables delta-rs reads from the environment when no connection gives the options: the
 # side files and the staging area, written through pyarrow, find the same endpoint and keys.

@@ -73,7 +73,7 @@ def _cannot_write(warehouse: Warehouse | Path | str, exc: BaseException) -> str:
     return f"cannot write the warehouse {warehouse}: " + " ".join(re.sub(r"\x1b\[[0-9;]*m|↳", " ", str(exc)).split())
 
 
-def _committed(action: Callable[[], Any]) -> Any:
+def committed(action: Callable[[], Any]) -> Any:
     """Run a Delta commit, again while a concurrent writer's commit conflicts with it."""
     for attempt in range(COMMIT_ATTEMPTS):
         try:
@@ -85,7 +85,7 @@ def _committed(action: Callable[[], Any]) -> Any:
     raise AssertionError("unreachable")
 
 
-def _text(value: str) -> str:
+def sql_text(value: str) -> str:
     """A string literal for a Delta predicate."""
     return "'" + value.replace("'", "''") + "'"
 
@@ -108,11 +108,11 @@ def _write_rows(warehouse: Warehouse, table: Table, parts: Iterable[pa.Table], d
     since delta-rs holds what it writes three times over (1.9 GB for 1.5 million results at once)."""
     uri = warehouse.table_uri(table.name)
     DeltaTable.create(uri, pa.schema([DATE, *table.schema]), partition_by=["date"], mode="ignore", storage_options=warehouse.options())
-    predicate = f"date = {_text(day.isoformat())} AND run_id = {_text(run_id)}"
+    predicate = f"date = {sql_text(day.isoformat())} AND run_id = {sql_text(run_id)}"
     for number, part in enumerate(parts):
         data = _with_date(part, day).combine_chunks()
         mode: Any = "overwrite" if number == 0 else "append"
-        _committed(lambda: write_deltalake(uri, data, mode=mode, predicate=predicate if number == 0 else None, schema_mode="merge", storage_options=warehouse.options()))
+        committed(lambda: write_deltalake(uri, data, mode=mode, predicate=predicate if number == 0 else None, schema_mode="merge", storage_options=warehouse.options()))
 
 
 def _switch(warehouse: Warehouse, staging: Staging, day: date, run_id: str) -> None:
@@ -129,20 +129,20 @@ def _superseded(warehouse: Warehouse, day: date, exclusive: bool) -> str | None:
 
     The run in force and the superseded ones come from one reading of `runs`: a run superseded
     there can never be in force again, so a concurrent switch can only add runs to keep."""
-    published = [run_id for _, run_id in _published_runs(warehouse, day)]
+    published = [run_id for _, run_id in published_runs(warehouse, day)]
     if not published or (len(published) == 1 and not exclusive):
         return None
-    others = f"run_id <> {_text(published[-1])}" if exclusive else f"run_id IN ({', '.join(map(_text, published[:-1]))})"
-    return f"date = {_text(day.isoformat())} AND {others}"
+    others = f"run_id <> {sql_text(published[-1])}" if exclusive else f"run_id IN ({', '.join(map(sql_text, published[:-1]))})"
+    return f"date = {sql_text(day.isoformat())} AND {others}"
 
 
 def _clean(warehouse: Warehouse, table: Table, predicate: str) -> None:
     """Delete the rows of `predicate` from one table."""
     uri = warehouse.table_uri(table.name)
-    _committed(lambda: DeltaTable(uri, storage_options=warehouse.options()).delete(predicate))
+    committed(lambda: DeltaTable(uri, storage_options=warehouse.options()).delete(predicate))
 
 
-def _published_runs(warehouse: Warehouse, day: date | None = None, as_of: datetime | None = None) -> list[tuple[str, str]]:
+def published_runs(warehouse: Warehouse, day: date | None = None, as_of: datetime | None = None) -> list[tuple[str, str]]:
     """(date, run id) of the published runs (of `day`, or of every date), in the order of their switch."""
     runs = dataset(warehouse, RUNS.name, as_of)
     if runs is None:
@@ -198,12 +198,12 @@ def append(warehouse: Warehouse | Path | str, table: Table, rows: pa.Table) -> N
     data = rows.select([DATE.name, *table.schema.names]).cast(pa.schema([DATE, *table.schema])).combine_chunks()
     try:
         DeltaTable.create(uri, data.schema, partition_by=["date"], mode="ignore", storage_options=where.options())
-        _committed(lambda: write_deltalake(uri, data, mode="append", schema_mode="merge", storage_options=where.options()))
+        committed(lambda: write_deltalake(uri, data, mode="append", schema_mode="merge", storage_options=where.options()))
     except (OSError, DeltaError) as exc:
         raise PublishError(f"{_cannot_write(where, exc)}; nothing was added to {table.name}", FIX) from exc
 
 
-def _delta(warehouse: Warehouse, name: str, as_of: datetime | None = None) -> DeltaTable | None:
+def delta_table(warehouse: Warehouse, name: str, as_of: datetime | None = None) -> DeltaTable | None:
     """The table, at its latest version or as it was at `as_of`; None where it did not exist."""
     try:
         table = DeltaTable(warehouse.table_uri(name), storage_options=warehouse.options())
@@ -238,7 +238,7 @@ def _within_time_travel(warehouse: Warehouse, name: str, table: DeltaTable, as_o
 def dataset(warehouse: Warehouse | Path | str, name: str, as_of: datetime | None = None, dictionary: Sequence[str] = ()) -> ds.Dataset | None:
     """All the table's rows (of every run) as an Arrow dataset, for readers that filter themselves;
     its files in the order they were written, so a day reads back in the order it was written."""
-    table = _delta(Warehouse.at(warehouse), name, as_of)
+    table = delta_table(Warehouse.at(warehouse), name, as_of)
     if table is None:
         return None
     rows = table.to_pyarrow_dataset(parquet_read_options=ds.ParquetReadOptions(dictionary_columns=set(dictionary)) if dictionary else None)
@@ -250,7 +250,7 @@ def dataset(warehouse: Warehouse | Path | str, name: str, as_of: datetime | None
 
 def in_force(warehouse: Warehouse | Path | str, as_of: datetime | None = None) -> dict[str, str]:
     """The run in force for every published date: the last one switched in."""
-    return dict(sorted(dict(_published_runs(Warehouse.at(warehouse), as_of=as_of)).items()))  # the last switch of each date wins
+    return dict(sorted(dict(published_runs(Warehouse.at(warehouse), as_of=as_of)).items()))  # the last switch of each date wins
 
 
 def snapshot(warehouse: Warehouse | Path | str, names: Sequence[str], as_of: datetime | None = None, dictionary: Sequence[str] = ()) -> tuple[dict[str, str], dict[str, ds.Dataset | None]]:
@@ -368,6 +368,6 @@ def has_day(warehouse: Warehouse | Path | str, day: date) -> bool:
 
 def history(warehouse: Warehouse | Path | str, name: str) -> pd.DataFrame:
     """The table's Delta commits: version, timestamp and operation, newest first (for audits)."""
-    table = _delta(Warehouse.at(warehouse), name)
+    table = delta_table(Warehouse.at(warehouse), name)
     return pd.DataFrame(table.history() if table is not None else [])
 

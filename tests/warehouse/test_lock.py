@@ -176,7 +176,7 @@ def test_concurrent_publisher_processes_of_one_date_publish_one_after_the_other(
         assert child.exitcode == 0
     runs = [f"p{i}" for i in range(3)]
     order = list(store.in_force(warehouse, None).values())
-    switched = [r for r in store._published_runs(warehouse, DAY)]
+    switched = [r for r in store.published_runs(warehouse, DAY)]
     assert [run for _, run in switched][0] == "before" and {run for _, run in switched[1:]} == set(runs)
     for position, (_, run) in enumerate(switched[1:]):
         previous = switched[position][1]
