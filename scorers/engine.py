@@ -16,7 +16,7 @@ from scorers.contact import ContactProfile, ContactProfiler
 from scorers.interaction_fields import field_value
 from ingest.markup import NonSpeech
 from scorers.listening import Listener
-from scorers.nlp import SCANNER, Analysed, analyse, pipeline
+from scorers.nlp import SCANNER, Analysed, analyse, lemma_norm, pipeline
 from scorers.outcome import NotApplicable, Verdict
 from scorers.registry import Resources, Scorer, resolve
 from scorers.scoring_rules import CriterionResult, InteractionScore, score_interaction
@@ -85,6 +85,7 @@ def warm(standards: Iterable[Standard], non_speech: NonSpeech | None, languages:
         compiled(standard, non_speech)
     for language in languages:
         pipeline(language)
+        lemma_norm(language).load()
         SCANNER.warm(language)
 
 

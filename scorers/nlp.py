@@ -14,6 +14,7 @@ a first pipeline is made, not with this module: validating a standard needs none
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import marshal
@@ -121,23 +122,73 @@ def _this_code() -> str:
 
 
 class LemmaNorm:
-    """Sets `token.norm_` to the lower-cased lookup lemma; memoised per surface form."""
+    """Sets `token.norm_` to the lower-cased lookup lemma; memoised per surface form.
+
+    The lemma table is read when a word's norm is not known yet (`load`): the norms of words seen
+    before, in any process, are kept in `TOUCHSTONE_CACHE_DIR` (named by the table and this file's
+    code), so a command that tokenises a few known texts (`standards test`) never reads the
+    660,000-word Swedish table. A run loads the tables before forking its workers (`scorers.engine.warm`)."""
+
+    KEEP_SEEN = 50_000  # words whose norms are kept between runs, at most (~1 MB, read in ~10 ms)
 
     def __init__(self, lang: str) -> None:
-        self.table = lemma_table(lang)
-        self.lemmas = {lemma.lower() for lemma in self.table.values()}
+        self.lang = lang
         self.fixes = LEMMA_FIXES.get(lang, {})
         self.cache: dict[str, str] = {}
         self.ids: dict[int, int] = {}  # orth id -> norm id
-        self._surfaces_file = _kept(_table_source(lang), "surfaces", f"{lang}|{_this_code()}")
+        source = _table_source(lang)
+        self._table: dict[str, str] | None = None
+        self._lemmas: set[str] = set()
+        # Lower-cased word -> norm, read from and written back to the cache; None once a run loads the table.
+        self._seen_file = _kept(source, "norms", f"{lang}|{_this_code()}")
+        self._seen: dict[str, str] | None = None
+        self._seen_new = False
+        self._surfaces_file = _kept(source, "surfaces", f"{lang}|{_this_code()}")
         self._surfaces: dict[str, list[str]] | None = None  # norm -> its forms, as far as asked
+
+    @property
+    def table(self) -> dict[str, str]:
+        """The lemma table (word -> lemma), read on first use."""
+        if self._table is None:
+            self._table = lemma_table(self.lang)
+            self._lemmas = {lemma.lower() for lemma in self._table.values()}
+        return self._table
+
+    def load(self) -> None:
+        """Read the lemma table now and look every word up in it: a run's parent does, before
+        forking its workers (they share the table's pages, and keep no words seen)."""
+        _ = self.table
+        self._seen = None
+        self._seen_file = None
+
+    def _from_table(self, low: str) -> str:
+        table = self.table
+        if low in self._lemmas:
+            return low
+        return (table.get(low) or table.get(low.capitalize()) or low).lower()
 
     def _lemma(self, low: str) -> str:
         if low in self.fixes:
             return self.fixes[low]
-        if low in self.lemmas:
-            return low
-        return (self.table.get(low) or self.table.get(low.capitalize()) or low).lower()
+        if self._seen_file is None:
+            return self._from_table(low)
+        if self._seen is None:
+            self._seen = self._seen_file.read() or {}
+        norm = self._seen.get(low)
+        if norm is None:
+            norm = self._from_table(low)
+            if len(self._seen) < self.KEEP_SEEN:
+                self._seen[low] = norm
+                if not self._seen_new:
+                    self._seen_new = True
+                    atexit.register(self.keep_seen)
+        return norm
+
+    def keep_seen(self) -> None:
+        """Write the norms of the words seen, new ones among them, to the cache (at exit)."""
+        if self._seen_file is not None and self._seen is not None and self._seen_new:
+            self._seen_file.write(self._seen)
+            self._seen_new = False
 
     def norm(self, text: str) -> str:
         cached = self.cache.get(text)

@@ -28,7 +28,7 @@ import marshal
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,21 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re
         return re.compile(pattern, flags)
     _write(_file(pattern, flags), program)
     return compiled
+
+
+def texts(name: str, make: Callable[[], list[str]]) -> list[str]:
+    """The pattern texts `make` returns, kept under `name` after a first call: for patterns whose
+    text takes long to build (`scorers.sensitive.spoken`'s tries). `name` must name everything the
+    texts are made from (the code's hash); the patterns themselves then come from `compile`."""
+    try:
+        kept = marshal.loads(_index(name).read_bytes())
+        if isinstance(kept, list) and all(isinstance(text, str) for text in kept):
+            return kept
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    made = make()
+    _write(_index(name), made)
+    return made
 
 
 def _index(name: str) -> Path:

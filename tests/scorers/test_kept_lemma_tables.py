@@ -41,3 +41,16 @@ def test_surface_forms_read_back_are_the_ones_found(cache: Path) -> None:
     (kept,) = (cache / "surfaces").glob("*.marshal")
     kept.write_bytes(b"damaged")
     assert nlp.LemmaNorm("sv").surfaces(norms) == found  # looked for again
+
+
+@pytest.mark.parametrize(("lang", "words"), [("sv", ["priset", "priserna", "pris", "har", "Frågor"]), ("de", ["Fragen", "fragen", "Mein", "Anrufe"])])
+def test_norms_of_words_seen_come_back_without_the_table(lang: str, words: list[str]) -> None:
+    made = nlp.LemmaNorm(lang)
+    made.load()  # every word from the table, as a run looks them up
+    expected = [made.norm(word) for word in words]
+    learning = nlp.LemmaNorm(lang)  # an interactive command's: reads the table for new words, keeps their norms
+    assert [learning.norm(word) for word in words] == expected and learning._table is not None
+    learning.keep_seen()
+    fresh = nlp.LemmaNorm(lang)  # the next process's
+    assert [fresh.norm(word) for word in words] == expected and fresh._table is None  # the table never read
+    assert fresh.norm("ordetsomintefinns") == "ordetsomintefinns" and fresh._table is not None  # a new word reads it
