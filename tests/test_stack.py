@@ -11,7 +11,7 @@ tables read back:
 - every day's tables, read back from the S3 endpoint, equal a local `touchstone run` of the day;
 - the workers share no disk: each runs as its own OS user (as root) with its own folder that
   neither the other worker nor the scheduler can read, and none holds a run's staging (it is in
-  the bucket) after all of the above, only caches, task logs and reports.
+  the bucket, as the reports are) after all of the above, only caches and task logs.
 
 The stack is brought up once for the module and taken down (purged) at the end, pass or fail.
 """
@@ -36,6 +36,7 @@ from touchstone.pipeline import run_day
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
 from touchstone.stack import CORE_USER, DAG, WORKER_USERS, Stack, running_stack
+from warehouse.location import filesystem
 from warehouse.store import read_table
 
 KEYS = {"interaction_scores": ["interaction_id"], "criterion_results": ["interaction_id", "criterion_id"], "agent_daily_scores": ["agent_id"], "quarantine": ["source", "locator"]}
@@ -110,6 +111,9 @@ def test_the_shards_of_a_day_run_on_both_celery_workers_and_publish_to_the_bucke
     workers = stack.workers_of(run_id, "score")
     assert sorted(workers) == list(range(8)) and set(workers.values()) == {"worker1", "worker2"}, workers
     _same_as_a_local_run(stack, landing, day)
+    files, root = filesystem(stack.warehouse.uri, stack.warehouse.storage_options)
+    with files.open_input_stream(f"{root}/reports/{day.isoformat()}.html") as page:  # the report task's page, in the bucket
+        assert f"{day.isoformat()}" in page.read().decode()
 
 
 def test_a_backfill_scores_each_date_with_the_version_in_force(stack: Stack, landing: Path) -> None:
@@ -169,10 +173,10 @@ def _can_list(user: str, folder: Path) -> bool:
 
 
 def test_no_worker_folder_holds_a_run_s_staging(stack: Stack) -> None:
-    """Run last, after the days above: their staging was in the bucket, never in a worker's folder."""
+    """Run last, after the days above: their staging and reports were in the bucket, never in a worker's folder."""
     for worker in WORKER_USERS:
         folder = stack.worker_folder(worker)
         found = [p.relative_to(folder) for p in folder.rglob("*") if p.is_file()]
-        staged = [p for p in found if p.parts[:2] == ("data", "staging") or p.suffix in (".parquet", ".jsonl")]
+        staged = [p for p in found if p.parts[:2] == ("data", "staging") or p.suffix in (".parquet", ".jsonl", ".html")]
         assert not staged and not (folder / "data" / "staging").exists(), (worker, staged[:5])
         assert any(p.parts[0] == "airflow" and "run_id=" in str(p) for p in found), worker  # its own task logs

@@ -20,6 +20,7 @@ live under `<project>/data/` (git-ignored), and the standards under `<project>/s
 | TOUCHSTONE_LOCK_EXPIRY_SECONDS | 120: a date's lock on an object store is taken over this long after its holder stopped renewing it (`warehouse.lock`) |
 | TOUCHSTONE_LOCK_WAIT_SECONDS | 1800: how long a writer of a date waits for its lock before giving up |
 | TOUCHSTONE_RETENTION_DAYS    | 30: days of time travel `touchstone warehouse clean` keeps (`warehouse.housekeeping`) |
+| TOUCHSTONE_INGEST_PROCESSES  | the machine's cores: processes the DAG's ingest task reads the day's files with |
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class Settings:
     lock_expiry_seconds: float = 120.0
     lock_wait_seconds: float = 1800.0
     retention_days: int = 30
+    # Processes the DAG's ingest task reads the day with (the CLI's --processes sets its own).
+    ingest_processes: int = os.cpu_count() or 1
 
     @property
     def landing(self) -> str:
@@ -109,6 +112,13 @@ class Settings:
         return self.data_dir / "reports"
 
     @property
+    def reports(self) -> Path | Warehouse:
+        """Where the reports are written: `reports_dir`, or with a warehouse on an object store its
+        `reports/` prefix (the report task may run on any worker; none shares a folder)."""
+        warehouse = self.warehouse
+        return self.reports_dir if warehouse.local is not None else warehouse
+
+    @property
     def reviews_dir(self) -> Path:
         """Human reviewers' outcomes per date (`<date>.csv`), kept by `touchstone calibrate` for the report."""
         return self.data_dir / "reviews"
@@ -131,6 +141,7 @@ class Settings:
             lock_expiry_seconds=_number("TOUCHSTONE_LOCK_EXPIRY_SECONDS", 120.0, float),
             lock_wait_seconds=_number("TOUCHSTONE_LOCK_WAIT_SECONDS", 1800.0, float),
             retention_days=_number("TOUCHSTONE_RETENTION_DAYS", 30, int),
+            ingest_processes=_number("TOUCHSTONE_INGEST_PROCESSES", os.cpu_count() or 1, int),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
 

@@ -59,6 +59,15 @@ class Warehouse:
         with files.open_output_stream(f"{root}/{relative}") as out:
             out.write(text.encode("utf-8"))
 
+    def remove_file(self, relative: str) -> None:
+        """Remove the side file at `relative` under the warehouse, if it is there."""
+        if self.local is not None:
+            (self.local / relative).unlink(missing_ok=True)
+            return
+        files, root = filesystem(self.uri, self.storage_options)
+        if files.get_file_info(f"{root}/{relative}").type != pafs.FileType.NotFound:
+            files.delete_file(f"{root}/{relative}")
+
 # The AWS variables delta-rs reads from the environment when no connection gives the options: the
 # side files and the staging area, written through pyarrow, find the same endpoint and keys.
 _AWS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL")

@@ -100,10 +100,13 @@ def test_a_day_landed_in_a_bucket_publishes_to_a_bucket_what_local_folders_give(
         pd.testing.assert_frame_equal(frame, _tables(local)[name], obj=name)
     stored = {o["Key"] for o in client.list_objects_v2(Bucket=bucket, Prefix="warehouse/")["Contents"]}
     assert f"warehouse/checks/date={DAY.isoformat()}/remote.json" in stored
-    assert {key.split("/")[1] for key in stored} == {*(t.name for t in PUBLISHED), "checks", "_staging"}
+    assert {key.split("/")[1] for key in stored} == {*(t.name for t in PUBLISHED), "checks", "_staging", "reports"}
     assert [key for key in stored if key.startswith("warehouse/_staging/")] == [f"warehouse/_staging/{DAY.isoformat()}/"]  # publish removed the run's staging: an empty folder marker is left
     assert any(key.startswith("warehouse/criterion_results/_delta_log/") for key in stored)
-    assert (tmp_path / "remote" / "reports" / f"{DAY.isoformat()}.html").exists()  # the report read the bucket
+    # The report read the bucket and was written to it, where any worker of a cluster reaches it.
+    assert summary["report"] == f"{s3_bucket}/warehouse/reports/{DAY.isoformat()}.html" and not (tmp_path / "remote" / "reports").exists()
+    page = client.get_object(Bucket=bucket, Key=f"warehouse/reports/{DAY.isoformat()}.html")["Body"].read().decode()
+    assert page.startswith("<!DOCTYPE html>") and "run remote" in page and "run local" not in page
 
 
 def test_the_connection_gives_the_credentials_and_endpoint(connection: str, s3_endpoint: dict[str, str]) -> None:

@@ -14,10 +14,10 @@ from touchstone.steps.plan import RunPlan
 from warehouse.report import write_report
 
 
-def report_day(settings: Settings, day: date, out: Path | None = None, standard_id: str | None = None) -> Path:
+def report_day(settings: Settings, day: date, out: Path | None = None, standard_id: str | None = None) -> Path | str:
     """`warehouse.report.write_report` with the deployment's folders: what the pipeline, the CLI
     and scripts call (the report itself takes its folders as arguments and knows no settings)."""
-    return write_report(settings.warehouse, settings.standards_dir, settings.reviews_dir, settings.reports_dir, day, out, standard_id)
+    return write_report(settings.warehouse, settings.standards_dir, settings.reviews_dir, settings.reports, day, out, standard_id)
 
 
 def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:

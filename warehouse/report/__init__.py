@@ -5,16 +5,20 @@
 The pipeline writes it after publishing a date; `touchstone report --date` writes it again, e.g.
 after `touchstone calibrate` has added the reviewers' outcomes. A date scored with several
 standards (a routed run) gets one page per standard, linked to each other: `<date>.html` for the
-first (the company-wide standard), `<date>.<standard>.html` for each other.
+first (the company-wide standard), `<date>.<standard>.html` for each other. The pages are written to
+a local folder, or beside a warehouse on an object store (`<warehouse>/reports/`), where every
+worker of a cluster reaches them.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from foundation.errors import TouchstoneError
 from scorers.loader import load_standards
 from warehouse.location import Warehouse
 from warehouse.report.html import render
@@ -27,29 +31,70 @@ def page_name(first: Path, standards: tuple[str, ...], standard_id: str) -> Path
 
 
 def write_report(
-    warehouse: Warehouse | Path, standards_dir: Path, reviews_dir: Path, reports_dir: Path, day: date, out: Path | None = None, standard_id: str | None = None
-) -> Path:
-    """Build the report of `day` and write it atomically (readers never open half a file): the
-    page of each standard that scored it (or of `standard_id` alone); returns the first page."""
+    warehouse: Warehouse | Path,
+    standards_dir: Path,
+    reviews_dir: Path,
+    reports: Path | Warehouse,
+    day: date,
+    out: Path | None = None,
+    standard_id: str | None = None,
+) -> Path | str:
+    """Build the report of `day` and write it whole (readers never open half a file): the page of
+    each standard that scored it (or of `standard_id` alone); returns the first page. `reports` is
+    a folder, or a warehouse on an object store whose `reports/` prefix takes the pages (a cluster's
+    workers share no folder); `out` is a file on this machine."""
     folder = load_standards(standards_dir)  # read once for every page and the clean-up
     first = load_inputs(warehouse, standards_dir, reviews_dir, day, standard_id, folder)
-    target = out or reports_dir / f"{day.isoformat()}.html"
+    pages_at = _Pages(reports if out is None else out.parent)
+    target = Path(out.name if out else f"{day.isoformat()}.html")
     ids = tuple(i for i, _v, _n in first.day_standards) or ("",)
-    pages = {i: page_name(target, ids, i) for i in ids}
+    pages = {i: page_name(target, ids, i).name for i in ids}
     if standard_id is not None:  # one page: in its place among the others, or alone at `out`
-        written = out or pages[standard_id]
-        _write(written, render(first, {} if out else {i: p.name for i, p in pages.items()}))
-        return written
+        written = target.name if out else pages[standard_id]
+        pages_at.write(written, render(first, {} if out else pages))
+        return pages_at.where(written)
     for inputs in [first, *(load_inputs(warehouse, standards_dir, reviews_dir, day, i, folder) for i in ids[1:])]:
-        _write(pages[inputs.standard_id or ""], render(inputs, {i: p.name for i, p in pages.items()}))
+        pages_at.write(pages[inputs.standard_id or ""], render(inputs, pages))
     if out is None:  # pages of standards that no longer score the date (never files elsewhere)
         for known in {s.id for s in folder} - set(ids):
-            (reports_dir / f"{day.isoformat()}.{known}.html").unlink(missing_ok=True)
-    return target
+            pages_at.remove(f"{day.isoformat()}.{known}.html")
+    return pages_at.where(target.name)
 
 
-def _write(target: Path, page: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # concurrent writers apart
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, target)
+class ReportError(TouchstoneError):
+    """The report's pages could not be written where they go."""
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """Where the pages go: a local folder, or the `reports/` prefix of a warehouse on an object store."""
+
+    at: Path | Warehouse
+
+    def where(self, name: str) -> Path | str:
+        return self.at / name if isinstance(self.at, Path) else f"{self.at.uri}/{REPORTS}/{name}"
+
+    def write(self, name: str, page: str) -> None:
+        try:
+            if isinstance(self.at, Path):
+                self.at.mkdir(parents=True, exist_ok=True)
+                tmp = self.at / f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"  # concurrent writers apart
+                tmp.write_text(page, encoding="utf-8")
+                os.replace(tmp, self.at / name)
+            else:
+                self.at.write_text(f"{REPORTS}/{name}", page)  # an object appears whole when its upload ends
+        except OSError as exc:
+            raise ReportError(f"cannot write the report {self.where(name)}: {' '.join(str(exc).split())[:300]}", HINT) from exc
+
+    def remove(self, name: str) -> None:
+        try:
+            if isinstance(self.at, Path):
+                (self.at / name).unlink(missing_ok=True)
+            else:
+                self.at.remove_file(f"{REPORTS}/{name}")
+        except OSError as exc:
+            raise ReportError(f"cannot remove the report {self.where(name)}: {' '.join(str(exc).split())[:300]}", HINT) from exc
+
+
+REPORTS = "reports"  # the prefix of the pages beside a warehouse on an object store
+HINT = "check that the folder or bucket exists and may be written, then write the report again: touchstone report --date DATE"
