@@ -63,7 +63,7 @@ def touchstone_impact() -> None:
     @task
     def ingest(plan: dict[str, Any]) -> list[dict[str, Any]]:
         """Read one date's landing files into shards: one scoring job per shard."""
-        return [{"plan": plan, "shard": shard} for shard in step("ingest", "ingest", plan)["shards"]]
+        return [{"plan": plan, "shard": shard} for shard in step("ingest", "ingest_task", plan)["shards"]]
 
     @task
     def jobs(per_date: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:

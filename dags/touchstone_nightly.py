@@ -77,8 +77,9 @@ def touchstone_nightly() -> None:
 
     @task(**IO_RETRIES)
     def ingest(plan: dict[str, Any]) -> list[int]:
-        """Read the day's landing files, quarantine what cannot be read, split the rest into shards."""
-        return step("ingest", "ingest", plan)["shards"]
+        """Read the day's landing files (with TOUCHSTONE_INGEST_PROCESSES), quarantine what cannot be
+        read, split the rest into shards."""
+        return step("ingest", "ingest_task", plan)["shards"]
 
     @task(**IO_RETRIES)
     def score(plan: dict[str, Any], shard: int) -> dict[str, Any]:

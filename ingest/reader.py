@@ -14,6 +14,7 @@ order) and quarantines the others.
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import zlib
@@ -277,6 +278,15 @@ class DayStream:
                 if isinstance(item, Interaction) and (duplicate := self.duplicate(record, item.interaction_id)) is not None:
                     item = duplicate
                 yield item
+
+    def read_from(self, paths: list[UPath]) -> DayStream:
+        """This stream, not yet read, with its files read from `paths` (copies, in the same order):
+        its records keep the landing area's names."""
+        if len(paths) != len(self.paths):
+            raise ValueError(f"{len(paths)} copies of {len(self.paths)} files")
+        other = copy.copy(self)
+        other.paths, other.sources = list(paths), {}
+        return other
 
     def unusable_rows(self) -> list[Quarantined]:
         """The quarantine entries of the metadata rows that could not be used (read first)."""

@@ -13,8 +13,10 @@ For each dataset, in one run:
   clock from start to exit, spaCy start-up included, peak memory of the whole process tree (PSS:
   the pages forked workers share count once) sampled every 0.1 s;
 - with `--stack`, the same day through the nightly DAG on `scripts/stack.sh`'s stack (two Celery
-  workers of 2 processes, transcripts and tables in its S3 bucket): the DAG run's start to end as
-  the scheduler recorded it, peak memory of the two workers' process trees;
+  workers with P/2 task slots each, as two machines with half the cores; transcripts and tables in
+  its S3 bucket): the DAG run's start to end as the scheduler recorded it, each worker's peak memory
+  (its process tree), the tasks' durations and the scoring tasks' start-up, and the ratio to the
+  local run of the same day;
 - words/s and interactions/s of both, their ratio per core and in wall time;
 - where the time went: the run's steps as it reports them ("Took ..."), the scoring step alone
   against the tokenizer, and the floor: the ratio in wall time were scoring free, everything else
@@ -66,6 +68,7 @@ DIALOGUES = PROJECT_ROOT.parent / "shared" / "data" / "dialogues"
 # 100,000-call day in 3 minutes, under 1 GB.
 TARGET_RATIO, TARGET_RATIO_SHORT, TARGET_SECONDS_100K, TARGET_PEAK_MB = 0.5, 0.25, 180, 1024
 ROUTED_TOLERANCE = 0.15  # two standards routed, against one of the same total size (issue 17)
+STACK_TOLERANCE, STACK_WORKER_PEAK_MB = 1.4, 1536  # the DAG on the stack against the local run (issue 31)
 console = Console(width=170)
 
 
@@ -79,6 +82,7 @@ class Result:
     peak_mb: float
     processes: int
     steps: dict[str, float] = field(default_factory=dict)  # the run's own step times ("Took ..."), when it printed them
+    stack: StackRun | None = None  # the DAG on the stack: peak_mb is then the larger worker's
 
     def row(self) -> list[str]:
         tok, e2e = self.words / self.tokenizer_seconds, self.words / self.wall_seconds
@@ -194,17 +198,56 @@ def run_measured(data_dir: Path, processes: int, standards_dir: Path | None = No
     return wall, memory.peak, step_seconds(output)
 
 
-def run_on_stack(root: Path, data_dir: Path) -> tuple[float, float]:
-    """(seconds from the DAG run's start to its end, peak MB of the two Celery workers) of the
-    nightly DAG on `scripts/stack.sh`'s stack, the day delivered to its bucket beforehand."""
-    with running_stack(root / "stack", root / "stack-data") as stack:
+@dataclass
+class StackRun:
+    """The nightly DAG on the stack: its wall time, each worker's peak memory, and its tasks as the
+    metadata database records them (task id -> durations, with the score step's own seconds)."""
+
+    wall_seconds: float
+    worker_peaks_mb: dict[str, float]
+    tasks: dict[str, list[float]]
+    score_steps: list[float]
+
+    @property
+    def start_ups(self) -> list[float]:
+        return [d - s for d, s in zip(self.tasks["score"], self.score_steps, strict=True)]
+
+    def lines(self) -> list[str]:
+        median = statistics.median
+        score = self.tasks["score"]
+        return [
+            "workers' peak memory (each process tree, PSS): " + ", ".join(f"{w} {mb:,.0f} MB" for w, mb in self.worker_peaks_mb.items()),
+            "tasks (s): " + ", ".join(f"{t} {sum(d):,.1f}" for t, d in self.tasks.items() if t != "score")
+            + f"; score: {len(score)} tasks, median {median(score):.1f}, max {max(score):.1f}, sum {sum(score):,.1f}",
+            f"score tasks' start-up (task less its step): median {median(self.start_ups):.2f} s, max {max(self.start_ups):.2f} s",
+        ]  # fmt: skip
+
+
+def run_on_stack(root: Path, data_dir: Path, concurrency: int) -> StackRun:
+    """The nightly DAG on `scripts/stack.sh`'s stack (`concurrency` task slots a worker), the day
+    delivered to its bucket beforehand: seconds from the DAG run's start to its end, each worker's
+    peak memory, the tasks' durations."""
+    with running_stack(root / "stack", root / "stack-data", TOUCHSTONE_STACK_WORKER_CONCURRENCY=str(concurrency)) as stack:
         with console.status("delivering the day to the stack's bucket ..."):
             stack.deliver(data_dir / "landing", DAY)
-        workers = [stack.pid("worker1"), stack.pid("worker2")]
-        with console.status("the nightly DAG on the stack ..."), PeakMemory(lambda: [p for w in workers for p in _tree(w)]) as memory:
+        peaks = {worker: PeakMemory(lambda pid=stack.pid(worker): _tree(pid)) for worker in ("worker1", "worker2")}
+        with console.status("the nightly DAG on the stack ..."), peaks["worker1"], peaks["worker2"]:
             run_id = stack.trigger(DAY)
             stack.wait_for_runs([run_id], timeout=4 * 3600)
-        return stack.duration(run_id), memory.peak
+        rows = stack.sql(
+            """select ti.task_id, ti.duration, x.value from task_instance ti left join xcom x
+               on x.dag_id = ti.dag_id and x.run_id = ti.run_id and x.task_id = ti.task_id and x.map_index = ti.map_index and x.key = 'return_value'
+               where ti.dag_id = %s and ti.run_id = %s and ti.state = 'success' order by ti.task_id, ti.map_index""",
+            DAG, run_id,
+        )  # fmt: skip
+        tasks: dict[str, list[float]] = {}
+        steps = []
+        for task_id, duration, value in rows:
+            tasks.setdefault(task_id, []).append(float(duration))
+            if task_id == "score":
+                steps.append(float((value if isinstance(value, dict) else json.loads(value))["seconds"]))
+        order = ["plan", "ingest", "score", "aggregate", "publish", "report"]
+        return StackRun(stack.duration(run_id), {w: p.peak for w, p in peaks.items()}, {t: tasks[t] for t in order if t in tasks}, steps)
 
 
 # `scripts/stack.sh` warms its workers unless told not to; the variable Airflow reads is set too.
@@ -308,8 +351,11 @@ def measure(
     `ceiling` is the tokenizer's measure of the same day, when already taken."""
     interactions, words, tokenizer_seconds = ceiling or tokenizer_ceiling(landing_files(data_dir))
     if on_stack is not None:
-        wall, peak = run_on_stack(on_stack, data_dir)
-        return Result(f"{name}, DAG on the stack", interactions, words, tokenizer_seconds, wall, peak, 2)
+        run = run_on_stack(on_stack, data_dir, max(1, processes // 2))  # two workers: half the processes each
+        (on_stack / f"stack-{interactions}.json").write_text(json.dumps(asdict(run)))
+        for line in run.lines():
+            console.print(f"{name}, DAG on the stack: {line}")
+        return Result(f"{name}, DAG on the stack", interactions, words, tokenizer_seconds, run.wall_seconds, max(run.worker_peaks_mb.values()), processes, stack=run)
     if routed is not None:
         with console.status(f"{name}: touchstone run --routing split (two standards of half the size) ..."):
             wall, peak, steps = run_measured(data_dir, processes, split_standard(routed), "split")
@@ -369,6 +415,7 @@ def main() -> None:
 
     results = []
     routed: list[tuple[Result, Result]] = []
+    stacked: list[tuple[Result, Result]] = []
     for n in args.sizes:
         results.append(measure(f"generated {n:,}", generated(args.work_dir, n), args.processes))
         if args.routed:
@@ -377,7 +424,9 @@ def main() -> None:
             routed.append((results[-2], results[-1]))
         if args.stack:
             ceiling = (results[-1].interactions, results[-1].words, results[-1].tokenizer_seconds)
+            local = next(r for r in reversed(results) if r.name == f"generated {n:,}")
             results.append(measure(f"generated {n:,}", generated(args.work_dir, n), args.processes, on_stack=args.work_dir, ceiling=ceiling))
+            stacked.append((local, results[-1]))
     if args.real_copies and DIALOGUES.is_dir():
         results.append(measure(f"real dialogues x{args.real_copies}", real(args.work_dir, args.real_copies), args.processes))
 
@@ -404,6 +453,12 @@ def main() -> None:
         if result.interactions >= 100_000:
             checks.append(f"{result.wall_seconds:,.0f} s {'<' if result.wall_seconds < TARGET_SECONDS_100K else '>='} {TARGET_SECONDS_100K} s for 100,000")
         console.print(f"{result.name}: " + "; ".join(checks))
+    for local, on_stack in stacked:
+        ratio = on_stack.wall_seconds / local.wall_seconds
+        console.print(
+            f"{on_stack.name}: {ratio:.2f}x the wall time of `touchstone run --processes {local.processes}` ({'within' if ratio <= STACK_TOLERANCE else 'over'} {STACK_TOLERANCE}x); "
+            f"each worker's peak {'under' if on_stack.peak_mb < STACK_WORKER_PEAK_MB else 'over'} {STACK_WORKER_PEAK_MB:,} MB"
+        )
     for one, two in routed:
         cost = two.wall_seconds / one.wall_seconds - 1
         console.print(f"{two.name}: {cost:+.1%} time per interaction against one standard of the same size ({'within' if cost <= ROUTED_TOLERANCE else 'over'} {ROUTED_TOLERANCE:.0%})")

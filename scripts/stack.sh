@@ -183,7 +183,9 @@ write_env() {  # pg port, redis port, s3 port, api port
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE="$STACK/airflow/passwords.json"
     AIRFLOW__CELERY__BROKER_URL="redis://127.0.0.1:$2/0"
     AIRFLOW__CELERY__RESULT_BACKEND="db+postgresql://airflow:airflow@127.0.0.1:$1/airflow"
-    AIRFLOW__CELERY__WORKER_CONCURRENCY=2
+    # Task slots per worker (TOUCHSTONE_STACK_WORKER_CONCURRENCY; the benchmark gives each of the two
+    # "machines" one slot per core it has of this machine's).
+    AIRFLOW__CELERY__WORKER_CONCURRENCY="${TOUCHSTONE_STACK_WORKER_CONCURRENCY:-2}"
     # Redis hands a task that runs longer than this to another worker; the default, said explicitly.
     AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT=86400
     # Keeps the Celery worker's name with each result (celery_taskmeta.worker): both workers share

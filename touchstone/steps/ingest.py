@@ -13,11 +13,15 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from upath import UPath
+
+from foundation.errors import TouchstoneError
 from ingest.interaction import Interaction
 from ingest.interaction_rows import interactions_to_rows, to_rows
 from ingest.landing import landing_root
@@ -55,9 +59,10 @@ class _Staged:
 def ingest(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, Any]:
     """Read the day's landing files as a stream; stage the valid interactions in shards, and the
     quarantined records. The input suite runs per shard, so memory does not grow with the day.
-    With several processes (and a landing folder on this machine) the files are read in parts
-    side by side, into the very shards, quarantine and checks one process writes."""
-    if processes > 1 and _local_landing(settings):
+    With several processes the files are read in parts side by side, into the very shards,
+    quarantine and checks one process writes; from an object store, after copying them to this
+    machine (`_on_this_machine`)."""
+    if processes > 1:
         # In a process of its own, as scoring: Great Expectations (~250 MB imported) is given
         # back when ingest ends, not carried by this process through the steps after it.
         with ProcessPoolExecutor(1, mp_context=FORK) as owner:
@@ -65,29 +70,60 @@ def ingest(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, A
     return _ingest(settings, plan, 1)
 
 
-def _local_landing(settings: Settings) -> bool:
-    """Whether the landing area is a folder on this machine: only then are processes forked
-    to read it (beside an object store's client, a forked process is not safe)."""
-    return landing_root(settings.landing, settings.landing_conn_id).protocol == "file"
+def ingest_task(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+    """The DAG's ingest task: `ingest` with the deployment's `TOUCHSTONE_INGEST_PROCESSES`."""
+    return ingest(settings, plan, settings.ingest_processes)
 
 
 @fewer_collections()
 def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]:
     folder = staging(settings, plan)
     folder.remove()  # what an earlier try of the step staged
-    stream = stream_day(landing_root(settings.landing, settings.landing_conn_id), plan.day, load_source_config(settings.source_config))
-    if processes > 1:  # a local landing area (`ingest`)
-        result = _stage_in_workers(stream, folder, plan, processes)
-    else:
-        import_great_expectations()  # first, so the suite's collections leave it aside too
-        with heap_set_aside():
-            result = _stage(stream, folder, plan)
+    root = landing_root(settings.landing, settings.landing_conn_id)
+    stream = stream_day(root, plan.day, load_source_config(settings.source_config))
+    with ExitStack() as copies:
+        if processes > 1:
+            if root.protocol != "file":  # workers forked beside an object store's client must not use it
+                stream = copies.enter_context(_on_this_machine(stream))
+            result = _stage_in_workers(stream, folder, plan, processes)
+        else:
+            import_great_expectations()  # first, so the suite's collections leave it aside too
+            with heap_set_aside():
+                result = _stage(stream, folder, plan)
     write_checks(folder, "input", result.checks)
     folder.write_text(LANGUAGES, json.dumps(sorted(result.languages)))
     folder.write_text(SOURCES, json.dumps(stream.sources))
     folder.write_table(INGEST_QUARANTINE, staged.to_arrow(result.quarantine, QUARANTINE))
     counts = update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=result.rejected)
     return {**plan.to_dict(), **counts, "valid": result.valid, "quarantined_on_read": len(result.quarantine), "shards": list(range(result.shards))}
+
+
+COPY_BYTES = 8 << 20
+
+
+@contextmanager
+def _on_this_machine(stream: DayStream) -> Iterator[DayStream]:
+    """The stream reading copies of its files, made in a temporary folder on this machine (the
+    bytes the workers would have fetched, fetched once, by this process). Forked workers never use
+    the object store's client, which is not safe across a fork; the records keep their landing
+    names. The copies are removed when the block ends."""
+    folder = Path(tempfile.mkdtemp(prefix="touchstone-landing-"))
+    try:
+        copies = []
+        for number, (path, name) in enumerate(zip(stream.paths, stream.files, strict=True)):
+            target = folder / f"{number:05d}-{PurePosixPath(name).name}"  # the name keeps the format and .gz
+            try:
+                with path.open("rb") as source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out, COPY_BYTES)
+            except OSError as exc:
+                raise TouchstoneError(f"cannot copy the landing file {name} from {stream.root} to {folder}: {' '.join(str(exc).split())[:300]}", COPY_HINT) from exc
+            copies.append(UPath(target))
+        yield stream.read_from(copies)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+COPY_HINT = "check the landing connection and the free space of the temporary folder (TMPDIR); the task's retry copies again"
 
 
 def _set_aside(record: Quarantined, run_id: str) -> dict[str, Any]:
