@@ -31,6 +31,8 @@ def step(module: str, name: str, plan: dict[str, Any], *args: Any) -> dict[str, 
     """Run one step for a planned run: `name` of `touchstone.steps.<module>`, the module named as
     the task (`step("score", "score_shard", plan, shard)`); only that step's module is imported."""
     from touchstone.steps.plan import RunPlan
+    from touchstone.steps.processes import may_start_workers
 
+    may_start_workers()  # ingest reads with several processes
     run = getattr(import_module(f"touchstone.steps.{module}"), name)
     return user_errors_fail(lambda: run(settings_for(plan), RunPlan.from_dict(plan), *args))

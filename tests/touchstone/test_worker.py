@@ -12,6 +12,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SAMPLE_DAY
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
@@ -85,3 +87,26 @@ def test_a_warm_worker_scores_a_shard_without_loading_anything(tmp_path: Path) -
     assert found["exitcode"] == 0 and task["scored"] == 25 and task["seconds"] > 0
     assert task["before"]["pipelines"] == 4 and task["before"]["lemma_tables"] == 4 and task["before"]["automata"]
     assert task["after"] == task["before"]  # no pipeline, lemma table, compiled standard or automaton made in the task
+
+
+def test_a_task_in_a_daemonic_process_ingests_with_several_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Airflow forks a task from a Celery pool process, which `multiprocessing` marks daemonic (no
+    children allowed); the DAG's ingest step still reads with TOUCHSTONE_INGEST_PROCESSES workers."""
+    from touchstone.steps.processes import FORK
+    from touchstone.tasks import step
+
+    monkeypatch.setenv("TOUCHSTONE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TOUCHSTONE_INGEST_PROCESSES", "2")
+    settings = Settings.from_env()
+    generate_day(settings.landing_dir, SAMPLE_DAY, interactions=30, seed=3)
+    plan = plan_run(settings, SAMPLE_DAY, "daemonic", shard_size=10).to_dict()
+    with FORK.Pool(1) as pool:  # a daemonic process, as Celery's pool processes are
+        assert pool.apply(_is_daemonic)
+        done = pool.apply(step, ("ingest", "ingest_task", plan))
+    assert (done["read"], done["shards"]) == (30, [0, 1, 2])
+
+
+def _is_daemonic() -> bool:
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)

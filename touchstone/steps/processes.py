@@ -13,6 +13,15 @@ from contextlib import contextmanager
 FORK = multiprocessing.get_context("fork")  # workers share what their parent loaded
 
 
+def may_start_workers() -> None:
+    """Let this process start worker processes. An Airflow task on a Celery worker runs in a process
+    forked from a pool process that `multiprocessing` marks daemonic, and inherits the mark, which
+    forbids children ("daemonic processes are not allowed to have children"). The mark guards a
+    daemon's children from being orphaned when it is stopped; a step waits for its workers, and
+    they end when their parent's pipe closes."""
+    multiprocessing.current_process()._config.pop("daemon", None)  # type: ignore[attr-defined]
+
+
 @contextmanager
 def fewer_collections(young: int = 50_000) -> Iterator[None]:
     """The garbage collector's young generation collected every `young` allocations (700 by
