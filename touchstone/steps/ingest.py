@@ -32,7 +32,7 @@ from ingest.source_config import load_source_config
 from touchstone.settings import Settings
 from touchstone.steps.plan import RunPlan
 from touchstone.steps.processes import FORK, fewer_collections, heap_set_aside, import_great_expectations
-from touchstone.steps.staging import INGEST_QUARANTINE, LANGUAGES, SOURCES, quarantine_row, shard_file, staging, update_counts, write_checks
+from touchstone.steps.staging import INGEST_QUARANTINE, LANGUAGES, quarantine_row, shard_file, shard_sources, staging, update_counts, write_checks
 from warehouse import staging as staged
 from warehouse.checks import SuiteResult, check_input, check_rows, input_row
 from warehouse.staging import Staging
@@ -92,7 +92,6 @@ def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]
                 result = _stage(stream, folder, plan)
     write_checks(folder, "input", result.checks)
     folder.write_text(LANGUAGES, json.dumps(sorted(result.languages)))
-    folder.write_text(SOURCES, json.dumps(stream.sources))
     folder.write_table(INGEST_QUARANTINE, staged.to_arrow(result.quarantine, QUARANTINE))
     counts = update_counts(folder, files=len(stream.files), read=stream.read, duplicates_dropped=stream.duplicates, input_checks_failed=result.rejected)
     return {**plan.to_dict(), **counts, "valid": result.valid, "quarantined_on_read": len(result.quarantine), "shards": list(range(result.shards))}
@@ -159,6 +158,7 @@ def _stage(stream: DayStream, folder: Staging, plan: RunPlan) -> _Staged:
     for batch in _batches(stream, plan.shard_size, lambda record: staged_day.quarantine.append(_set_aside(record, plan.run_id))):
         kept, rejected, result = check_input(batch)
         folder.write_table(shard_file("interactions", staged_day.shards), interactions_to_rows(kept))
+        folder.write_text(shard_sources(staged_day.shards), json.dumps({item.interaction_id: stream.sources[item.interaction_id] for item in kept}))
         staged_day.quarantine += [_rejected(stream, item.interaction_id, reason, item.model_dump_json()[:EXCERPT_CHARS], plan.run_id) for item, reason in rejected]
         staged_day.add_shard(result, len(kept), len(rejected), (item.language for item in kept))
     return staged_day
@@ -286,4 +286,6 @@ def _check_shard(folder: Staging, parts: Path, number: int, members: list[tuple[
     rejected, result = check_rows(rows)
     folder.write_table(shard_file("interactions", number), to_rows(json.loads(text) for position, text in enumerate(texts) if position not in rejected))
     kept = [row for position, row in enumerate(rows) if position not in rejected]
+    sources = _FORKED["stream"].sources  # complete: the checkers are forked after every part was placed
+    folder.write_text(shard_sources(number), json.dumps({row[0]: sources[row[0]] for row in kept}))
     return [(rows[p][0], reason, texts[p][:EXCERPT_CHARS]) for p, reason in sorted(rejected.items())], result, len(kept), {row[1] for row in kept}

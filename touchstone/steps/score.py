@@ -22,7 +22,7 @@ from scorers.standard import Standard
 from touchstone.settings import Settings
 from touchstone.steps.plan import RunPlan, plan_scoring, plan_standards
 from touchstone.steps.processes import FORK, fewer_collections, heap_set_aside
-from touchstone.steps.staging import LANGUAGES, SOURCES, quarantine_row, shard_file, shard_numbers, staging
+from touchstone.steps.staging import LANGUAGES, quarantine_row, shard_file, shard_numbers, shard_sources, staging
 from warehouse import staging as staged
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE
 
@@ -105,7 +105,7 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     standards, router = plan_scoring(settings, plan)
     non_speech = load_source_config(settings.source_config).non_speech
     scorers = {ref: compiled(standard, non_speech) for ref, standard in standards.items()}
-    sources: dict[str, str] = folder.read_json(SOURCES)
+    sources: dict[str, str] = folder.read_json(shard_sources(shard))
     criterion_rows: list[dict[str, Any]] = []
     interaction_rows: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
