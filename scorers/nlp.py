@@ -124,10 +124,10 @@ def _this_code() -> str:
 class LemmaNorm:
     """Sets `token.norm_` to the lower-cased lookup lemma; memoised per surface form.
 
-    The lemma table is read when a word's norm is not known yet (`load`): the norms of words seen
-    before, in any process, are kept in `TOUCHSTONE_CACHE_DIR` (named by the table and this file's
-    code), so a command that tokenises a few known texts (`standards test`) never reads the
-    660,000-word Swedish table. A run loads the tables before forking its workers (`scorers.engine.warm`)."""
+    The lemma table is read when a word's norm is not known yet: the norms of words seen before, in
+    any process, are kept in `TOUCHSTONE_CACHE_DIR` (named by the table and this file's code), so a
+    command that tokenises a few known texts (`standards test`) never reads the 660,000-word Swedish
+    table. A run reads the tables before forking its workers (`load`, from `scorers.engine.warm`)."""
 
     KEEP_SEEN = 50_000  # words whose norms are kept between runs, at most (~1 MB, read in ~10 ms)
 

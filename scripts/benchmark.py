@@ -157,14 +157,16 @@ class PeakMemory:
     INTERVAL = 0.5
 
     def __init__(self, processes: Callable[[], list[psutil.Process]]) -> None:
-        self.processes, self.peak = processes, 0.0
+        self.processes, self.peak, self.peak_at = processes, 0.0, 0.0  # peak_at: when (time.time())
         self._done = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._done.is_set():
             try:
-                self.peak = max(self.peak, sum(p.memory_full_info().pss for p in self.processes() if p.is_running()) / 2**20)
+                now = sum(p.memory_full_info().pss for p in self.processes() if p.is_running()) / 2**20
+                if now > self.peak:
+                    self.peak, self.peak_at = now, time.time()
             except psutil.Error:
                 pass
             time.sleep(self.INTERVAL)
@@ -210,6 +212,7 @@ class StackRun:
     score_steps: list[float]
     slots: int  # task slots of the two workers together
     score_phase_seconds: float  # the first score task's start to the last one's end
+    peaks_during: dict[str, str]  # worker -> the tasks running (on either worker) when its memory peaked
 
     @property
     def start_ups(self) -> list[float]:
@@ -219,7 +222,7 @@ class StackRun:
         median = statistics.median
         score = self.tasks["score"]
         return [
-            "workers' peak memory (each process tree, PSS): " + ", ".join(f"{w} {mb:,.0f} MB" for w, mb in self.worker_peaks_mb.items()),
+            "workers' peak memory (each process tree, PSS): " + ", ".join(f"{w} {mb:,.0f} MB (during {self.peaks_during[w]})" for w, mb in self.worker_peaks_mb.items()),
             "tasks (s): " + ", ".join(f"{t} {sum(d):,.1f}" for t, d in self.tasks.items() if t != "score")
             + f"; score: {len(score)} tasks, median {median(score):.1f}, max {max(score):.1f}, sum {sum(score):,.1f}",
             f"score tasks' start-up (task less its step): median {median(self.start_ups):.2f} s, max {max(self.start_ups):.2f} s",
@@ -251,15 +254,17 @@ def run_on_stack(root: Path, data_dir: Path, concurrency: int) -> StackRun:
             DAG, run_id,
         )  # fmt: skip
         tasks: dict[str, list[float]] = {}
-        steps, spans = [], []
+        steps, spans, running = [], [], []
         for task_id, duration, value, start, end in rows:
             tasks.setdefault(task_id, []).append(float(duration))
+            running.append((task_id, float(start), float(end)))
             if task_id == "score":
                 steps.append(float((value if isinstance(value, dict) else json.loads(value))["seconds"]))
                 spans.append((float(start), float(end)))
         order = ["plan", "ingest", "score", "aggregate", "publish", "report"]
         phase = max(end for _, end in spans) - min(start for start, _ in spans)
-        return StackRun(stack.duration(run_id), {w: p.peak for w, p in peaks.items()}, {t: tasks[t] for t in order if t in tasks}, steps, 2 * concurrency, phase)
+        during = {w: " + ".join(sorted({t for t, start, end in running if start <= p.peak_at <= end})) or "no task" for w, p in peaks.items()}
+        return StackRun(stack.duration(run_id), {w: p.peak for w, p in peaks.items()}, {t: tasks[t] for t in order if t in tasks}, steps, 2 * concurrency, phase, during)
 
 
 # `scripts/stack.sh` warms its workers unless told not to; the variable Airflow reads is set too.

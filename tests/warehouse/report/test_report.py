@@ -137,3 +137,13 @@ def test_a_day_not_published_is_an_error(history: Settings, tmp_path: Path) -> N
 
     with pytest.raises(TouchstoneError, match="nothing published for 2026-11-01"):
         write_report(history.warehouse_dir, history.standards_dir, history.reviews_dir, tmp_path, date(2026, 11, 1))
+
+
+def test_a_report_that_cannot_be_written_names_its_file_and_writes_nothing_else(history: Settings, tmp_path: Path) -> None:
+    from warehouse.report import ReportError
+
+    blocked = tmp_path / "reports"
+    blocked.write_text("a file where the folder should be")
+    with pytest.raises(ReportError, match=rf"cannot write the report {re.escape(str(blocked / f'{DAY}.html'))}: "):
+        write_report(history.warehouse_dir, history.standards_dir, history.reviews_dir, blocked, DAY)
+    assert blocked.read_text() == "a file where the folder should be"
