@@ -84,6 +84,7 @@ class Result:
     processes: int
     steps: dict[str, float] = field(default_factory=dict)  # the run's own step times ("Took ..."), when it printed them
     stack: StackRun | None = None  # the DAG on the stack: peak_mb is then the larger worker's
+    step_peaks_mb: dict[str, float] = field(default_factory=dict)  # the peak during each step
 
     def row(self) -> list[str]:
         tok, e2e = self.words / self.tokenizer_seconds, self.words / self.wall_seconds
@@ -158,6 +159,7 @@ class PeakMemory:
 
     def __init__(self, processes: Callable[[], list[psutil.Process]]) -> None:
         self.processes, self.peak, self.peak_at = processes, 0.0, 0.0  # peak_at: when (time.time())
+        self.samples: list[tuple[float, float]] = []  # (time.time(), MB) every sample
         self._done = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
 
@@ -165,6 +167,7 @@ class PeakMemory:
         while not self._done.is_set():
             try:
                 now = sum(p.memory_full_info().pss for p in self.processes() if p.is_running()) / 2**20
+                self.samples.append((time.time(), now))
                 if now > self.peak:
                     self.peak, self.peak_at = now, time.time()
             except psutil.Error:
@@ -185,9 +188,20 @@ def _tree(pid: int) -> list[psutil.Process]:
     return [root, *root.children(recursive=True)]
 
 
-def run_measured(data_dir: Path, processes: int, standards_dir: Path | None = None, routing: str | None = None) -> tuple[float, float, dict[str, float]]:
-    """(wall seconds, peak MB of the process tree, the run's step times) of `touchstone run` on the
-    day (with a routing from `standards_dir`, when given)."""
+def step_peaks(samples: list[tuple[float, float]], steps: dict[str, float], ended: float) -> dict[str, float]:
+    """The peak memory sampled during each step, the steps placed back from the run's end (they
+    follow one another; what the process does after the last is printing its summary)."""
+    peaks, end = {}, ended
+    for step in reversed([s for s in STEPS if s in steps]):
+        start = end - steps[step]
+        peaks[step] = max((mb for at, mb in samples if start <= at <= end), default=0.0)
+        end = start
+    return {step: peaks[step] for step in STEPS if step in peaks}
+
+
+def run_measured(data_dir: Path, processes: int, standards_dir: Path | None = None, routing: str | None = None) -> tuple[float, float, dict[str, float], dict[str, float]]:
+    """(wall seconds, peak MB of the process tree, the run's step times, the peak during each step)
+    of `touchstone run` on the day (with a routing from `standards_dir`, when given)."""
     command = [str(Path(sys.executable).with_name("touchstone")), "run", "--date", DAY.isoformat(), "--data-dir", str(data_dir), "--processes", str(processes)]
     command += ["--routing", routing] if routing else []
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "False", **({"TOUCHSTONE_STANDARDS_DIR": str(standards_dir)} if standards_dir else {})}
@@ -195,10 +209,11 @@ def run_measured(data_dir: Path, processes: int, standards_dir: Path | None = No
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     with PeakMemory(lambda: _tree(process.pid)) as memory:
         output, _ = process.communicate()
-        wall = time.perf_counter() - start
+        wall, ended = time.perf_counter() - start, time.time()
     if process.returncode != 0:
         raise SystemExit(f"touchstone run failed:\n{output[-3000:]}")
-    return wall, memory.peak, step_seconds(output)
+    steps = step_seconds(output)
+    return wall, memory.peak, steps, step_peaks(memory.samples, steps, ended)
 
 
 @dataclass
@@ -394,11 +409,12 @@ def measure(
         return Result(f"{name}, DAG on the stack", interactions, words, tokenizer_seconds, run.wall_seconds, max(run.worker_peaks_mb.values()), processes, stack=run)
     if routed is not None:
         with console.status(f"{name}: touchstone run --routing split (two standards of half the size) ..."):
-            wall, peak, steps = run_measured(data_dir, processes, split_standard(routed), "split")
-        return Result(f"{name}, two standards routed", interactions, words, tokenizer_seconds, wall, peak, processes, steps)
+            wall, peak, steps, peaks = run_measured(data_dir, processes, split_standard(routed), "split")
+        return Result(f"{name}, two standards routed", interactions, words, tokenizer_seconds, wall, peak, processes, steps, step_peaks_mb=peaks)
     with console.status(f"{name}: touchstone run --processes {processes} ..."):
-        wall, peak, steps = run_measured(data_dir, processes)
-    return Result(name, interactions, words, tokenizer_seconds, wall, peak, processes, steps)
+        wall, peak, steps, peaks = run_measured(data_dir, processes)
+    console.print(f"{name}: peak memory by step: " + ", ".join(f"{step} {mb:,.0f} MB" for step, mb in peaks.items()))
+    return Result(name, interactions, words, tokenizer_seconds, wall, peak, processes, steps, step_peaks_mb=peaks)
 
 
 def measured_startup(root: Path, data_dir: Path, shard_size: int, warm: bool) -> StartUp:
