@@ -68,6 +68,7 @@ class Warehouse:
         if files.get_file_info(f"{root}/{relative}").type != pafs.FileType.NotFound:
             files.delete_file(f"{root}/{relative}")
 
+
 # The AWS variables delta-rs reads from the environment when no connection gives the options: the
 # side files and the staging area, written through pyarrow, find the same endpoint and keys.
 _AWS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL")
