@@ -12,7 +12,7 @@ For each dataset, in one run:
 - end to end: `touchstone run --processes P` in a fresh process (read the landing JSONL, score
   against the complete default standard, aggregate, check, write Parquet, write the report), wall
   clock from start to exit, spaCy start-up included, peak memory of the whole process tree (PSS:
-  the pages forked workers share count once) sampled every 0.1 s;
+  the pages forked workers share count once) sampled every 0.5 s, and the peak during each step;
 - with `--stack`, the same day through the nightly DAG on `scripts/stack.sh`'s stack (two Celery
   workers with P/2 task slots each, as two machines with half the cores; transcripts and tables in
   its S3 bucket): the DAG run's start to end as the scheduler recorded it, each worker's peak memory
