@@ -7,6 +7,8 @@ Messages name the file and line or record, say what was expected and how to fix 
 
 from __future__ import annotations
 
+import re
+
 
 class TouchstoneError(Exception):
     """An error the user can fix; `hint` says how."""
@@ -30,3 +32,10 @@ def _rebuilt(cls: type[TouchstoneError], args: tuple[object, ...], state: dict[s
     Exception.__init__(error, *args)
     error.__dict__.update(state)
     return error
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """An error in one line, for a message that names what failed: pyarrow's and the AWS SDK's run
+    over several lines with request ids and the SDK's details."""
+    text = re.sub(r" ?\(Request ID: [^)]*\)", "", " ".join(str(exc).split()))
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -51,6 +51,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import psutil
 import spacy
@@ -61,7 +62,7 @@ from foundation.errors import TouchstoneError
 from touchstone import public_dialogues
 from touchstone.sample_data import generate_day
 from touchstone.settings import PROJECT_ROOT
-from touchstone.stack import DAG, running_stack
+from touchstone.stack import DAG, Stack, running_stack
 
 DAY = date(2026, 11, 22)
 DIALOGUES = PROJECT_ROOT.parent / "shared" / "data" / "dialogues"
@@ -262,24 +263,30 @@ def run_on_stack(root: Path, data_dir: Path, concurrency: int) -> StackRun:
         with console.status("the nightly DAG on the stack ..."), peaks["worker1"], peaks["worker2"]:
             run_id = stack.trigger(DAY)
             stack.wait_for_runs([run_id], timeout=4 * 3600)
-        rows = stack.sql(
-            """select ti.task_id, ti.duration, x.value, extract(epoch from ti.start_date), extract(epoch from ti.end_date) from task_instance ti left join xcom x
-               on x.dag_id = ti.dag_id and x.run_id = ti.run_id and x.task_id = ti.task_id and x.map_index = ti.map_index and x.key = 'return_value'
-               where ti.dag_id = %s and ti.run_id = %s and ti.state = 'success' order by ti.task_id, ti.map_index""",
-            DAG, run_id,
-        )  # fmt: skip
         tasks: dict[str, list[float]] = {}
         steps, spans, running = [], [], []
-        for task_id, duration, value, start, end in rows:
-            tasks.setdefault(task_id, []).append(float(duration))
-            running.append((task_id, float(start), float(end)))
+        for task_id, duration, value, start, end in _succeeded_tasks(stack, run_id):
+            tasks.setdefault(task_id, []).append(duration)
+            running.append((task_id, start, end))
             if task_id == "score":
-                steps.append(float((value if isinstance(value, dict) else json.loads(value))["seconds"]))
-                spans.append((float(start), float(end)))
+                steps.append(float(value["seconds"]))
+                spans.append((start, end))
         order = ["plan", "ingest", "score", "aggregate", "publish", "report"]
         phase = max(end for _, end in spans) - min(start for start, _ in spans)
         during = {w: " + ".join(sorted({t for t, start, end in running if start <= p.peak_at <= end})) or "no task" for w, p in peaks.items()}
         return StackRun(stack.duration(run_id), {w: p.peak for w, p in peaks.items()}, {t: tasks[t] for t in order if t in tasks}, steps, 2 * concurrency, phase, during)
+
+
+def _succeeded_tasks(stack: Stack, run_id: str) -> list[tuple[str, float, Any, float, float]]:
+    """(task id, duration, return value, start, end: epoch seconds) of the DAG run's successful
+    task instances, as the metadata database records them, by task id and map index."""
+    rows = stack.sql(
+        """select ti.task_id, ti.duration, x.value, extract(epoch from ti.start_date), extract(epoch from ti.end_date) from task_instance ti left join xcom x
+           on x.dag_id = ti.dag_id and x.run_id = ti.run_id and x.task_id = ti.task_id and x.map_index = ti.map_index and x.key = 'return_value'
+           where ti.dag_id = %s and ti.run_id = %s and ti.state = 'success' order by ti.task_id, ti.map_index""",
+        DAG, run_id,
+    )  # fmt: skip
+    return [(task_id, float(duration), json.loads(value) if isinstance(value, str) else value, float(start), float(end)) for task_id, duration, value, start, end in rows]
 
 
 # `scripts/stack.sh` warms its workers unless told not to; the variable Airflow reads is set too.
@@ -323,14 +330,8 @@ def stack_startup(root: Path, data_dir: Path, shard_size: int, warm: bool) -> St
         with console.status(f"{name} workers: the nightly DAG in shards of {shard_size} ..."):
             run_id = stack.trigger(DAY, shard_size)
             stack.wait_for_runs([run_id], timeout=4 * 3600)
-        rows = stack.sql(
-            """select ti.duration, x.value from task_instance ti join xcom x
-               on x.dag_id = ti.dag_id and x.run_id = ti.run_id and x.task_id = ti.task_id and x.map_index = ti.map_index and x.key = 'return_value'
-               where ti.dag_id = %s and ti.run_id = %s and ti.task_id = 'score' and ti.state = 'success' order by ti.map_index""",
-            DAG, run_id,
-        )  # fmt: skip
-    values = [value if isinstance(value, dict) else json.loads(value) for _, value in rows]
-    return StartUp(name, [float(duration) for duration, _ in rows], [float(v["seconds"]) for v in values])
+        scored = [(duration, value) for task_id, duration, value, _, _ in _succeeded_tasks(stack, run_id) if task_id == "score"]
+    return StartUp(name, [duration for duration, _ in scored], [float(value["seconds"]) for _, value in scored])
 
 
 def generated(root: Path, count: int) -> Path:

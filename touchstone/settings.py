@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # imported where used: pyarrow (~0.5 s) is not needed to know
     from warehouse.staging import Staging
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CORES = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Settings:
     lock_wait_seconds: float = 1800.0
     retention_days: int = 30
     # Processes the DAG's ingest task reads the day with (the CLI's --processes sets its own).
-    ingest_processes: int = os.cpu_count() or 1
+    ingest_processes: int = CORES
 
     @property
     def landing(self) -> str:
@@ -112,13 +113,6 @@ class Settings:
         return self.data_dir / "reports"
 
     @property
-    def reports(self) -> Path | Warehouse:
-        """Where the reports are written: `reports_dir`, or with a warehouse on an object store its
-        `reports/` prefix (the report task may run on any worker; none shares a folder)."""
-        warehouse = self.warehouse
-        return self.reports_dir if warehouse.local is not None else warehouse
-
-    @property
     def reviews_dir(self) -> Path:
         """Human reviewers' outcomes per date (`<date>.csv`), kept by `touchstone calibrate` for the report."""
         return self.data_dir / "reviews"
@@ -141,7 +135,7 @@ class Settings:
             lock_expiry_seconds=_number("TOUCHSTONE_LOCK_EXPIRY_SECONDS", 120.0, float),
             lock_wait_seconds=_number("TOUCHSTONE_LOCK_WAIT_SECONDS", 1800.0, float),
             retention_days=_number("TOUCHSTONE_RETENTION_DAYS", 30, int),
-            ingest_processes=_number("TOUCHSTONE_INGEST_PROCESSES", os.cpu_count() or 1, int),
+            ingest_processes=_number("TOUCHSTONE_INGEST_PROCESSES", CORES, int),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
 

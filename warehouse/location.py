@@ -9,6 +9,7 @@ runs' check results) are written through a pyarrow file system made from the sam
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,11 +50,14 @@ class Warehouse:
         return self.uri
 
     def write_text(self, relative: str, text: str) -> None:
-        """Write a side file (UTF-8) at `relative` under the warehouse."""
+        """Write a side file (UTF-8) at `relative` under the warehouse, whole: readers never open
+        half of it (on a folder it is written aside and renamed; an object appears when uploaded)."""
         if self.local is not None:
             target = self.local / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            aside = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # concurrent writers apart
+            aside.write_text(text, encoding="utf-8")
+            os.replace(aside, target)
             return
         files, root = filesystem(self.uri, self.storage_options)
         with files.open_output_stream(f"{root}/{relative}") as out:

@@ -12,7 +12,6 @@ goes through `Staging`, the same code for both; a failure names the staging URL
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from foundation.errors import TouchstoneError
+from foundation.errors import TouchstoneError, one_line
 from warehouse.location import filesystem
 from warehouse.tables import Table
 
@@ -77,7 +76,7 @@ class Staging:
         try:
             fs, root = filesystem(text, storage_options)
         except (OSError, ValueError) as exc:
-            raise StagingError(f"cannot use the staging area {text}: {_why(exc)}", HINT) from exc
+            raise StagingError(f"cannot use the staging area {text}: {one_line(exc)}", HINT) from exc
         return cls(text.rstrip("/"), fs, root.rstrip("/"))
 
     @property
@@ -99,7 +98,7 @@ class Staging:
 
     def error(self, what: str, relative: str, exc: BaseException) -> StagingError:
         where = f"{self.uri}/{relative}" if relative else self.uri
-        return StagingError(f"cannot {what} the staging area {where}: {_why(exc)}", HINT)
+        return StagingError(f"cannot {what} the staging area {where}: {one_line(exc)}", HINT)
 
     def _parent(self, relative: str) -> None:
         """A local file's folder is made first; an object store has no folders to make."""
@@ -211,12 +210,6 @@ class Staging:
 
 
 HINT = "check that the bucket exists, the credentials may write it, and the endpoint answers (TOUCHSTONE_STAGING_URL, else the warehouse's)"
-
-
-def _why(exc: BaseException) -> str:
-    """An error in one line: pyarrow's AWS errors run over several lines with the SDK's details."""
-    text = re.sub(r" ?\(Request ID: [^)]*\)", "", " ".join(str(exc).split()))
-    return text if len(text) <= 300 else text[:300] + "..."
 
 
 def to_arrow(rows: Sequence[dict[str, Any]], table: Table) -> pa.Table:

@@ -241,11 +241,16 @@ def _pattern_texts(language: str) -> list[str]:
 
 
 @cache
+def _this_code() -> str:
+    """The hash of this file: what the patterns' texts are made by."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+@cache
 def _patterns(language: str) -> _Patterns:
     # Kept between runs (`scorers.regex_cache`): building the texts (0.05-0.1 s a language) under
     # this file's hash, compiling them (0.1-0.5 s a language) under their text.
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    run, one, before = regex_cache.texts(f"spoken-{language}-{code}", lambda: _pattern_texts(language))
+    run, one, before = regex_cache.texts(f"spoken-{language}-{_this_code()}", lambda: _pattern_texts(language))
     return _Patterns(regex_cache.compile(run, re.IGNORECASE), regex_cache.compile(one, re.IGNORECASE), regex_cache.compile(before, re.IGNORECASE))
 
 

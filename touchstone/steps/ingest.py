@@ -22,7 +22,7 @@ from typing import Any
 
 from upath import UPath
 
-from foundation.errors import TouchstoneError
+from foundation.errors import TouchstoneError, one_line
 from ingest.interaction import Interaction
 from ingest.interaction_rows import interactions_to_rows, to_rows
 from ingest.landing import landing_root
@@ -116,7 +116,7 @@ def _on_this_machine(stream: DayStream) -> Iterator[DayStream]:
                 with path.open("rb") as source, target.open("wb") as out:
                     shutil.copyfileobj(source, out, COPY_BYTES)
             except OSError as exc:
-                raise TouchstoneError(f"cannot copy the landing file {name} from {stream.root} to {folder}: {' '.join(str(exc).split())[:300]}", COPY_HINT) from exc
+                raise TouchstoneError(f"cannot copy the landing file {name} from {stream.root} to {folder}: {one_line(exc)}", COPY_HINT) from exc
             copies.append(UPath(target))
         yield stream.read_from(copies)
     finally:

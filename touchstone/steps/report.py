@@ -16,8 +16,12 @@ from warehouse.report import write_report
 
 def report_day(settings: Settings, day: date, out: Path | None = None, standard_id: str | None = None) -> Path | str:
     """`warehouse.report.write_report` with the deployment's folders: what the pipeline, the CLI
-    and scripts call (the report itself takes its folders as arguments and knows no settings)."""
-    return write_report(settings.warehouse, settings.standards_dir, settings.reviews_dir, settings.reports, day, out, standard_id)
+    and scripts call (the report itself takes its folders as arguments and knows no settings). The
+    pages go to `<data>/reports/`, or beside a warehouse on an object store (`<warehouse>/reports/`:
+    the report task may run on any worker, and none shares a folder)."""
+    warehouse = settings.warehouse
+    reports = settings.reports_dir if warehouse.local is not None else warehouse
+    return write_report(warehouse, settings.standards_dir, settings.reviews_dir, reports, day, out, standard_id)
 
 
 def report(settings: Settings, plan: RunPlan) -> dict[str, Any]:

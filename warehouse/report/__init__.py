@@ -12,13 +12,11 @@ worker of a cluster reaches them.
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from foundation.errors import TouchstoneError
+from foundation.errors import TouchstoneError, one_line
 from scorers.loader import load_standards
 from warehouse.location import Warehouse
 from warehouse.report.html import render
@@ -45,7 +43,8 @@ def write_report(
     workers share no folder); `out` is a file on this machine."""
     folder = load_standards(standards_dir)  # read once for every page and the clean-up
     first = load_inputs(warehouse, standards_dir, reviews_dir, day, standard_id, folder)
-    pages_at = _Pages(reports if out is None else out.parent)
+    where = reports if out is None else out.parent
+    pages_at = _Pages(Warehouse.at(where), "") if isinstance(where, Path) else _Pages(where, f"{REPORTS}/")
     target = Path(out.name if out else f"{day.isoformat()}.html")
     ids = tuple(i for i, _v, _n in first.day_standards) or ("",)
     pages = {i: page_name(target, ids, i).name for i in ids}
@@ -67,33 +66,26 @@ class ReportError(TouchstoneError):
 
 @dataclass(frozen=True)
 class _Pages:
-    """Where the pages go: a local folder, or the `reports/` prefix of a warehouse on an object store."""
+    """Where the pages go: a local folder, or the `reports/` prefix of a warehouse on an object
+    store; written whole through the warehouse's side files either way."""
 
-    at: Path | Warehouse
+    at: Warehouse
+    prefix: str  # "" in a folder of reports, "reports/" beside a warehouse
 
     def where(self, name: str) -> Path | str:
-        return self.at / name if isinstance(self.at, Path) else f"{self.at.uri}/{REPORTS}/{name}"
+        return self.at.local / f"{self.prefix}{name}" if self.at.local is not None else f"{self.at.uri}/{self.prefix}{name}"
 
     def write(self, name: str, page: str) -> None:
         try:
-            if isinstance(self.at, Path):
-                self.at.mkdir(parents=True, exist_ok=True)
-                tmp = self.at / f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"  # concurrent writers apart
-                tmp.write_text(page, encoding="utf-8")
-                os.replace(tmp, self.at / name)
-            else:
-                self.at.write_text(f"{REPORTS}/{name}", page)  # an object appears whole when its upload ends
+            self.at.write_text(self.prefix + name, page)
         except OSError as exc:
-            raise ReportError(f"cannot write the report {self.where(name)}: {' '.join(str(exc).split())[:300]}", HINT) from exc
+            raise ReportError(f"cannot write the report {self.where(name)}: {one_line(exc)}", HINT) from exc
 
     def remove(self, name: str) -> None:
         try:
-            if isinstance(self.at, Path):
-                (self.at / name).unlink(missing_ok=True)
-            else:
-                self.at.remove_file(f"{REPORTS}/{name}")
+            self.at.remove_file(self.prefix + name)
         except OSError as exc:
-            raise ReportError(f"cannot remove the report {self.where(name)}: {' '.join(str(exc).split())[:300]}", HINT) from exc
+            raise ReportError(f"cannot remove the report {self.where(name)}: {one_line(exc)}", HINT) from exc
 
 
 REPORTS = "reports"  # the prefix of the pages beside a warehouse on an object store
