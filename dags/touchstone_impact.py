@@ -23,7 +23,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from touchstone.tasks import settings_for, step, user_errors_fail
+from touchstone.tasks import TASK_SHARD_SIZE, settings_for, step, user_errors_fail
 
 
 @dag(
@@ -35,7 +35,7 @@ from touchstone.tasks import settings_for, step, user_errors_fail
         "draft": Param("", type="string", minLength=1, description="Path of the draft standard (YAML)."),
         "from": Param("", type="string", format="date", description="First date to re-score (YYYY-MM-DD)."),
         "to": Param("", type="string", format="date", description="Last date to re-score, included (YYYY-MM-DD)."),
-        "shard_size": Param(2000, type="integer", minimum=1, description="Interactions per mapped scoring task."),
+        "shard_size": Param(TASK_SHARD_SIZE, type="integer", minimum=1, description="Interactions per mapped scoring task."),
         "source": Param(None, type=["null", "string"], description="Folder or URL of the landing area (default: TOUCHSTONE_LANDING_URL or the data folder)."),
         "source_conn_id": Param(None, type=["null", "string"], description="Airflow connection id with the object store's credentials."),
     },

@@ -32,7 +32,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset, Param, dag, task
 
-from touchstone.tasks import settings_for, step, user_errors_fail
+from touchstone.tasks import TASK_SHARD_SIZE, settings_for, step, user_errors_fail
 
 TABLES = ("criterion_results", "interaction_scores", "agent_daily_scores", "quarantine", "runs")
 # Stable identities, whatever folder or bucket the warehouse is in: Airflow keys assets by name and
@@ -51,7 +51,7 @@ IO_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay": timedelta(minutes=1),
         "date": Param(None, type=["null", "string"], format="date", description="Date to score (default: the day before the run)."),
         "standard": Param(None, type=["null", "string"], description="Standard `id` or `id@version` for every interaction (default: in force on the date)."),
         "routing": Param(None, type=["null", "string"], description="Routing `id` or `id@version`: each interaction gets the standards it routes to (default: TOUCHSTONE_ROUTING)."),
-        "shard_size": Param(2000, type="integer", minimum=1, description="Interactions per mapped scoring task."),
+        "shard_size": Param(TASK_SHARD_SIZE, type="integer", minimum=1, description="Interactions per mapped scoring task."),
         "source": Param(None, type=["null", "string"], description="Folder or URL of the landing area (default: TOUCHSTONE_LANDING_URL or the data folder)."),
         "source_conn_id": Param(None, type=["null", "string"], description="Airflow connection id with the object store's credentials."),
     },

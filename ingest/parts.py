@@ -11,8 +11,11 @@ middle.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 import numpy as np
@@ -61,16 +64,23 @@ def line_spans(raw: IO[bytes], part_bytes: int) -> Iterator[tuple[int, int, int]
         yield start, position, first
 
 
-def day_parts(paths: list[UPath], part_bytes: int) -> Iterator[list[Span]]:
+def day_parts(paths: list[UPath], part_bytes: int, copies: list[Path] | None = None) -> Iterator[list[Span]]:
     """The parts of the day's files, in reading order, as they are cut (workers may start on the
     first while the rest are cut): uncompressed line files over `part_bytes` in spans cut at line
-    ends, every other file whole, consecutive small files together."""
+    ends, every other file whole, consecutive small files together.
+
+    With `copies` (a path for each file), the files are copied there in the same pass: each part
+    is yielded once its bytes are in its copy, so workers reading the copies start on the first
+    part while the rest of an object store's files are still on their way."""
     part: list[Span] = []
     size = 0
     for number, path in enumerate(paths):
         fmt = line_format_for(path.name)
         length = path.stat().st_size
         if fmt is None or fmt.read_lines is None or path.name.endswith(".gz") or length <= part_bytes:
+            if copies is not None:
+                with path.open("rb") as raw, copies[number].open("wb") as out:
+                    shutil.copyfileobj(raw, out, BLOCK)
             part.append(Span(number))
             size += length
             if size >= part_bytes:
@@ -80,8 +90,23 @@ def day_parts(paths: list[UPath], part_bytes: int) -> Iterator[list[Span]]:
         if part:
             yield part
             part, size = [], 0
-        with path.open("rb") as raw:
-            for start, end, first in line_spans(raw, part_bytes):
+        with path.open("rb") as raw, ExitStack() as copy:
+            out = copy.enter_context(copies[number].open("wb")) if copies is not None else None
+            for start, end, first in line_spans(raw if out is None else _Copying(raw, out), part_bytes):
+                if out is not None:
+                    out.flush()  # the part's bytes where a worker can read them
                 yield [Span(number, start, end, first)]
     if part:
         yield part
+
+
+class _Copying:
+    """A binary stream that writes what is read from it to `out`."""
+
+    def __init__(self, raw: IO[bytes], out: IO[bytes]) -> None:
+        self.raw, self.out = raw, out
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.out.write(data)
+        return data

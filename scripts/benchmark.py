@@ -229,6 +229,7 @@ class StackRun:
     slots: int  # task slots of the two workers together
     score_phase_seconds: float  # the first score task's start to the last one's end
     peaks_during: dict[str, str]  # worker -> the tasks running (on either worker) when its memory peaked
+    cpu_seconds: dict[str, float]  # the stack's components' CPU during the run (`StackCpu`)
 
     @property
     def start_ups(self) -> list[float]:
@@ -243,6 +244,8 @@ class StackRun:
             + f"; score: {len(score)} tasks, median {median(score):.1f}, max {max(score):.1f}, sum {sum(score):,.1f}",
             f"score tasks' start-up (task less its step): median {median(self.start_ups):.2f} s, max {max(self.start_ups):.2f} s",
             f"score phase {self.score_phase_seconds:,.1f} s on {self.slots} slots: a slot idle {self.idle_per_task:.2f} s a task (scheduling, queueing)",
+            f"CPU during the run ({sum(self.cpu_seconds.values()):,.0f} s of {2 * self.wall_seconds:,.0f} on two cores): "
+            + ", ".join(f"{name} {seconds:,.1f} s" for name, seconds in sorted(self.cpu_seconds.items(), key=lambda item: -item[1])),
         ]  # fmt: skip
 
     @property
@@ -260,9 +263,11 @@ def run_on_stack(root: Path, data_dir: Path, concurrency: int) -> StackRun:
         with console.status("delivering the day to the stack's bucket ..."):
             stack.deliver(data_dir / "landing", DAY)
         peaks = {worker: PeakMemory(lambda pid=stack.pid(worker): _tree(pid)) for worker in ("worker1", "worker2")}
+        cpu = StackCpu(stack)
         with console.status("the nightly DAG on the stack ..."), peaks["worker1"], peaks["worker2"]:
             run_id = stack.trigger(DAY)
             stack.wait_for_runs([run_id], timeout=4 * 3600)
+        cpu_seconds = cpu.since()
         tasks: dict[str, list[float]] = {}
         steps, spans, running = [], [], []
         for task_id, duration, value, start, end in _succeeded_tasks(stack, run_id):
@@ -274,7 +279,37 @@ def run_on_stack(root: Path, data_dir: Path, concurrency: int) -> StackRun:
         order = ["plan", "ingest", "score", "aggregate", "publish", "report"]
         phase = max(end for _, end in spans) - min(start for start, _ in spans)
         during = {w: " + ".join(sorted({t for t, start, end in running if start <= p.peak_at <= end})) or "no task" for w, p in peaks.items()}
-        return StackRun(stack.duration(run_id), {w: p.peak for w, p in peaks.items()}, {t: tasks[t] for t in order if t in tasks}, steps, 2 * concurrency, phase, during)
+        return StackRun(stack.duration(run_id), {w: p.peak for w, p in peaks.items()}, {t: tasks[t] for t in order if t in tasks}, steps, 2 * concurrency, phase, during, cpu_seconds)
+
+
+class StackCpu:
+    """The CPU seconds each of the stack's components used since this was made: every process,
+    by the process group it is in (each component leads one; PostgreSQL's by its OS user), its own
+    time and that of the children it reaped (the tasks' processes, once they ended), so each
+    process counts once. The benchmark itself (its memory samplers) and the rest of the machine
+    are named apart."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.groups = {os.getpgid(stack.pid(c)): c for c in STACK_COMPONENTS if (stack.folder / "run" / f"{c}.pid").exists()}
+        self.start = self._now()
+
+    def _now(self) -> dict[str, float]:
+        used: dict[str, float] = {}
+        for process in psutil.process_iter():
+            try:
+                times, pgid = process.cpu_times(), os.getpgid(process.pid)
+                name = "benchmark" if process.pid == os.getpid() else self.groups.get(pgid) or ("postgres" if process.username() == "postgres" else "rest of the machine")
+            except (psutil.Error, ProcessLookupError):
+                continue
+            used[name] = used.get(name, 0.0) + times.user + times.system + times.children_user + times.children_system
+        return used
+
+    def since(self) -> dict[str, float]:
+        now = self._now()
+        return {name: round(seconds - self.start.get(name, 0.0), 1) for name, seconds in now.items() if seconds - self.start.get(name, 0.0) >= 0.5}
+
+
+STACK_COMPONENTS = ("redis", "moto", "scheduler", "dag-processor", "api-server", "worker1", "worker2")
 
 
 def _succeeded_tasks(stack: Stack, run_id: str) -> list[tuple[str, float, Any, float, float]]:

@@ -10,6 +10,12 @@ from typing import Any
 from foundation.errors import TouchstoneError
 from touchstone.settings import Settings
 
+# Interactions per mapped scoring task, by default. A DAG task costs a slot ~1.6 s beyond its work
+# (Celery, the task's supervisor, the API calls that start and end it): on shards of 2,000 (4-11 s
+# of work) that was a fifth of the scoring phase on the stack. `touchstone run`'s worker processes
+# cost nothing a shard, and keep 2,000 (`steps.plan.DEFAULT_SHARD_SIZE`).
+TASK_SHARD_SIZE = 5000
+
 
 def settings_for(plan: dict[str, Any]) -> Settings:
     """The deployment's settings, with the source the run was planned with."""

@@ -64,3 +64,22 @@ def test_large_line_files_are_cut_and_small_or_compressed_files_kept_whole(tmp_p
     assert len(cut) == 3 and all(len(part) == 1 and part[0].end is not None for part in cut)  # the last span: what is left
     # Small files travel together until a part is full; a compressed file, however large, is read whole.
     assert [[(s.file, s.end) for s in part] for part in found[3:]] == [[(1, None), (2, None), (3, None)], [(4, None)]]
+
+
+def test_copies_are_made_as_the_parts_are_cut_and_each_part_is_in_its_copy_when_yielded(tmp_path: Path) -> None:
+    big = b"".join(RECORD % i + b"\n" for i in range(100))
+    files = {"a.jsonl": big, "b.json": json.dumps({"conversation": []}).encode(), "c.jsonl.gz": gzip.compress(big, 0)}
+    for file, data in files.items():
+        (tmp_path / file).write_bytes(data)
+    root = landing_root(tmp_path)
+    copies = [tmp_path / "copies" / file for file in files]
+    copies[0].parent.mkdir()
+    seen = []
+    for part in day_parts([root / file for file in files], part_bytes=len(big) // 3, copies=copies):
+        for span in part:  # what a worker would read of the copy now: the part's bytes, as in the file
+            copied = copies[span.file].read_bytes()
+            end = span.end if span.end is not None else len(files[list(files)[span.file]])
+            assert copied[span.start : end] == files[list(files)[span.file]][span.start : end]
+            seen.append((span.file, span.end is None))
+    assert seen == [(0, False)] * 3 + [(1, True), (2, True)]
+    assert [copy.read_bytes() for copy in copies] == list(files.values())

@@ -243,7 +243,7 @@ def test_a_day_read_in_parts_by_workers_is_staged_as_one_process_stages_it(tmp_p
     _messy_day(tmp_path / "landing")
     monkeypatch.setattr(ingest_step, "PART_BYTES", part_bytes)
     in_workers, stage_in_workers = tmp_path / "in_workers", ingest_step._stage_in_workers  # called in a child: noted in a file
-    monkeypatch.setattr(ingest_step, "_stage_in_workers", lambda *args: (in_workers.write_text(str(args[-1])), stage_in_workers(*args))[1])
+    monkeypatch.setattr(ingest_step, "_stage_in_workers", lambda *args: (in_workers.write_text(str(args[3])), stage_in_workers(*args))[1])
     folders, summaries = [], []
     for processes in (1, 2):
         settings = Settings.from_env(data_dir=tmp_path / str(processes), landing_dir=tmp_path / "landing")

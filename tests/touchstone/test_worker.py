@@ -18,7 +18,8 @@ from tests.conftest import SAMPLE_DAY
 from touchstone.sample_data import generate_day
 from touchstone.settings import Settings
 from touchstone.steps.ingest import ingest
-from touchstone.steps.plan import plan_run
+from touchstone.steps.plan import RunPlan, plan_run
+from touchstone.steps.staging import shard_file, staging
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,7 +104,11 @@ def test_a_task_in_a_daemonic_process_ingests_with_several_processes(tmp_path: P
     with FORK.Pool(1) as pool:  # a daemonic process, as Celery's pool processes are
         assert pool.apply(_is_daemonic)
         done = pool.apply(step, ("ingest", "ingest_task", plan))
-    assert (done["read"], done["shards"]) == (30, [0, 1, 2])
+    assert (done["read"], sorted(done["shards"])) == (30, [0, 1, 2])
+    # The DAG maps its scoring tasks in this order: the largest shards first.
+    folder = staging(settings, RunPlan.from_dict(plan))
+    sizes = [folder.size(shard_file("interactions", n)) for n in done["shards"]]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) > 1
 
 
 def _is_daemonic() -> bool:

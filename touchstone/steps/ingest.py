@@ -33,7 +33,7 @@ from ingest.source_config import load_source_config
 from touchstone.settings import Settings
 from touchstone.steps.plan import RunPlan
 from touchstone.steps.processes import FORK, fewer_collections, heap_set_aside, import_great_expectations
-from touchstone.steps.staging import INGEST_QUARANTINE, LANGUAGES, quarantine_row, shard_file, shard_sources, staging, update_counts, write_checks
+from touchstone.steps.staging import INGEST_QUARANTINE, LANGUAGES, largest_first, quarantine_row, shard_file, shard_sources, staging, update_counts, write_checks
 from warehouse import staging as staged
 from warehouse.checks import SuiteResult, check_input, check_rows, input_row
 from warehouse.staging import Staging
@@ -72,8 +72,10 @@ def ingest(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, A
 
 
 def ingest_task(settings: Settings, plan: RunPlan) -> dict[str, Any]:
-    """The DAG's ingest task: `ingest` with the deployment's `TOUCHSTONE_INGEST_PROCESSES`."""
-    return ingest(settings, plan, settings.ingest_processes)
+    """The DAG's ingest task: `ingest` with the deployment's `TOUCHSTONE_INGEST_PROCESSES`, its
+    shards largest first (the order the DAG maps its scoring tasks in)."""
+    result = ingest(settings, plan, settings.ingest_processes)
+    return {**result, "shards": largest_first(staging(settings, plan), result["shards"])}
 
 
 @fewer_collections()
@@ -84,9 +86,10 @@ def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]
     stream = stream_day(root, plan.day, load_source_config(settings.source_config))
     with ExitStack() as copies:
         if processes > 1:
+            parts = None
             if root.protocol != "file":  # workers forked beside an object store's client must not use it
-                stream = copies.enter_context(_on_this_machine(stream))
-            result = _stage_in_workers(stream, folder, plan, processes)
+                stream, parts = copies.enter_context(_on_this_machine(stream))
+            result = _stage_in_workers(stream, folder, plan, processes, parts)
         else:
             import_great_expectations()  # first, so the suite's collections leave it aside too
             with heap_set_aside():
@@ -98,27 +101,23 @@ def _ingest(settings: Settings, plan: RunPlan, processes: int) -> dict[str, Any]
     return {**plan.to_dict(), **counts, "valid": result.valid, "quarantined_on_read": len(result.quarantine), "shards": list(range(result.shards))}
 
 
-COPY_BYTES = 8 << 20
-
-
 @contextmanager
-def _on_this_machine(stream: DayStream) -> Iterator[DayStream]:
-    """The stream reading copies of its files, made in a temporary folder on this machine (the
-    bytes the workers would have fetched, fetched once, by this process). Forked workers never use
-    the object store's client, which is not safe across a fork; the records keep their landing
-    names. The copies are removed when the block ends."""
+def _on_this_machine(stream: DayStream) -> Iterator[tuple[DayStream, Iterator[list[Span]]]]:
+    """The stream reading copies of its files in a temporary folder on this machine, and the day's
+    parts, cut as the copies are made (`day_parts`): workers start on the first part while the rest
+    is on its way, and never use the object store's client, which is not safe across a fork. The
+    records keep their landing names. The copies are removed when the block ends."""
     folder = Path(tempfile.mkdtemp(prefix="touchstone-landing-"))
+    copies = [folder / f"{number:05d}-{PurePosixPath(name).name}" for number, name in enumerate(stream.files)]  # the name keeps the format and .gz
+
+    def parts() -> Iterator[list[Span]]:
+        try:
+            yield from day_parts(stream.paths, PART_BYTES, copies)
+        except OSError as exc:
+            raise TouchstoneError(f"cannot copy the landing files of {stream.root} to {folder}: {one_line(exc)}", COPY_HINT) from exc
+
     try:
-        copies = []
-        for number, (path, name) in enumerate(zip(stream.paths, stream.files, strict=True)):
-            target = folder / f"{number:05d}-{PurePosixPath(name).name}"  # the name keeps the format and .gz
-            try:
-                with path.open("rb") as source, target.open("wb") as out:
-                    shutil.copyfileobj(source, out, COPY_BYTES)
-            except OSError as exc:
-                raise TouchstoneError(f"cannot copy the landing file {name} from {stream.root} to {folder}: {one_line(exc)}", COPY_HINT) from exc
-            copies.append(UPath(target))
-        yield stream.read_from(copies)
+        yield stream.read_from([UPath(copy) for copy in copies]), parts()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -216,7 +215,7 @@ class _Shards:
         return []
 
 
-def _stage_in_workers(stream: DayStream, folder: Staging, plan: RunPlan, processes: int) -> _Staged:
+def _stage_in_workers(stream: DayStream, folder: Staging, plan: RunPlan, processes: int, parts: Iterator[list[Span]] | None = None) -> _Staged:
     """Stage the stream with workers, in two rounds; the result is `_stage`'s, file for file.
 
     1. Workers read parts of the files (`ingest.parts`) and validate each record, writing the
@@ -225,14 +224,16 @@ def _stage_in_workers(stream: DayStream, folder: Staging, plan: RunPlan, process
        its place among those kept, as in one process.
     2. Workers check a shard each with the input suite and write it from the parts' lines
        (nothing is validated twice).
-    In one process, ingest left the other core idle for a fifth of a 100,000-call run."""
-    parts = Path(tempfile.mkdtemp(prefix="touchstone-ingest-"))
+    In one process, ingest left the other core idle for a fifth of a 100,000-call run. `parts`:
+    the day's parts when they are cut elsewhere (as an object store's files are copied)."""
+    cut = parts if parts is not None else day_parts(stream.paths, PART_BYTES)
+    parts_folder = Path(tempfile.mkdtemp(prefix="touchstone-ingest-"))
     _FORKED["stream"] = stream
     shards = _Shards(plan.shard_size, pending=stream.unusable_rows())
     stream.read += len(shards.pending)
     try:
         with ProcessPoolExecutor(processes, mp_context=FORK) as pool:
-            read = deque(pool.submit(_read_part, part, _part_file(parts, n)) for n, part in enumerate(day_parts(stream.paths, PART_BYTES)))
+            read = deque(pool.submit(_read_part, part, _part_file(parts_folder, n)) for n, part in enumerate(cut))
             import_great_expectations()  # while the workers read; the checkers inherit it
 
             # Each part's entries (~500 bytes a record, with its excerpt) let go once placed: held
@@ -244,7 +245,7 @@ def _stage_in_workers(stream: DayStream, folder: Staging, plan: RunPlan, process
         # The checkers inherit Great Expectations and the day's sources, set aside.
         with heap_set_aside(), ProcessPoolExecutor(min(processes, len(shards.members)), mp_context=FORK) as pool:
             count = len(shards.members)
-            checked = pool.map(_check_shard, [folder] * count, [parts] * count, range(count), shards.members)
+            checked = pool.map(_check_shard, [folder] * count, [parts_folder] * count, range(count), shards.members)
             for set_aside, (rejected, result, kept, languages) in zip(shards.before, checked, strict=True):
                 staged_day.quarantine += [_set_aside(record, plan.run_id) for record in set_aside]
                 staged_day.quarantine += [_rejected(stream, interaction_id, reason, excerpt, plan.run_id) for interaction_id, reason, excerpt in rejected]
@@ -252,7 +253,7 @@ def _stage_in_workers(stream: DayStream, folder: Staging, plan: RunPlan, process
         staged_day.quarantine += [_set_aside(record, plan.run_id) for record in last]
     finally:
         _FORKED.clear()
-        shutil.rmtree(parts, ignore_errors=True)
+        shutil.rmtree(parts_folder, ignore_errors=True)
     return staged_day
 
 

@@ -10,23 +10,28 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from ingest.interaction import Interaction
 from ingest.interaction_rows import from_rows
 from ingest.records import EXCERPT_CHARS
 from ingest.source_config import load_source_config
-from scorers.engine import Scored, compiled, warm
+from scorers.engine import CompiledStandard, Scored, compiled, warm
 from scorers.nlp import Analysed
+from scorers.routing import Router
 from scorers.standard import Standard
 from touchstone.settings import Settings
 from touchstone.steps.plan import RunPlan, plan_scoring, plan_standards
 from touchstone.steps.processes import FORK, fewer_collections, heap_set_aside
-from touchstone.steps.staging import LANGUAGES, quarantine_row, shard_file, shard_numbers, shard_sources, staging
+from touchstone.steps.staging import LANGUAGES, largest_first, quarantine_row, shard_file, shard_numbers, shard_sources, staging
 from warehouse import staging as staged
 from warehouse.tables import CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE
 
 READ_ROWS = 500  # interactions validated from a shard at a time: a shard's rows are never all held as dicts
+STAGED = (CRITERION_RESULTS, INTERACTION_SCORES, QUARANTINE)  # what scoring stages of each shard (a retry overwrites them)
 
 
 def criterion_result_rows(scored: Scored, standard: Standard, run_id: str) -> list[dict[str, Any]]:
@@ -93,6 +98,58 @@ def interaction_score_row(scored: Scored, standard: Standard, run_id: str, sourc
     }
 
 
+@dataclass
+class _Scoring:
+    """A shard's interactions scored with the run's standards, into the rows of each staged table."""
+
+    plan: RunPlan
+    standards: dict[str, Standard]
+    router: Router | None
+    scorers: dict[str, CompiledStandard]
+    sources: dict[str, str]  # interaction id -> "file locator", as ingest read it
+    scored: int = 0
+    routed_elsewhere: int = 0
+
+    def rows(self, interactions: Iterable[Interaction]) -> dict[str, list[dict[str, Any]]]:
+        rows: dict[str, list[dict[str, Any]]] = {table.name: [] for table in STAGED}
+        for interaction in interactions:
+            self._add(interaction, rows)
+        return rows
+
+    def _add(self, interaction: Interaction, rows: dict[str, list[dict[str, Any]]]) -> None:
+        source = self.sources[interaction.interaction_id]
+        file, _, locator = source.partition(" ")
+        rule, chosen = None, tuple(self.standards.values())
+        if self.router is not None:
+            routed, chosen = self.router.route(interaction)
+            rule = routed.rule
+            if self.plan.draft:  # a draft's impact on a routed date: only what the routing gives the draft's standard
+                draft = next(iter(self.standards.values()))
+                if draft.id not in {s.id for s in chosen}:
+                    self.routed_elsewhere += 1
+                    return
+                chosen = (draft,)
+            if not chosen:  # a valid routing always gives a standard; counted, never dropped, if not
+                reason = f"routing {self.router.routing.ref}: {routed.reason}"
+                rows[QUARANTINE.name].append(quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], self.plan.run_id))
+                return
+        try:
+            heard: dict[str, Analysed] = {}  # one analysis per way of hearing, shared by the standards
+            scored = []
+            for standard in chosen:
+                scorer = self.scorers[standard.ref]
+                analysed = heard.get(scorer.hearing) or heard.setdefault(scorer.hearing, scorer.analyse(interaction))
+                scored.append((standard, scorer.score(interaction, analysed)))
+        except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
+            reason = f"scoring failed: {type(exc).__name__}: {exc}"
+            rows[QUARANTINE.name].append(quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], self.plan.run_id))
+            return
+        self.scored += 1
+        for standard, result in scored:
+            rows[CRITERION_RESULTS.name] += criterion_result_rows(result, standard, self.plan.run_id)
+            rows[INTERACTION_SCORES.name].append(interaction_score_row(result, standard, self.plan.run_id, source, rule))
+
+
 @fewer_collections()  # also where a DAG task scores a shard on its own
 def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]:
     """Score one shard: each interaction with its standards (the run's one, or those the routing
@@ -104,48 +161,18 @@ def score_shard(settings: Settings, plan: RunPlan, shard: int) -> dict[str, Any]
     folder = staging(settings, plan)
     standards, router = plan_scoring(settings, plan)
     non_speech = load_source_config(settings.source_config).non_speech
-    scorers = {ref: compiled(standard, non_speech) for ref, standard in standards.items()}
-    sources: dict[str, str] = folder.read_json(shard_sources(shard))
-    criterion_rows: list[dict[str, Any]] = []
-    interaction_rows: list[dict[str, Any]] = []
-    quarantine: list[dict[str, Any]] = []
-    scored_interactions = routed_elsewhere = 0
-    for batch in folder.batches(shard_file("interactions", shard), READ_ROWS):
-        for interaction in from_rows(batch):
-            source = sources[interaction.interaction_id]
-            file, _, locator = source.partition(" ")
-            rule, chosen = None, tuple(standards.values())
-            if router is not None:
-                routed, chosen = router.route(interaction)
-                rule = routed.rule
-                if plan.draft:  # a draft's impact on a routed date: only what the routing gives the draft's standard
-                    draft = next(iter(standards.values()))
-                    if draft.id not in {s.id for s in chosen}:
-                        routed_elsewhere += 1
-                        continue
-                    chosen = (draft,)
-                if not chosen:  # a valid routing always gives a standard; counted, never dropped, if not
-                    quarantine.append(quarantine_row(file, locator, f"routing {router.routing.ref}: {routed.reason}", interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
-                    continue
-            try:
-                heard: dict[str, Analysed] = {}  # one analysis per way of hearing, shared by the standards
-                scored = []
-                for standard in chosen:
-                    scorer = scorers[standard.ref]
-                    analysed = heard.get(scorer.hearing) or heard.setdefault(scorer.hearing, scorer.analyse(interaction))
-                    scored.append((standard, scorer.score(interaction, analysed)))
-            except Exception as exc:  # noqa: BLE001 - one bad interaction must not fail the night
-                reason = f"scoring failed: {type(exc).__name__}: {exc}"
-                quarantine.append(quarantine_row(file, locator, reason, interaction.model_dump_json()[:EXCERPT_CHARS], plan.run_id))
-                continue
-            scored_interactions += 1
-            for standard, result in scored:
-                criterion_rows += criterion_result_rows(result, standard, plan.run_id)
-                interaction_rows.append(interaction_score_row(result, standard, plan.run_id, source, rule))
-    for table, rows in ((CRITERION_RESULTS, criterion_rows), (INTERACTION_SCORES, interaction_rows), (QUARANTINE, quarantine)):
-        folder.write_table(shard_file(table.name, shard), staged.to_arrow(rows, table))  # a retry overwrites them
+    scoring = _Scoring(plan, standards, router, {ref: compiled(standard, non_speech) for ref, standard in standards.items()}, folder.read_json(shard_sources(shard)))
+    quarantined = 0
+    with ExitStack() as files:  # written a batch at a time: a task's memory does not grow with its shard
+        out = {table.name: files.enter_context(folder.writer(shard_file(table.name, shard), table.schema)) for table in STAGED}
+        for batch in folder.batches(shard_file("interactions", shard), READ_ROWS):
+            rows = scoring.rows(from_rows(batch))
+            quarantined += len(rows[QUARANTINE.name])
+            for table in STAGED:
+                if rows[table.name]:
+                    out[table.name].write_table(staged.to_arrow(rows[table.name], table))
     seconds = round(time.perf_counter() - started, 3)
-    return {**plan.to_dict(), "shard": shard, "scored": scored_interactions, "quarantined": len(quarantine), "routed_elsewhere": routed_elsewhere, "seconds": seconds}
+    return {**plan.to_dict(), "shard": shard, "scored": scoring.scored, "quarantined": quarantined, "routed_elsewhere": scoring.routed_elsewhere, "seconds": seconds}
 
 
 def shards(settings: Settings, plan: RunPlan) -> list[int]:
@@ -179,12 +206,9 @@ def score(settings: Settings, plan: RunPlan, processes: int = 1) -> dict[str, An
 def _score_in_workers(settings: Settings, plan: RunPlan, numbers: list[int], processes: int) -> list[dict[str, Any]]:
     # Compile the standards and load the day's languages once, before forking: the workers share
     # their memory pages (copy-on-write; set aside from the garbage collector so they stay shared).
-    # The largest shards go first, so no worker is left with one at the end while the
-    # others wait (shards of long chats take twice as long as of calls).
     standards = plan_standards(settings, plan).values()
     warm(standards, load_source_config(settings.source_config).non_speech, day_languages(settings, plan, standards))
-    folder = staging(settings, plan)
-    numbers = sorted(numbers, key=lambda n: -folder.size(shard_file("interactions", n)))
+    numbers = largest_first(staging(settings, plan), numbers)
     with heap_set_aside(), ProcessPoolExecutor(min(processes, len(numbers)), mp_context=FORK) as pool:
         return list(pool.map(score_shard, [settings] * len(numbers), [plan] * len(numbers), numbers))
 
