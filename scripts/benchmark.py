@@ -12,7 +12,7 @@ For each dataset, in one run:
 - end to end: `touchstone run --processes P` in a fresh process (read the landing JSONL, score
   against the complete default standard, aggregate, check, write Parquet, write the report), wall
   clock from start to exit, spaCy start-up included, peak memory of the whole process tree (PSS:
-  the pages forked workers share count once) sampled every 0.5 s, and the peak during each step;
+  the pages forked workers share count once) sampled every second, and the peak during each step;
 - with `--stack`, the same day through the nightly DAG on `scripts/stack.sh`'s stack (two Celery
   workers with P/2 task slots each, as two machines with half the cores; transcripts and tables in
   its S3 bucket): the DAG run's start to end as the scheduler recorded it, each worker's peak memory
@@ -153,10 +153,11 @@ def tokenizer_ceiling(files: list[Path]) -> tuple[int, int, float]:
 class PeakMemory:
     """The peak PSS of some processes (pages forked workers share count once), sampled every
     `INTERVAL` seconds in a thread while the block runs. Reading a process's PSS makes the kernel
-    walk its page tables (~12 ms for a 400 MB process): sampled every 0.1 s, four processes took a
-    quarter of a two-core machine from the run it measured."""
+    walk its page tables (~4-12 ms a process of 400-600 MB): sampled every 0.1 s, four processes took
+    a quarter of a two-core machine from the run it measured; every 0.5 s, the stack's two workers'
+    samplers took 35 s of CPU from a 259-s run. Peaks last longer than a second."""
 
-    INTERVAL = 0.5
+    INTERVAL = 1.0
 
     def __init__(self, processes: Callable[[], list[psutil.Process]]) -> None:
         self.processes, self.peak, self.peak_at = processes, 0.0, 0.0  # peak_at: when (time.time())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
@@ -22,7 +23,7 @@ from touchstone.steps.plan import plan_run
 from touchstone.steps.publish import publish
 from touchstone.steps.score import score
 from touchstone.steps.staging import staging
-from warehouse.checks import check_input, check_output, input_frames, input_row
+from warehouse.checks import check_input, check_output, criterion_summaries, input_frames, input_row
 from warehouse.store import read_table
 
 DAY = date(2026, 11, 22)
@@ -105,6 +106,20 @@ def test_output_suite_refuses_an_interaction_scored_twice_by_one_standard() -> N
     frames["interaction_scores"] = pd.concat([frames["interaction_scores"]] * 2, ignore_index=True)
     result = check_output(frames, scored=4)
     assert set(result.failures) == {"interaction_scores: ExpectCompoundColumnsToBeUnique(['interaction_id', 'standard_id'])", "agent_daily_scores: ExpectColumnSumToBeBetween(interactions)"}
+
+
+@pytest.mark.parametrize("given", ["frame", "parquet file", "dataset"])
+def test_criterion_summaries_name_only_the_interactions_whose_results_are_not_one_per_criterion(tmp_path: Path, given: str) -> None:
+    """However the results come (a frame, the staged file, or a dataset on an object store, copied
+    to a local file first), DuckDB hands the suite the interactions that break the rule, not a row
+    per interaction."""
+    results = _outputs([80.0, 100.0, 90.0], 3, duplicate=True, standards=("eu_core", "sales"))["criterion_results"]
+    results = pd.concat([results, results.assign(criterion_id="d", outcome="fail")], ignore_index=True)
+    pq.write_table(pa.Table.from_pandas(results), tmp_path / "results.parquet")
+    source = {"frame": results, "parquet file": tmp_path / "results.parquet", "dataset": ds.dataset(tmp_path / "results.parquet")}[given]
+    summaries = criterion_summaries(source)
+    assert summaries["criteria_per_interaction"].to_dict("records") == [{"interaction_id": "i0", "standard_id": "eu_core", "results": 4, "criteria": 2}]
+    assert sorted(summaries["criterion_outcomes"]["outcome"]) == ["fail", "pass"]
 
 
 def _settings(tmp_path: Path) -> Settings:
