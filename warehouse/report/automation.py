@@ -15,11 +15,9 @@ person) shows how far automation already goes per reason.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Collection
 
 import pandas as pd
-
-from warehouse.report.inputs import REPEAT_DAYS
 
 LONG_QUANTILE = 0.75
 SIGNS = ("long", "transferred", "distressed", "repeat")
@@ -31,30 +29,8 @@ QUADRANTS = {
 }
 
 
-def repeat_contacts(day_interactions: pd.DataFrame, history: pd.DataFrame, days: int = REPEAT_DAYS) -> pd.Series:
-    """Per interaction of the day: whether the same customer was in touch in the `days` before it.
-
-    Contacts without a customer id are never repeats; without a start time the date is used. Each
-    contact is compared with the customer's latest strictly earlier contact (sorting, not pairing
-    contacts, so a customer with hundreds of contacts costs no more than hundreds of rows).
-    """
-
-    def when(frame: pd.DataFrame) -> pd.Series:
-        dates = pd.to_datetime(frame["date"].astype(str)).dt.tz_localize("UTC")
-        return frame["started_at"].fillna(dates) if "started_at" in frame else dates
-
-    times = pd.concat(
-        [pd.DataFrame({"customer_id": frame["customer_id"].astype(object), "at": when(frame)}) for frame in (history, day_interactions)], ignore_index=True
-    ).dropna(subset=["customer_id"])
-    distinct = times.drop_duplicates().sort_values(["customer_id", "at"], ignore_index=True)
-    distinct["previous"] = distinct.groupby("customer_id")["at"].shift()
-    today = pd.DataFrame({"customer_id": day_interactions["customer_id"].astype(object), "at": when(day_interactions)})
-    found = today.merge(distinct, on=["customer_id", "at"], how="left")["previous"]
-    return pd.Series((found.notna() & (today["at"] - found <= timedelta(days=days))).to_numpy(), index=day_interactions.index)
-
-
-def contact_signs(interactions: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
-    """The four signs of complexity per interaction, as booleans."""
+def contact_signs(interactions: pd.DataFrame, repeats: Collection[str]) -> pd.DataFrame:
+    """The four signs of complexity per interaction, as booleans (`repeats`: `repeat_contacts`)."""
     long_after = interactions["words"].quantile(LONG_QUANTILE) if len(interactions) else 0
     return pd.DataFrame(
         {
@@ -65,7 +41,7 @@ def contact_signs(interactions: pd.DataFrame, history: pd.DataFrame) -> pd.DataF
             "long": interactions["words"] > long_after,
             "transferred": interactions["transfers"] > 0,
             "distressed": interactions["customer_distress"].fillna(False).astype(bool),
-            "repeat": repeat_contacts(interactions, history),
+            "repeat": interactions["interaction_id"].isin(repeats),
         }
     )
 
@@ -74,13 +50,13 @@ def complexity(signs: pd.DataFrame) -> pd.Series:
     return signs[list(SIGNS)].astype(float).mean(axis=1)
 
 
-def contact_reasons(interactions: pd.DataFrame, history: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+def contact_reasons(interactions: pd.DataFrame, repeats: Collection[str]) -> tuple[pd.DataFrame, dict[str, float]]:
     """One row per reason with its quadrant; and the two thresholds that split the quadrants."""
     if interactions.empty:
         return pd.DataFrame(), {"frequency": 0.0, "complexity": 0.0}
-    signs = contact_signs(interactions, history).assign(complexity=lambda s: complexity(s))
+    signs = contact_signs(interactions, repeats).assign(complexity=lambda s: complexity(s))
     rows = []
-    for reason, part in signs.groupby("contact_reason", sort=True):
+    for reason, part in signs.groupby("contact_reason", sort=True, observed=True):
         bots = part[part["agent_type"] == "bot"]
         rows.append(
             {

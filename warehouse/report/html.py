@@ -14,11 +14,10 @@ from markupsafe import Markup
 from scorers.sensitive import redact
 from warehouse.calibration import calibrate
 from warehouse.report import automation, sections, svg
-from warehouse.report.inputs import ReportInputs
+from warehouse.report.inputs import MAX_LISTED, ReportInputs
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Compliance failures beyond this many are counted, not listed; the full list is one query away.
-MAX_LISTED = 300
 
 
 def _missing(value: Any) -> bool:
@@ -78,11 +77,12 @@ def context(inputs: ReportInputs) -> dict[str, Any]:
     criterion_order = list(rates["criterion_id"]) if not rates.empty else []
     grid = sections.heat_map(inputs.outcome_counts, list(league["agent_id"]), criterion_order) if criterion_order else pd.DataFrame()
     failures = sections.compliance_failures(inputs.results, inputs.interactions, standard) if not inputs.results.empty else pd.DataFrame()
-    team_history = sections.team_trends(inputs.interaction_history)
+    team_history = sections.team_trends(inputs.team_days)
     dates = sorted(set(team_history["date"]))
     team_series = {team: list(zip(part["date"], part["mean_quality"])) for team, part in team_history.dropna(subset=["mean_quality"]).groupby("team")}
-    asked, not_offered = sections.asked_for_a_person(inputs.results, inputs.interactions, standard.handover_criterion if standard else None)
-    reasons, thresholds = automation.contact_reasons(inputs.interactions, inputs.contacts)
+    handover = standard.handover_criterion if standard else None
+    not_offered = sections.not_offered(inputs.results, inputs.interactions, handover)
+    reasons, thresholds = automation.contact_reasons(inputs.interactions, inputs.repeats)
     for row in (league_rows := records(league)):
         row["interval_svg"] = Markup(svg.interval_bar(row["mean_quality_score"], row["quality_ci_low"], row["quality_ci_high"]))
         row["trend_svg"] = Markup(svg.sparkline(trends.get(row["agent_id"], [])))
@@ -93,18 +93,19 @@ def context(inputs: ReportInputs) -> dict[str, Any]:
         "headline": sections.headline(inputs.interactions, inputs.run),
         "league": league_rows,
         "min_ranked": sections.MIN_RANKED,
-        "teams": records(sections.team_summary(inputs.interaction_history, day)),
+        "teams": records(sections.team_summary(inputs.team_days, day)),
         "team_chart": Markup(svg.line_chart(team_series, dates)) if dates else "",
         "trend_days": len(dates),
         "rates": records(rates),
         "heat_criteria": criterion_order,
         "heat_rows": [(agent, [grid.at[agent, c] for c in criterion_order]) for agent in grid.index] if not grid.empty else [],
         "failures": records(failures.head(MAX_LISTED)),
-        "failures_total": len(failures),
+        "failures_total": inputs.critical_failures,
         "humans_and_bots": records(sections.humans_and_bots(inputs.interactions)),
-        "asked": records(asked),
-        "not_offered": records(not_offered),
-        "handover_criterion": standard.handover_criterion if standard else None,
+        "asked": records(inputs.handover) if handover else [],
+        "not_offered": records(not_offered.head(MAX_LISTED)),
+        "not_offered_total": int(inputs.handover["not_offered"].sum()) if handover and not inputs.handover.empty else 0,
+        "handover_criterion": handover,
         "reasons": records(reasons),
         "thresholds": thresholds,
         "quadrant_chart": Markup(svg.quadrant_chart(records(reasons), thresholds["frequency"], thresholds["complexity"])) if not reasons.empty else "",

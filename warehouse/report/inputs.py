@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,18 +26,17 @@ from warehouse.frames import as_list, of_standard
 from warehouse.store import has_day, read_table
 
 TREND_DAYS = 30
+MAX_LISTED = 300  # critical failures, and refusals of a person, listed on a page (each; the totals are counted)
 REPEAT_DAYS = 7
-# What the report reads of interaction_scores: a day of 100,000 calls over 30 days must fit in memory.
+# What the report reads of the day's interaction_scores (the history and the contacts are summed by DuckDB).
 DAY_COLUMNS = [
-    "interaction_id", "agent_id", "agent_type", "team", "channel", "language", "started_at", "quality_score", "compliance_passed",
-    "critical_failures", "customer_id", "contact_reason", "words", "transfers", "customer_distress", "handed_over", "run_id", "standard_id", "standard_version",
+    "interaction_id", "agent_id", "agent_type", "channel", "language", "quality_score", "compliance_passed", "critical_failures",
+    "contact_reason", "words", "transfers", "customer_distress", "handed_over", "run_id", "standard_id", "standard_version",
 ]  # fmt: skip
 RESULT_COLUMNS = [
     "interaction_id", "agent_id", "criterion_id", "section", "outcome", "reason", "critical", "evidence", "turn_index", "start_ms",
     "machine_outcome", "override_id", "override_reviewer", "override_reason",
 ]  # fmt: skip
-HISTORY_COLUMNS = ["team", "quality_score", "compliance_passed", "standard_id"]  # 30 days: 3 million rows at 100,000 a day
-CONTACT_COLUMNS = ["interaction_id", "customer_id", "started_at"]  # 7 days, for repeat contacts
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,16 @@ class ReportInputs:
     # The day's 1.5 million criterion results (at 100,000 calls) are never held: DuckDB counts them
     # per agent, agent type, criterion and outcome, and hands over only the rows the report lists.
     outcome_counts: pd.DataFrame  # agent_id, agent_type, criterion_id, section, critical, outcome, n
-    results: pd.DataFrame  # the rows listed: critical failures, the handover criterion, reviewed pairs
+    results: pd.DataFrame  # the rows listed: the first critical failures and refusals of a person, overridden and reviewed verdicts
+    critical_failures: int  # all of the day's, listed or not
+    handover: pd.DataFrame  # per agent type: asked for a person, offered one, handed over, not offered (HANDOVER_COLUMNS)
     agents: pd.DataFrame  # agent_daily_scores of the day
     agent_history: pd.DataFrame  # agent_daily_scores of the last TREND_DAYS days, the day included
-    interaction_history: pd.DataFrame  # interaction_scores of the same window, for trends (HISTORY_COLUMNS)
-    contacts: pd.DataFrame  # who was in touch when, over the REPEAT_DAYS before the day and the day
+    # Per date and team over the same window (bots are a team of their own): interactions, the sum
+    # and count of quality scores, compliant interactions. Summed by DuckDB: the rows, 30 days of
+    # them, are 3 million at 100,000 calls a day.
+    team_days: pd.DataFrame
+    repeats: frozenset[str]  # the day's interactions whose customer was in touch in the REPEAT_DAYS before
     run: dict[str, object]  # the `runs` row of the published run
     quarantine: pd.DataFrame
     standard: Standard | None  # the version that scored the day, for titles; None if no longer on disk
@@ -112,21 +117,22 @@ def load_inputs(
     trust = _trust(warehouse, reviews_dir, recorded, window_start, day)
     if standard_id is not None and len(scored_by) > 1:
         trust = trust[trust["criterion_id"].isin(set(counts["criterion_id"]))].reset_index(drop=True)
-    contacts = read_table(warehouse, "interaction_scores", day, since=day - timedelta(days=REPEAT_DAYS), compact=True, columns=CONTACT_COLUMNS)
     return ReportInputs(
         day=day,
         interactions=interactions,
         outcome_counts=counts,
-        results=listed,
+        results=listed.rows,
+        critical_failures=listed.critical_failures,
+        handover=listed.handover,
         agents=of_standard(read_table(warehouse, "agent_daily_scores", day), standard_id),
         agent_history=of_standard(read_table(warehouse, "agent_daily_scores", day, since=window_start), standard_id),
-        interaction_history=of_standard(read_table(warehouse, "interaction_scores", day, since=window_start, compact=True, columns=HISTORY_COLUMNS), standard_id),
-        contacts=contacts.drop_duplicates(["date", "interaction_id"]).drop(columns="interaction_id"),  # an interaction routed to two standards is one contact
+        team_days=_team_days(warehouse, window_start, day, standard_id),
+        repeats=_repeats(warehouse, day),
         run=run_row,
         quarantine=read_table(warehouse, "quarantine", day),
         standard=standard,
         reviews=reviews,
-        overrides=of_standard(_with_status(latest(recorded[recorded["date"] == day.isoformat()]), standard, listed), standard_id),
+        overrides=of_standard(_with_status(latest(recorded[recorded["date"] == day.isoformat()]), standard, listed.rows), standard_id),
         trust=trust,
         day_standards=scored_by,
         standard_id=standard_id,
@@ -171,30 +177,113 @@ def _trust(warehouse: Warehouse | Path, reviews_dir: Path, overrides: pd.DataFra
     ).df()
 
 
+def repeat_contacts(db: Any, day: date, days: int = REPEAT_DAYS) -> frozenset[str]:
+    """The interactions of `day` whose customer was in touch in the `days` before them, from the
+    `interaction_scores` of a DuckDB connection (the warehouse's view, or a frame in tests):
+    counted there, since the contacts of eight days are eight days of every interaction.
+
+    Contacts without a customer id are never repeats; without a start time the date (midnight UTC)
+    is used. An interaction scored by two standards is one contact. Each contact is compared with
+    the customer's latest strictly earlier one (a window over the customer's distinct contact times,
+    not a pairing of contacts, so a customer with hundreds of them costs hundreds of rows)."""
+    db.execute("set TimeZone = 'UTC'")  # a date without a time is midnight UTC, wherever this runs
+    rows = db.execute(
+        """with contacts as (
+               select distinct date, interaction_id, customer_id, coalesce(started_at, cast(cast(date as date) as timestamptz)) as contacted
+               from interaction_scores where date between ? and ? and customer_id is not null),
+           ordered as (
+               select customer_id, contacted, lag(contacted) over (partition by customer_id order by contacted) as previous
+               from (select distinct customer_id, contacted from contacts))
+           select distinct c.interaction_id from contacts c join ordered o using (customer_id, contacted)
+           where c.date = ? and o.previous is not null and c.contacted - o.previous <= to_days(?)""",
+        [(day - timedelta(days=days)).isoformat(), day.isoformat(), day.isoformat(), days],
+    ).fetchall()
+    return frozenset(interaction_id for (interaction_id,) in rows)
+
+
+def _repeats(warehouse: Warehouse | Path, day: date) -> frozenset[str]:
+    db = connect(warehouse, whole_scans=True)
+    return repeat_contacts(db, day) if _has_table(db, "interaction_scores") else frozenset()
+
+
+def _has_table(db: Any, name: str) -> bool:
+    """Whether the warehouse's DuckDB has a view of the table (it has none before its first run)."""
+    return bool(db.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+
+
+TEAM_DAY_COLUMNS = ["date", "team", "interactions", "quality_sum", "quality_scores", "compliant"]
+
+
+def _team_days(warehouse: Warehouse | Path, since: date, day: date, standard_id: str | None) -> pd.DataFrame:
+    """Per date and team from `since` to `day`, of one standard (or all): the sums the team
+    sections average (`warehouse.report.sections.team_trends`)."""
+    db = connect(warehouse, whole_scans=True)
+    if not _has_table(db, "interaction_scores"):
+        return pd.DataFrame(columns=TEAM_DAY_COLUMNS)
+    return db.execute(
+        """select date, coalesce(team, '(no team)') as team, count(*) as interactions, sum(quality_score) as quality_sum,
+                  count(quality_score) as quality_scores, count(*) filter (where compliance_passed) as compliant
+           from interaction_scores where date between ? and ? and (? is null or standard_id = ?)
+           group by all order by all""",
+        [since.isoformat(), day.isoformat(), standard_id, standard_id],
+    ).df()
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What the report lists of the day's criterion results, read with its totals: a day of a
+    million calls fails a critical criterion, or refuses a person, hundreds of thousands of times,
+    and a page shows the first MAX_LISTED of each."""
+
+    rows: pd.DataFrame  # RESULT_COLUMNS: the first failures and refusals, the overridden and reviewed verdicts
+    critical_failures: int  # every critical criterion failed on the day
+    handover: pd.DataFrame  # per agent type: asked for a person, offered one, handed over, not offered
+
+
+HANDOVER_COLUMNS = ["agent_type", "asked", "offered", "handed_over", "not_offered"]
+
+
 def _criterion_results(
     warehouse: Warehouse | Path, day: date, handover: str | None, reviews: pd.DataFrame | None, standard_id: str | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(outcome counts, listed rows) of the day's criterion results of one standard (or all),
+) -> tuple[pd.DataFrame, Listed]:
+    """(outcome counts, what is listed) of the day's criterion results of one standard (or all),
     streamed through the warehouse's DuckDB views (only the day's partition is read)."""
     if not has_day(warehouse, day):
-        empty = pd.DataFrame(columns=RESULT_COLUMNS)
+        empty = Listed(pd.DataFrame(columns=RESULT_COLUMNS), 0, pd.DataFrame(columns=HANDOVER_COLUMNS))
         return pd.DataFrame(columns=["agent_id", "agent_type", "criterion_id", "section", "critical", "outcome", "n"]), empty
     db = connect(warehouse, whole_scans=True)
+    args = [day.isoformat(), standard_id, standard_id]
+    of_day = "date = ? and (? is null or standard_id = ?)"
+    # Each agent's type from its daily row (one per agent and standard), not from a join of every
+    # result with its interaction.
     counts = db.execute(
-        """select r.agent_id, s.agent_type, r.criterion_id, any_value(r.section) as section, bool_or(r.critical) as critical,
-                  r.outcome, count(*) as n
-           from criterion_results r join interaction_scores s using (date, interaction_id, standard_id)
-           where r.date = ? and s.date = ? and (? is null or r.standard_id = ?)
-           group by r.agent_id, s.agent_type, r.criterion_id, r.outcome order by all""",
-        [day.isoformat(), day.isoformat(), standard_id, standard_id],
+        f"""select r.agent_id, a.agent_type, r.criterion_id, any_value(r.section) as section, bool_or(r.critical) as critical, r.outcome, sum(r.n) as n
+            from (select agent_id, standard_id, criterion_id, any_value(section) as section, bool_or(critical) as critical, outcome, count(*) as n
+                  from criterion_results where {of_day} group by agent_id, standard_id, criterion_id, outcome) r
+            join agent_daily_scores a on a.date = ? and a.agent_id = r.agent_id and a.standard_id = r.standard_id
+            group by r.agent_id, a.agent_type, r.criterion_id, r.outcome order by all""",
+        [*args, day.isoformat()],
     ).df()
     reviewed = reviews[["interaction_id", "criterion_id"]].drop_duplicates() if reviews is not None else pd.DataFrame({"interaction_id": [], "criterion_id": []}, dtype=str)
     db.register("reviewed", reviewed)
-    listed = db.execute(
-        f"""select {", ".join(RESULT_COLUMNS)} from criterion_results
-            where date = ? and (? is null or standard_id = ?) and ((critical and outcome = 'fail') or criterion_id = ? or override_id is not null
-               or (interaction_id, criterion_id) in (select (interaction_id, criterion_id) from reviewed))
+    columns = ", ".join(RESULT_COLUMNS)
+    # Three scans, each keeping a few rows: the first critical failures by agent and interaction,
+    # the first refusals of a person by interaction, and every verdict overridden or reviewed.
+    rows = db.execute(
+        f"""(select {columns} from criterion_results where {of_day} and critical and outcome = 'fail' order by agent_id, interaction_id, criterion_id limit ?)
+            union (select {columns} from criterion_results where {of_day} and criterion_id = ? and outcome = 'fail' order by interaction_id limit ?)
+            union (select {columns} from criterion_results where {of_day} and (override_id is not null
+                   or (interaction_id, criterion_id) in (select (interaction_id, criterion_id) from reviewed)))
             order by interaction_id, criterion_id""",
-        [day.isoformat(), standard_id, standard_id, handover or ""],
+        [*args, MAX_LISTED, *args, handover or "", MAX_LISTED, *args],
     ).df()
-    return counts, listed
+    (failures,) = db.execute(f"select count(*) from criterion_results where {of_day} and critical and outcome = 'fail'", args).fetchone()  # type: ignore[misc]
+    handovers = db.execute(
+        f"""select s.agent_type, count(*) as asked, count(*) filter (where r.outcome = 'pass') as offered,
+                   count(*) filter (where s.handed_over) as handed_over, count(*) filter (where r.outcome = 'fail') as not_offered
+            from (select interaction_id, standard_id, outcome from criterion_results where {of_day} and criterion_id = ? and outcome <> 'not_applicable') r
+            join interaction_scores s on s.date = ? and s.interaction_id = r.interaction_id and s.standard_id = r.standard_id
+            group by s.agent_type order by s.agent_type""",
+        [*args, handover or "", day.isoformat()],
+    ).df()
+    return counts, Listed(rows, int(failures), handovers)

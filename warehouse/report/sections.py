@@ -81,24 +81,29 @@ def agent_trends(history: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
     return {agent: list(zip(group["date"], group["mean_quality_score"])) for agent, group in rows.groupby("agent_id")}
 
 
-def team_trends(interaction_history: pd.DataFrame) -> pd.DataFrame:
-    """Per date and team (bots are their own team), the mean quality, compliance rate and count."""
-    frame = interaction_history.assign(team=interaction_history["team"].astype(object).fillna("(no team)"))
-    grouped = frame.groupby(["date", "team"]).agg(
-        mean_quality=("quality_score", "mean"), compliance_rate=("compliance_passed", "mean"), interactions=("compliance_passed", "size")
-    )
-    return grouped.reset_index().sort_values(["team", "date"], ignore_index=True)
+def team_trends(team_days: pd.DataFrame) -> pd.DataFrame:
+    """Per date and team (bots are their own team), the mean quality, compliance rate and count,
+    from the day's sums per team (`inputs.ReportInputs.team_days`)."""
+    frame = team_days.groupby(["date", "team"])[["interactions", "quality_sum", "quality_scores", "compliant"]].sum().reset_index()
+    return pd.DataFrame(
+        {
+            "date": frame["date"],
+            "team": frame["team"],
+            "mean_quality": frame["quality_sum"] / frame["quality_scores"].where(frame["quality_scores"] > 0),
+            "compliance_rate": frame["compliant"] / frame["interactions"],
+            "interactions": frame["interactions"],
+        }
+    ).sort_values(["team", "date"], ignore_index=True)
 
 
-def team_summary(interaction_history: pd.DataFrame, day: date) -> pd.DataFrame:
+def team_summary(team_days: pd.DataFrame, day: date) -> pd.DataFrame:
     """Per team: mean quality on the day, over 7 days and over 30 days, with their counts."""
-    frame = interaction_history.assign(team=interaction_history["team"].astype(object).fillna("(no team)"))
     columns = {}
     for label, days in (("day", 1), ("7d", 7), ("30d", 30)):
         since = (day - timedelta(days=days - 1)).isoformat()
-        window = frame[(frame["date"] >= since) & (frame["date"] <= day.isoformat())]
-        columns[f"mean_{label}"] = window.groupby("team")["quality_score"].mean()
-        columns[f"n_{label}"] = window.groupby("team").size()
+        window = team_days[(team_days["date"] >= since) & (team_days["date"] <= day.isoformat())].groupby("team")[["interactions", "quality_sum", "quality_scores"]].sum()
+        columns[f"mean_{label}"] = window["quality_sum"] / window["quality_scores"].where(window["quality_scores"] > 0)
+        columns[f"n_{label}"] = window["interactions"]
     return pd.DataFrame(columns).reset_index(names="team").sort_values("team", ignore_index=True)
 
 
@@ -243,20 +248,17 @@ def humans_and_bots(interactions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def asked_for_a_person(results: pd.DataFrame, interactions: pd.DataFrame, criterion_id: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Who asked for a person: counts per agent type (offered, handed over), and those not offered."""
-    empty = pd.DataFrame(columns=["agent_type", "asked", "offered", "handed_over"])
+def not_offered(results: pd.DataFrame, interactions: pd.DataFrame, criterion_id: str | None) -> pd.DataFrame:
+    """The listed refusals: a customer asked for a person and was not offered one, with the
+    evidence redacted (the counts per agent type are `inputs.ReportInputs.handover`)."""
     if criterion_id is None:
-        return empty, pd.DataFrame()
-    asked = results[(results["criterion_id"] == criterion_id) & (results["outcome"] != NOT_APPLICABLE)]
-    asked = asked.merge(interactions[["interaction_id", "agent_type", "handed_over", "language"]], on="interaction_id")
-    counts = asked.groupby("agent_type").agg(
-        asked=("outcome", "size"), offered=("outcome", lambda o: int((o == "pass").sum())), handed_over=("handed_over", "sum")
-    )
-    refused = asked[asked["outcome"] == "fail"]
+        return pd.DataFrame()
+    refused = results[(results["criterion_id"] == criterion_id) & (results["outcome"] == "fail")]
+    refused = refused.merge(interactions[["interaction_id", "agent_type", "language"]], on="interaction_id")
     evidence = [redact(text, lang) if isinstance(text, str) else "" for text, lang in zip(refused["evidence"], refused["language"])]
-    not_offered = pd.DataFrame({"interaction_id": refused["interaction_id"], "agent_id": refused["agent_id"], "agent_type": refused["agent_type"], "evidence": evidence, "reason": refused["reason"]})
-    return counts.reset_index(), not_offered.sort_values("interaction_id", ignore_index=True)
+    return pd.DataFrame(
+        {"interaction_id": refused["interaction_id"], "agent_id": refused["agent_id"], "agent_type": refused["agent_type"], "evidence": evidence, "reason": refused["reason"]}
+    ).sort_values("interaction_id", ignore_index=True)
 
 
 def quarantine_reasons(quarantine: pd.DataFrame) -> pd.DataFrame:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import duckdb
 import pandas as pd
 import pytest
 
-from warehouse.report.automation import contact_reasons, repeat_contacts
+from warehouse.report.automation import contact_reasons
+from warehouse.report.inputs import repeat_contacts
 
 
 def _day(rows: list[tuple]) -> pd.DataFrame:
@@ -31,9 +35,11 @@ def test_repeat_contacts_look_back_seven_days_before_the_contact() -> None:
             ("d", "2026-11-22", None, None, "billing", "human", 10, 0, False, False, 80.0),  # no customer id
         ]
     )
-    history = pd.concat([history, today], ignore_index=True)
+    db = duckdb.connect()
+    db.register("interaction_scores", pd.concat([history, today, today.assign(standard_id="sales")], ignore_index=True))  # "a" to "d" scored twice (routed): one contact each
     # "same-day" itself came first; "c" came an hour after it.
-    assert list(repeat_contacts(today, history)) == [False, True, True, False]
+    assert repeat_contacts(db, date(2026, 11, 22)) == {"b", "c"}
+    assert repeat_contacts(db, date(2026, 11, 22), days=6) == {"c"}  # "week" is 6 days 23 hours before "b"
 
 
 def test_quadrants_by_hand() -> None:
@@ -44,13 +50,14 @@ def test_quadrants_by_hand() -> None:
     rows += [(f"p{i}", "2026-11-22", None, None, "payment", "bot", 10, int(i == 0), False, i == 0, 90.0) for i in range(4)]
     # moving: 1 short contact with a distressed customer.
     rows += [("m0", "2026-11-22", None, None, "moving", "human", 10, 0, True, False, 70.0)]
-    table, thresholds = contact_reasons(_day(rows), _day(rows))
+    table, thresholds = contact_reasons(_day(rows), frozenset({"m0"}))  # a repeat too: 2 signs of 4
     by_reason = table.set_index("contact_reason")
     # Words sorted: 10 x 5, 100, 200, 300, 400; the 75th percentile is the 7th value, 200, so only
     # 300 and 400 are long. Per interaction (long + transferred + distressed + repeat) / 4:
-    # billing 1/4, 1/4, 2/4, 2/4 (mean 0.375); payment 1/4, 0, 0, 0 (0.0625); moving 1/4.
-    assert thresholds == {"frequency": pytest.approx(3.0), "complexity": pytest.approx(2.0 / 9)}
-    assert by_reason["complexity"].to_dict() == pytest.approx({"billing": 0.375, "payment": 0.0625, "moving": 0.25})
+    # billing 1/4, 1/4, 2/4, 2/4 (mean 0.375); payment 1/4, 0, 0, 0 (0.0625); moving 2/4.
+    assert thresholds == {"frequency": pytest.approx(3.0), "complexity": pytest.approx(2.25 / 9)}
+    assert by_reason["complexity"].to_dict() == pytest.approx({"billing": 0.375, "payment": 0.0625, "moving": 0.5})
+    assert by_reason["repeat_rate"].to_dict() == {"billing": 0.0, "payment": 0.0, "moving": 1.0}
     assert by_reason.loc["billing", "long_rate"] == 0.5 and by_reason.loc["payment", "transferred_rate"] == 0.25
     assert by_reason.loc["payment", "bot_containment"] == pytest.approx(0.75)
     assert pd.isna(by_reason.loc["billing", "bot_containment"])  # no bot contacts

@@ -147,3 +147,22 @@ def test_a_report_that_cannot_be_written_names_its_file_and_writes_nothing_else(
     with pytest.raises(ReportError, match=rf"cannot write the report {re.escape(str(blocked / f'{DAY}.html'))}: "):
         write_report(history.warehouse_dir, history.standards_dir, history.reviews_dir, blocked, DAY)
     assert blocked.read_text() == "a file where the folder should be"
+
+
+def test_a_page_lists_the_first_failures_and_refusals_and_counts_them_all(history: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A day of a million calls fails critical criteria hundreds of thousands of times: the page
+    lists the first (by agent and interaction; refusals by interaction) and says how many in all."""
+    from warehouse.report import html, inputs
+
+    monkeypatch.setattr(inputs, "MAX_LISTED", 2)
+    monkeypatch.setattr(html, "MAX_LISTED", 2)
+    page = write_report(history.warehouse_dir, history.standards_dir, history.reviews_dir, tmp_path, DAY).read_text(encoding="utf-8")
+    tables = parse(page)[0]
+    results = read_table(history.warehouse_dir, "criterion_results", DAY)
+    critical = results[results.critical & (results.outcome == "fail")].sort_values(["agent_id", "interaction_id", "criterion_id"])
+    refused = results[(results.criterion_id == "offer_human_when_asked") & (results.outcome == "fail")].sort_values("interaction_id")
+    assert len(critical) > 2 and len(refused) > 2
+    assert [(r.cells[0].text, r.cells[1].text) for r in tables["failures-table"]] == list(zip(critical.agent_id[:2], critical.interaction_id[:2]))
+    assert f"Every failed critical criterion: {len(critical)}, the first 2 listed" in page
+    assert [r.cells[0].text for r in tables["not-offered-table"]] == list(refused.interaction_id[:2])
+    assert f"The first 2 of {len(refused)} not offered a person" in page
