@@ -75,29 +75,38 @@ def day_parts(paths: list[UPath], part_bytes: int, copies: list[Path] | None = N
     part: list[Span] = []
     size = 0
     for number, path in enumerate(paths):
-        fmt = line_format_for(path.name)
-        length = path.stat().st_size
-        if fmt is None or fmt.read_lines is None or path.name.endswith(".gz") or length <= part_bytes:
-            if copies is not None:
-                with path.open("rb") as raw, copies[number].open("wb") as out:
-                    shutil.copyfileobj(raw, out, BLOCK)
-            part.append(Span(number))
-            size += length
-            if size >= part_bytes:
+        try:
+            fmt = line_format_for(path.name)
+            length = path.stat().st_size
+            if fmt is None or fmt.read_lines is None or path.name.endswith(".gz") or length <= part_bytes:
+                if copies is not None:
+                    with path.open("rb") as raw, copies[number].open("wb") as out:
+                        shutil.copyfileobj(raw, out, BLOCK)
+                part.append(Span(number))
+                size += length
+                if size >= part_bytes:
+                    yield part
+                    part, size = [], 0
+                continue
+            if part:
                 yield part
                 part, size = [], 0
-            continue
-        if part:
-            yield part
-            part, size = [], 0
-        with path.open("rb") as raw, ExitStack() as copy:
-            out = copy.enter_context(copies[number].open("wb")) if copies is not None else None
-            for start, end, first in line_spans(raw if out is None else _Copying(raw, out), part_bytes):
-                if out is not None:
-                    out.flush()  # the part's bytes where a worker can read them
-                yield [Span(number, start, end, first)]
+            with path.open("rb") as raw, ExitStack() as copy:
+                out = copy.enter_context(copies[number].open("wb")) if copies is not None else None
+                for start, end, first in line_spans(raw if out is None else _Copying(raw, out), part_bytes):
+                    if out is not None:
+                        out.flush()  # the part's bytes where a worker can read them
+                    yield [Span(number, start, end, first)]
+        except OSError as exc:
+            if copies is None:
+                raise
+            raise CopyError(f"{path}: {exc}") from exc
     if part:
         yield part
+
+
+class CopyError(OSError):
+    """A file of the day could not be read or copied (its message names the file first)."""
 
 
 class _Copying:

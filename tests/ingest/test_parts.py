@@ -83,3 +83,10 @@ def test_copies_are_made_as_the_parts_are_cut_and_each_part_is_in_its_copy_when_
             seen.append((span.file, span.end is None))
     assert seen == [(0, False)] * 3 + [(1, True), (2, True)]
     assert [copy.read_bytes() for copy in copies] == list(files.values())
+
+
+def test_a_file_that_cannot_be_copied_is_named(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_bytes(b"".join(RECORD % i + b"\n" for i in range(100)))
+    root = landing_root(tmp_path)
+    with pytest.raises(parts.CopyError, match=r"a\.jsonl: .*No such file"):
+        list(day_parts([root / "a.jsonl"], part_bytes=1000, copies=[tmp_path / "missing" / "a.jsonl"]))

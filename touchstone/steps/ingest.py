@@ -114,7 +114,7 @@ def _on_this_machine(stream: DayStream) -> Iterator[tuple[DayStream, Iterator[li
         try:
             yield from day_parts(stream.paths, PART_BYTES, copies)
         except OSError as exc:
-            raise TouchstoneError(f"cannot copy the landing files of {stream.root} to {folder}: {one_line(exc)}", COPY_HINT) from exc
+            raise TouchstoneError(f"cannot copy the landing file {one_line(exc)} (to {folder})", COPY_HINT) from exc
 
     try:
         yield stream.read_from([UPath(copy) for copy in copies]), parts()
