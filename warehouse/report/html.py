@@ -17,7 +17,6 @@ from warehouse.report import automation, sections, svg
 from warehouse.report.inputs import MAX_LISTED, ReportInputs
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Compliance failures beyond this many are counted, not listed; the full list is one query away.
 
 
 def _missing(value: Any) -> bool:

@@ -113,7 +113,8 @@ def load_inputs(
         own = {c.id for c in standard.criteria} | (set(reviews["criterion_id"]) - of_day if standard_id == scored_by[0][0] else set())
         reviews = reviews[reviews["criterion_id"].isin(own)].reset_index(drop=True)
         reviews = reviews if len(reviews) else None
-    counts, listed = _criterion_results(warehouse, day, standard.handover_criterion if standard else None, reviews, standard_id)
+    db = connect(warehouse, whole_scans=True)  # one snapshot of the warehouse for the page's counts
+    counts, listed = _criterion_results(db, warehouse, day, standard.handover_criterion if standard else None, reviews, standard_id)
     trust = _trust(warehouse, reviews_dir, recorded, window_start, day)
     if standard_id is not None and len(scored_by) > 1:
         trust = trust[trust["criterion_id"].isin(set(counts["criterion_id"]))].reset_index(drop=True)
@@ -126,8 +127,8 @@ def load_inputs(
         handover=listed.handover,
         agents=of_standard(read_table(warehouse, "agent_daily_scores", day), standard_id),
         agent_history=of_standard(read_table(warehouse, "agent_daily_scores", day, since=window_start), standard_id),
-        team_days=_team_days(warehouse, window_start, day, standard_id),
-        repeats=_repeats(warehouse, day),
+        team_days=_team_days(db, window_start, day, standard_id),
+        repeats=repeat_contacts(db, day) if _has_table(db, "interaction_scores") else frozenset(),
         run=run_row,
         quarantine=read_table(warehouse, "quarantine", day),
         standard=standard,
@@ -201,11 +202,6 @@ def repeat_contacts(db: Any, day: date, days: int = REPEAT_DAYS) -> frozenset[st
     return frozenset(interaction_id for (interaction_id,) in rows)
 
 
-def _repeats(warehouse: Warehouse | Path, day: date) -> frozenset[str]:
-    db = connect(warehouse, whole_scans=True)
-    return repeat_contacts(db, day) if _has_table(db, "interaction_scores") else frozenset()
-
-
 def _has_table(db: Any, name: str) -> bool:
     """Whether the warehouse's DuckDB has a view of the table (it has none before its first run)."""
     return bool(db.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
@@ -214,10 +210,9 @@ def _has_table(db: Any, name: str) -> bool:
 TEAM_DAY_COLUMNS = ["date", "team", "interactions", "quality_sum", "quality_scores", "compliant"]
 
 
-def _team_days(warehouse: Warehouse | Path, since: date, day: date, standard_id: str | None) -> pd.DataFrame:
+def _team_days(db: Any, since: date, day: date, standard_id: str | None) -> pd.DataFrame:
     """Per date and team from `since` to `day`, of one standard (or all): the sums the team
     sections average (`warehouse.report.sections.team_trends`)."""
-    db = connect(warehouse, whole_scans=True)
     if not _has_table(db, "interaction_scores"):
         return pd.DataFrame(columns=TEAM_DAY_COLUMNS)
     return db.execute(
@@ -244,14 +239,13 @@ HANDOVER_COLUMNS = ["agent_type", "asked", "offered", "handed_over", "not_offere
 
 
 def _criterion_results(
-    warehouse: Warehouse | Path, day: date, handover: str | None, reviews: pd.DataFrame | None, standard_id: str | None = None
+    db: Any, warehouse: Warehouse | Path, day: date, handover: str | None, reviews: pd.DataFrame | None, standard_id: str | None = None
 ) -> tuple[pd.DataFrame, Listed]:
     """(outcome counts, what is listed) of the day's criterion results of one standard (or all),
     streamed through the warehouse's DuckDB views (only the day's partition is read)."""
     if not has_day(warehouse, day):
         empty = Listed(pd.DataFrame(columns=RESULT_COLUMNS), 0, pd.DataFrame(columns=HANDOVER_COLUMNS))
         return pd.DataFrame(columns=["agent_id", "agent_type", "criterion_id", "section", "critical", "outcome", "n"]), empty
-    db = connect(warehouse, whole_scans=True)
     args = [day.isoformat(), standard_id, standard_id]
     of_day = "date = ? and (? is null or standard_id = ?)"
     # Each agent's type from its daily row (one per agent and standard), not from a join of every

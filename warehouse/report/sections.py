@@ -83,7 +83,7 @@ def agent_trends(history: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
 
 def team_trends(team_days: pd.DataFrame) -> pd.DataFrame:
     """Per date and team (bots are their own team), the mean quality, compliance rate and count,
-    from the day's sums per team (`inputs.ReportInputs.team_days`)."""
+    from the sums per date and team (`inputs.ReportInputs.team_days`)."""
     frame = team_days.groupby(["date", "team"])[["interactions", "quality_sum", "quality_scores", "compliant"]].sum().reset_index()
     return pd.DataFrame(
         {
