@@ -54,7 +54,9 @@ def check_staged_output(folder: Staging, score_rows: int) -> SuiteResult:
     agents' rows, the criterion results streamed from their file."""
     needed = suite_columns(output_suite(score_rows))
     frames: dict[str, Any] = {t.name: staged.read_staged(t, folder, needed[t.name], compact=True).to_pandas() for t in (INTERACTION_SCORES, AGENT_DAILY_SCORES)}
-    return check_output({**frames, CRITERION_RESULTS.name: folder.dataset(staged.staged_name(CRITERION_RESULTS))}, score_rows)
+    name = staged.staged_name(CRITERION_RESULTS)
+    results = folder.local / name if folder.local is not None else folder.dataset(name)  # only an object store's is copied to read
+    return check_output({**frames, CRITERION_RESULTS.name: results}, score_rows)
 
 
 OutputCheck = Callable[[Staging, int], SuiteResult]

@@ -271,7 +271,6 @@ def _criterion_results(
             order by interaction_id, criterion_id""",
         [*args, MAX_LISTED, *args, handover or "", MAX_LISTED, *args],
     ).df()
-    (failures,) = db.execute(f"select count(*) from criterion_results where {of_day} and critical and outcome = 'fail'", args).fetchone()  # type: ignore[misc]
     handovers = db.execute(
         f"""select s.agent_type, count(*) as asked, count(*) filter (where r.outcome = 'pass') as offered,
                    count(*) filter (where s.handed_over) as handed_over, count(*) filter (where r.outcome = 'fail') as not_offered
@@ -280,4 +279,5 @@ def _criterion_results(
             group by s.agent_type order by s.agent_type""",
         [*args, handover or "", day.isoformat()],
     ).df()
-    return counts, Listed(rows, int(failures), handovers)
+    failures = int(counts.loc[counts["critical"].astype(bool) & (counts["outcome"] == "fail"), "n"].sum())  # from the counts: no scan more
+    return counts, Listed(rows, failures, handovers)
